@@ -10,8 +10,8 @@ UNITBIN = $(UNITSRC:%.c=$(B)/%)
 MANPAGES = $(wildcard man/*.[157])
 
 # Each program links only what it uses.
-LIBS_nc-csv = $(CSV_LIBS) $(JANSSON_LIBS)
-LIBS_nc-transform = $(JANSSON_LIBS)
+LIBS_nc-csv = $(CSV_LIBS) $(JANSSON_LIBS) -pthread
+LIBS_nc-transform = $(JANSSON_LIBS) -pthread
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(JANSSON_CFLAGS)
 
@@ -30,7 +30,7 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libnc.a
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnc.a $(LIBS_$*) -lm
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/libnc.a
-	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnc.a $(JANSSON_LIBS) -lm
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnc.a $(JANSSON_LIBS) -pthread -lm
 
 deps:
 	@scripts/install-deps

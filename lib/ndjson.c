@@ -44,15 +44,43 @@ ndjson_parse(const char *line, size_t len, char *why, size_t whysize)
 
 	v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
 	if (v == NULL) {
-		snprintf(why, whysize, "invalid JSON: %s at column %d", e.text, e.column);
+		if (why != NULL)
+			snprintf(why, whysize, "invalid JSON: %s at column %d", e.text, e.column);
 		return NULL;
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
-		snprintf(why, whysize, "not a JSON object");
+		if (why != NULL)
+			snprintf(why, whysize, "not a JSON object");
 		return NULL;
 	}
 	return v;
+}
+
+/* c/100 as "12.34", "12.3" or "12.0". */
+static int
+fmt_cents(char *buf, long long c)
+{
+	unsigned long long u = c < 0 ? -(unsigned long long)c : (unsigned long long)c;
+	char tmp[32];
+	int n = 0, len = 0;
+
+	tmp[n++] = (char)('0' + u % 10);
+	tmp[n++] = (char)('0' + u / 10 % 10);
+	u /= 100;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (c < 0)
+		buf[len++] = '-';
+	while (n > 2)
+		buf[len++] = tmp[--n];
+	buf[len++] = '.';
+	buf[len++] = tmp[1];
+	if (tmp[0] != '0')
+		buf[len++] = tmp[0];
+	buf[len] = '\0';
+	return len;
 }
 
 int
@@ -62,6 +90,18 @@ ndjson_fmt_double(char *buf, double d)
 
 	if (!isfinite(d))
 		return 0;
+	/*
+	 * Fast path for money and counts: d is n/100 for an integer n below
+	 * 2^53/100, and two such decimals never share a double, so n's digits
+	 * with the zeros trimmed are the shortest that read back.
+	 */
+	if (fabs(d) < 1e13) {
+		double x = d * 100.0;
+		long long c = (long long)(x < 0 ? x - 0.5 : x + 0.5);
+
+		if ((double)c / 100.0 == d)
+			return fmt_cents(buf, c);
+	}
 	for (int prec = 15; prec <= 17; prec++) {
 		n = snprintf(buf, 32, "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)

@@ -45,6 +45,28 @@ main(void)
 	is_str(fmt(1.0 / 3), "0.3333333333333333", "1/3 reads back exactly");
 	ok(strtod(fmt(1.0 / 3), NULL) == 1.0 / 3, "and does read back");
 	is_str(fmt(0.0 / 0.0), "(none)", "NaN is not printed");
+	is_str(fmt(7.05), "7.05", "cents fast path");
+	is_str(fmt(-7.5), "-7.5", "negative cents, zero trimmed");
+	is_str(fmt(0.07), "0.07", "below one");
+	is_str(fmt(-0.07), "-0.07", "below minus one");
+	is_str(fmt(2.0 / 3.0), "0.6666666666666666", "not cents: slow path");
+	is_str(fmt(99999999999.99), "99999999999.99", "large cents");
+	is_str(fmt(1e-300), "1e-300", "tiny value");
+	is_str(fmt(0.0), "0.0", "zero");
+	{
+		/* Every n/100 for n in a range reads back exactly. */
+		int bad = 0;
+		char b[32];
+
+		for (long long n = -200000; n <= 200000; n++) {
+			double x = (double)n / 100.0;
+
+			ndjson_fmt_double(b, x);
+			if (strtod(b, NULL) != x)
+				bad++;
+		}
+		ok(bad == 0, "n/100 round-trips for |n| <= 200000 (%d bad)", bad);
+	}
 
 	is_str(dump("{\"a\":1,\"b\":2.5,\"c\":\"x\\\"y\\n\",\"d\":null,\"e\":[true,false],\"f\":{}}"),
 	    "{\"a\":1,\"b\":2.5,\"c\":\"x\\\"y\\n\",\"d\":null,\"e\":[true,false],\"f\":{}}",
