@@ -35,14 +35,18 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/libnc.a
 deps:
 	@scripts/install-deps
 
-# The suite: a plain build, then the same suite under ASan and UBSan.
+# The suite: a plain build in the C locale, then the same suite built with
+# ASan and UBSan and run under pt_BR.UTF-8 (a decimal-comma locale).
 check: deps
 	$(MAKE) test
-	$(MAKE) test SAN=1
+	$(MAKE) test SAN=1 NC_TEST_LOCALE=pt_BR.UTF-8
+
+NC_TEST_LOCALE ?= C
 
 test: all $(UNITBIN)
+	@chmod +x tests/t*.sh
 	NC_BIN=$(CURDIR)/$(B)/bin NC_UNIT=$(CURDIR)/$(B)/tests/unit \
-	    prove -j2 --exec '/bin/sh' tests/t*.sh :: 
+	    NC_TEST_LOCALE=$(NC_TEST_LOCALE) prove -j2 tests/t*.sh $(UNITBIN)
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)

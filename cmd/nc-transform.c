@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <limits.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,21 @@ total_value(long long cents, long long qty)
 }
 
 /*
+ * unit_cost = cost / quantity: Spark divides DECIMAL(10,2) by INTEGER into
+ * a DECIMAL with 13 decimals, rounded half up; so 2.35 / 10 is 0.235, not
+ * the double 0.23500000000000001.
+ */
+static json_t *
+unit_cost(long long cents, long long qty)
+{
+	double x = (double)cents / 100.0 / (double)qty;
+
+	if (fabs(x) < 900.0)
+		x = round(x * 1e13) / 1e13;
+	return json_real(x);
+}
+
+/*
  * Stage one record in place (the seed's "cleaned" CTE) and fill e's key
  * and created_at.  Returns NULL, or the reason to reject it.
  */
@@ -219,7 +235,7 @@ stage(json_t *rec, const struct opts *o, struct entry *e, char *why, size_t size
 	json_object_set_new(rec, "stock_status", status ? json_string(status) : json_null());
 	json_object_set_new(rec, "total_value", has_qty ? total_value(cents, qty) : json_null());
 	json_object_set_new(rec, "unit_cost", has_qty && qty != 0 ?
-	    json_real((double)cents / 100.0 / (double)qty) : json_null());
+	    unit_cost(cents, qty) : json_null());
 	json_object_set_new(rec, "loaded_at", json_string_nocheck(o->now));
 
 	return NULL;

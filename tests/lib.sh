@@ -78,7 +78,8 @@ full_disk_fails() {
 
 # Runs "cmd | head -n 1"; cmd must end by SIGPIPE (141) or 0, stderr empty.
 head_is_quiet() {
-	_st=$( { "$@" 2>"$TRASH/.pipe"; echo $? >"$TRASH/.pipest"; } | head -n 1 >/dev/null; cat "$TRASH/.pipest")
+	_st=$( { _c=0; "$@" 2>"$TRASH/.pipe" || _c=$?; echo $_c >"$TRASH/.pipest"; } |
+		head -n 1 >/dev/null; cat "$TRASH/.pipest")
 	case $_st in 0|141) ;; *) echo "exit $_st under head"; return 1 ;; esac
 	test ! -s "$TRASH/.pipe" || { cat "$TRASH/.pipe"; return 1; }
 }
