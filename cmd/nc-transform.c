@@ -375,7 +375,8 @@ buffer_finish(struct buffer *b, struct opts *o)
 {
 	struct streamer s = { .have = 0 };
 
-	qsort(b->v, b->n, sizeof(*b->v), entry_cmp);
+	if (b->n > 0)
+		qsort(b->v, b->n, sizeof(*b->v), entry_cmp);
 	for (size_t i = 0; i < b->n; i++)
 		stream_add(&s, o, &b->v[i]);
 	stream_finish(&s);
