@@ -6,6 +6,7 @@
 
 #include "input.h"
 #include "nc.h"
+#include "text.h"
 
 void
 input_init(struct input *in, int nnames, char **names)
@@ -60,15 +61,6 @@ close_current(struct input *in)
 	in->fp = NULL;
 }
 
-static int
-blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return 0;
-	return 1;
-}
-
 int
 input_next(struct input *in, char **line, size_t *len)
 {
@@ -91,7 +83,7 @@ input_next(struct input *in, char **line, size_t *len)
 		if (n > 0 && in->buf[n - 1] == '\r')
 			n--;
 		in->buf[n] = '\0';
-		if (in->skip_blank && blank(in->buf, (size_t)n))
+		if (in->skip_blank && text_blank(in->buf, (size_t)n))
 			continue;
 		*line = in->buf;
 		*len = (size_t)n;

@@ -5,6 +5,15 @@
 
 #include "text.h"
 
+int
+text_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
 size_t
 text_ascii_span(const char *s, size_t len)
 {

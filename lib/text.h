@@ -16,6 +16,9 @@
 
 #include "ndjson.h"
 
+/* 1 if s holds nothing but spaces and tabs (or nothing at all). */
+int text_blank(const char *s, size_t len);
+
 /* Length of the leading run of ASCII bytes (< 0x80) of s. */
 size_t text_ascii_span(const char *s, size_t len);
 

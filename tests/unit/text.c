@@ -13,25 +13,15 @@ num(const char *s, int flags)
 	return text_number(s, strlen(s), flags, &gi, &gd);
 }
 
+/* The text that append() leaves in an empty buffer. */
 static const char *
-latin1(const char *s)
+conv(void (*append)(struct strbuf *, const char *, size_t), const char *s)
 {
 	static struct strbuf sb;
 
 	sb.len = 0;
 	strbuf_add(&sb, "", 0);
-	text_latin1_append(&sb, s, strlen(s));
-	return sb.s;
-}
-
-static const char *
-repair(const char *s)
-{
-	static struct strbuf sb;
-
-	sb.len = 0;
-	strbuf_add(&sb, "", 0);
-	text_utf8_repair_append(&sb, s, strlen(s));
+	append(&sb, s, strlen(s));
 	return sb.s;
 }
 
@@ -46,6 +36,8 @@ main(void)
 {
 	const int dc = TEXT_DECIMAL_COMMA;
 
+	ok(text_blank(" \t ", 3) && text_blank("", 0) && !text_blank(" x", 2), "blank lines");
+
 	/* UTF-8 */
 	ok(valid("plain ascii"), "ASCII is valid UTF-8");
 	ok(valid("PRECIPITA\xc3\x87\xc3\x83O"), "two-byte sequences are valid");
@@ -56,9 +48,9 @@ main(void)
 	ok(!valid("\xed\xa0\x80"), "a surrogate is invalid");
 	ok(!valid("\xf4\x90\x80\x80"), "past U+10FFFF is invalid");
 	ok(text_ascii_span("ab\xc3\xa7", 4) == 2, "ascii span stops at the first high byte");
-	is_str(latin1("a\xe7\xe3o \xb0"), "a\xc3\xa7\xc3\xa3o \xc2\xb0", "Latin-1 to UTF-8");
-	is_str(latin1("plain"), "plain", "ASCII is unchanged by Latin-1 conversion");
-	is_str(repair("a\xe7" "b\xc3\xa7"), "a\xef\xbf\xbd" "b\xc3\xa7", "repair replaces bad bytes only");
+	is_str(conv(text_latin1_append, "a\xe7\xe3o \xb0"), "a\xc3\xa7\xc3\xa3o \xc2\xb0", "Latin-1 to UTF-8");
+	is_str(conv(text_latin1_append, "plain"), "plain", "ASCII is unchanged by Latin-1 conversion");
+	is_str(conv(text_utf8_repair_append, "a\xe7" "b\xc3\xa7"), "a\xef\xbf\xbd" "b\xc3\xa7", "repair replaces bad bytes only");
 
 	/* Numbers with a decimal point. */
 	ok(num("42", 0) == TEXT_INT && gi == 42, "42 is an integer");
