@@ -125,7 +125,7 @@ struct reader {
 	int have_delim;
 	enum enc enc;                 /* ENC_AUTO until the input shows which */
 	int seen_multibyte;           /* valid multi-byte UTF-8 was read */
-	int row_bad;                  /* the row holds invalid UTF-8 */
+	const char *row_error;        /* why the row is bad before typing, or NULL */
 	struct strbuf conv;           /* a line decoded to UTF-8 */
 	struct strbuf fbuf;           /* the fields of the row */
 	struct field *f;
@@ -409,8 +409,8 @@ data_row(struct reader *r)
 	char why[256];
 
 	r->rows_in++;
-	if (r->row_bad) {
-		row_reject(r, "invalid UTF-8");
+	if (r->row_error != NULL) {
+		row_reject(r, r->row_error);
 		return;
 	}
 	if (r->nf != r->ncols) {
@@ -435,14 +435,14 @@ on_row(int c, void *data)
 
 	(void)c;
 	if (!r->have_header) {
-		if (r->row_bad)
-			errx(NC_FAIL, "%s:%lu: error: invalid UTF-8 in the header (see -e)",
-			    r->name, r->row_line);
+		if (r->row_error != NULL)
+			errx(NC_FAIL, "%s:%lu: error: header: %s", r->name,
+			    r->row_line, r->row_error);
 		header_from_row(r);
 	} else
 		data_row(r);
 	r->in_row = 0;
-	r->row_bad = 0;
+	r->row_error = NULL;
 	r->nf = 0;
 	r->fbuf.len = 0;
 }
@@ -487,7 +487,7 @@ decode(struct reader *r, const char *line, size_t *len)
 			return line;
 		}
 		if (r->enc == ENC_UTF8 || r->seen_multibyte) {
-			r->row_bad = 1;
+			r->row_error = "invalid UTF-8";
 			r->conv.len = 0;
 			text_utf8_repair_append(&r->conv, line, *len);
 			*len = r->conv.len;
@@ -566,7 +566,8 @@ reader_start(struct reader *r, const char *name)
 	r->name = name;
 	r->enc = r->o->enc;
 	r->seen_multibyte = 0;
-	r->in_row = r->row_bad = 0;
+	r->in_row = 0;
+	r->row_error = NULL;
 	r->have_header = 0;
 	r->nf = 0;
 	r->fbuf.len = 0;
@@ -577,6 +578,9 @@ reader_start(struct reader *r, const char *name)
 static void
 reader_finish(struct reader *r)
 {
+	/* Each line ends in '\n', so a row still open is in an open quote. */
+	if (r->in_row && r->row_error == NULL)
+		r->row_error = "quoted field not closed at the end of the file";
 	if (csv_fini(&r->p, on_field, on_row, r) != 0)
 		errx(NC_FAIL, "%s:%lu: error: %s", r->name, r->lineno,
 		    csv_strerror(csv_error(&r->p)));

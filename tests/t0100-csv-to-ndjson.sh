@@ -75,6 +75,18 @@ expect_success 'the line number is where a row begins' '
 	grep -q "\"line\":5" rej && grep -q "\"_reject\":\[\"2\"\]" rej
 '
 
+expect_code 3 'a quote still open at the end of the file is a reject' '
+	printf "a,b\n1,x\n2,\"open\n3,y\n" | nc-csv -r rej >out; st=$?
+	echo "{\"a\":1,\"b\":\"x\"}" >want && cmp_files want out &&
+	grep -q "\"reason\":\"quoted field not closed at the end of the file\",.*\"line\":3" rej &&
+	exit $st
+'
+
+expect_code 1 'an invalid header is a failure (exit 1)' '
+	printf "n\347\n1\n" | nc-csv -e utf8 2>err; st=$?
+	grep -q "stdin:1: error: header: invalid UTF-8" err && exit $st
+'
+
 expect_success 'UTF-8 with a BOM: the BOM is dropped' '
 	printf "\357\273\277a,b\n1,\303\247\n" | nc-csv >out &&
 	printf "{\"a\":1,\"b\":\"\303\247\"}\n" >want && cmp_files want out
