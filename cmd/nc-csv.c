@@ -251,7 +251,11 @@ column_name(struct reader *r, size_t k, const char *s, size_t len)
 		if (!column_named(r, k, alt))
 			break;
 	}
-	warnx("%s:%lu: duplicate column '%s' renamed '%s'", r->name, r->row_line, name, alt);
+	if (r->o->header.n > 0)
+		warnx("--header: duplicate column '%s' renamed '%s'", name, alt);
+	else
+		warnx("%s:%lu: duplicate column '%s' renamed '%s'", r->name,
+		    r->row_line, name, alt);
 	free(name);
 	return alt;
 }
