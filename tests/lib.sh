@@ -31,10 +31,10 @@ _report() {
 	# _report STATUS TITLE
 	test_count=$((test_count + 1))
 	if test "$1" = 0; then
-		echo "ok $test_count - $2"
+		printf 'ok %d - %s\n' "$test_count" "$2"
 	else
 		test_failed=$((test_failed + 1))
-		echo "not ok $test_count - $2"
+		printf 'not ok %d - %s\n' "$test_count" "$2"
 		if test -s "$TRASH/.out"; then
 			sed 's/^/# /' "$TRASH/.out" | head -40
 		fi
