@@ -12,15 +12,30 @@
 #ifndef NC_CAST_H
 #define NC_CAST_H
 
+#include <stddef.h>
 #include <jansson.h>
 
+#include "flat.h"
+
 enum cast_result { CAST_OK = 0, CAST_NULL = 1, CAST_BAD = -1, CAST_RANGE = -2 };
+
+/*
+ * The casts work on a field of a flat record (flat.h); absent is f == NULL.
+ * The json_t forms below are the same casts on a jansson value.
+ */
+enum cast_result cast_string_f(const struct flat_field *f, char buf[64],
+    const char **s, size_t *len);
+enum cast_result cast_cents_f(const struct flat_field *f, int precision, long long *cents);
+enum cast_result cast_int_f(const struct flat_field *f, long long *out);
+enum cast_result cast_date_f(const struct flat_field *f, long *days);
+enum cast_result cast_timestamp_f(const struct flat_field *f, long long *secs);
 
 /* Message for a failed cast: "not a number", "out of range", ... */
 const char *cast_strerror(enum cast_result r, const char *what);
 
 /*
- * CAST(v AS STRING): a string as it is; an integer in decimal; a real that
+ * CAST(v AS STRING): a string as it is (cast_string_f: *s points at it,
+ * or at buf for a number or boolean); an integer in decimal; a real that
  * is a whole number without ".0" (10825.0 -> "10825", ids from spreadsheets
  * arrive so), other reals in shortest form; true/false.  Arrays and objects
  * are CAST_BAD.

@@ -89,13 +89,31 @@ date_parse(const char *s, long *days)
 	return date_parse_n(s, strlen(s), days);
 }
 
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 void
 date_format(long days, char buf[DATE_BUFSZ])
 {
 	int y, m, d;
 
 	date_to_ymd(days, &y, &m, &d);
-	snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02d", y, m, d);
+	if (y < 0 || y > 9999) {
+		snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02d", y, m, d);
+		return;
+	}
+	/* By hand: this runs once or twice per record. */
+	put2(buf, y / 100);
+	put2(buf + 2, y % 100);
+	buf[4] = '-';
+	put2(buf + 5, m);
+	buf[7] = '-';
+	put2(buf + 8, d);
+	buf[10] = '\0';
 }
 
 int
@@ -189,13 +207,22 @@ void
 ts_format(long long secs, char buf[TS_BUFSZ])
 {
 	long long days = secs / 86400, rem = secs % 86400;
-	char date[DATE_BUFSZ];
 
 	if (rem < 0) {
 		rem += 86400;
 		days--;
 	}
-	date_format((long)days, date);
-	snprintf(buf, TS_BUFSZ, "%sT%02d:%02d:%02dZ", date, (int)(rem / 3600),
-	    (int)(rem / 60 % 60), (int)(rem % 60));
+	date_format((long)days, buf);
+	if (strlen(buf) != 10) {
+		buf[0] = '\0';	/* outside years 0..9999: not RFC 3339 */
+		return;
+	}
+	buf[10] = 'T';
+	put2(buf + 11, (int)(rem / 3600));
+	buf[13] = ':';
+	put2(buf + 14, (int)(rem / 60 % 60));
+	buf[16] = ':';
+	put2(buf + 17, (int)(rem % 60));
+	buf[19] = 'Z';
+	buf[20] = '\0';
 }

@@ -114,8 +114,8 @@ ndjson_fmt_double(char *buf, double d)
 	return n;
 }
 
-static void
-dump_string(struct strbuf *sb, const char *s, size_t len)
+void
+ndjson_dump_string(struct strbuf *sb, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t start = 0;
@@ -168,7 +168,7 @@ ndjson_dump(struct strbuf *sb, const json_t *v)
 			if (!first)
 				strbuf_addc(sb, ',');
 			first = 0;
-			dump_string(sb, key, strlen(key));
+			ndjson_dump_string(sb, key, strlen(key));
 			strbuf_addc(sb, ':');
 			ndjson_dump(sb, val);
 		}
@@ -189,7 +189,7 @@ ndjson_dump(struct strbuf *sb, const json_t *v)
 		break;
 	}
 	case JSON_STRING:
-		dump_string(sb, json_string_value(v), json_string_length(v));
+		ndjson_dump_string(sb, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));

@@ -37,6 +37,9 @@ int ndjson_fmt_double(char *buf, double d);
 /* Append value as compact JSON; a non-finite real becomes null. */
 void ndjson_dump(struct strbuf *sb, const json_t *value);
 
+/* Append s as a JSON string, quoted and escaped. */
+void ndjson_dump_string(struct strbuf *sb, const char *s, size_t len);
+
 /* Write object as one line, whole, in one write (see nc_write()). */
 void ndjson_write(FILE *fp, const json_t *object);
 
