@@ -99,4 +99,16 @@ expect_success 'ids of every JSON type, and types that are not ids' '
 	nc-transform $NOW -m 1 -r rej >out &&
 	jq -e ".item_id == \"true\"" out && jq -e ".reason == \"item_id: not a string or number\"" rej
 '
+expect_success 'the fast path and the jansson path give the same records' '
+	# A nested field sends a record down the jansson path; drop it after.
+	LC_ALL=C awk -v items=5 -v days=40 -f $T/gen-items.awk |
+		sed "s/\"item_name\":\" item \([0-9]\)/\"item_name\":\" it\\\\\"em \\\\u00e9\1/" >fast.in &&
+	grep -q "u00e9" fast.in &&
+	sed "s/^{/{\"nested\":[1,{\"a\":null}],/" fast.in >slow.in &&
+	nc-transform $NOW -m 100 -r /dev/null <fast.in >fast.out &&
+	nc-transform $NOW -m 100 -r /dev/null <slow.in | jq -c "del(.nested)" >slow.out &&
+	jq -c . fast.out >fast.jq && cmp_files fast.jq slow.out &&
+	grep -q "it\\\\\"em é" fast.out
+'
+
 done_testing
