@@ -1,19 +1,39 @@
 # nc: spare-parts demand toolkit.  GNU make.
 include config.mk
 
-PROGS = nc-csv nc-transform
-SCRIPTS = scripts/nc-sample-map
+# Every cmd/nc-<name>.c is a program.
+PROGS = $(sort $(notdir $(basename $(wildcard cmd/nc-*.c))))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:%.c=$(B)/%.o)
 UNITSRC = $(wildcard tests/unit/*.c)
 UNITBIN = $(UNITSRC:%.c=$(B)/%)
 MANPAGES = $(wildcard man/*.[157])
 
-# Each program links only what it uses.
+# Each program links only what it uses (libnc.a is an archive: only the
+# objects a program needs come in).
 LIBS_nc-csv = $(CSV_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-transform = $(JANSSON_LIBS) -pthread
+LIBS_nc-store = $(SQLITE_LIBS) $(PQ_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -pthread
+LIBS_nc-extract-erp = $(PQ_LIBS) $(JANSSON_LIBS) -pthread
+LIBS_nc-extract-inmet = $(CURL_LIBS) $(CSV_LIBS) $(JANSSON_LIBS) -pthread
+LIBS_nc-extract-bcb = $(CURL_LIBS) $(JANSSON_LIBS) -pthread
+LIBS_nc-features = $(JANSSON_LIBS) -pthread
+LIBS_nc-forecast = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
+LIBS_nc-reorder = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
+LIBS_nc-alert = $(CURL_LIBS) $(JANSSON_LIBS) -pthread
 
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(JANSSON_CFLAGS)
+# A unit test tests/unit/<name>.c links libnc.a, jansson, and UNIT_LIBS_<name>.
+UNIT_LIBS_http = $(CURL_LIBS)
+UNIT_LIBS_forecast = $(GSL_LIBS)
+UNIT_LIBS_ets = $(GSL_LIBS)
+UNIT_LIBS_arima = $(GSL_LIBS)
+UNIT_LIBS_intermittent = $(GSL_LIBS)
+UNIT_LIBS_regression = $(GSL_LIBS)
+UNIT_LIBS_reorder = $(GSL_LIBS)
+UNIT_LIBS_store = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS)
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(JANSSON_CFLAGS) $(GSL_CFLAGS) \
+	$(CURL_CFLAGS) $(PQ_CFLAGS) $(SQLITE_CFLAGS)
 
 all: $(PROGS:%=$(B)/bin/%)
 
@@ -30,7 +50,7 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libnc.a
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnc.a $(LIBS_$*) -lm
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/libnc.a
-	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnc.a $(JANSSON_LIBS) -pthread -lm
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnc.a $(UNIT_LIBS_$*) $(JANSSON_LIBS) -pthread -lm
 
 deps:
 	@scripts/install-deps
