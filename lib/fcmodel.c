@@ -1,0 +1,33 @@
+/* fcmodel.c: the result of a forecasting model (see fcmodel.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fcmodel.h"
+#include "nc.h"
+
+void
+fc_result_init(struct fc_result *res, size_t n, size_t h)
+{
+	memset(res, 0, sizeof(*res));
+	res->n = n;
+	res->h = h;
+	res->mean = xcalloc(h, sizeof(double));
+	res->sd = xcalloc(h, sizeof(double));
+	res->fitted = xcalloc(n, sizeof(double));
+	for (size_t i = 0; i < h; i++)
+		res->sd[i] = NAN;
+	for (size_t i = 0; i < n; i++)
+		res->fitted[i] = NAN;
+	res->aicc = NAN;
+	res->sigma2 = NAN;
+}
+
+void
+fc_result_release(struct fc_result *res)
+{
+	free(res->mean);
+	free(res->sd);
+	free(res->fitted);
+	res->mean = res->sd = res->fitted = NULL;
+}
