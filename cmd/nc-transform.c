@@ -6,6 +6,7 @@
 #include <err.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,13 @@
 #include <time.h>
 
 #include "flat.h"
+#include "arena.h"
 #include "date.h"
 #include "input.h"
 #include "nc.h"
 #include "ndjson.h"
 #include "parmap.h"
+#include "psort.h"
 #include "reject.h"
 #include "staging.h"
 
@@ -148,46 +151,99 @@ stream_finish(struct streamer *s)
 	strbuf_release(&s->line);
 }
 
-/* Buffered: everything, then sorted by (key, date, line) and reduced. */
+/*
+ * Buffered: every staged record, kept in an arena, then sorted by (key,
+ * date, line) through a compact index whose first 24 key bytes compare as
+ * three integers, and reduced run by run.
+ */
 struct buffer {
 	struct entry *v;
 	size_t n, cap;
+	struct arena mem;
+};
+
+struct sort_ref {
+	uint64_t p[3];          /* the key's first 24 bytes, big-endian */
+	const struct entry *e;
 };
 
 static void
 buffer_add(struct buffer *b, const struct entry *e)
 {
+	char *copy = arena_alloc(&b->mem, e->klen + e->len);
+
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 1024;
 		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
 	}
-	b->v[b->n++] = *e;
+	/* Keep a copy: the batch's buffer is reused. */
+	memcpy(copy, e->key, e->klen);
+	memcpy(copy + e->klen, e->line, e->len);
+	b->v[b->n] = *e;
+	b->v[b->n].key = copy;
+	b->v[b->n].line = copy + e->klen;
+	b->n++;
+}
+
+static uint64_t
+prefix(const char *s, size_t len)
+{
+	uint64_t p = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		p = p << 8 | (i < len ? (unsigned char)s[i] : 0);
+	return p;
 }
 
 static int
-entry_cmp(const void *pa, const void *pb)
+ref_cmp(const void *pa, const void *pb)
 {
-	const struct entry *a = pa, *b = pb;
-	int c = key_cmp(a, b);
+	const struct sort_ref *a = pa, *b = pb;
+	int c;
 
-	if (c != 0)
+	for (int k = 0; k < 3; k++)
+		if (a->p[k] != b->p[k])
+			return a->p[k] < b->p[k] ? -1 : 1;
+	if ((a->e->klen > 24 || b->e->klen > 24) && (c = key_cmp(a->e, b->e)) != 0)
 		return c;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	return a->e->seq < b->e->seq ? -1 : a->e->seq > b->e->seq;
 }
 
 static void
 buffer_finish(struct buffer *b, struct opts *o)
 {
-	struct streamer s = { .have = 0 };
+	struct sort_ref *refs = xcalloc(b->n, sizeof(*refs));
+	size_t i = 0;
 
-	if (b->n > 0)
-		qsort(b->v, b->n, sizeof(*b->v), entry_cmp);
-	for (size_t i = 0; i < b->n; i++) {
-		stream_add(&s, o, &b->v[i]);
-		free((char *)b->v[i].key);	/* key and line: one block */
+	for (size_t k = 0; k < b->n; k++) {
+		const struct entry *e = &b->v[k];
+
+		for (size_t w = 0; w < 3; w++)
+			refs[k].p[w] = e->klen > 8 * w ? prefix(e->key + 8 * w, e->klen - 8 * w) : 0;
+		refs[k].e = e;
 	}
-	stream_finish(&s);
+	if (b->n > 0)
+		psort(refs, b->n, sizeof(*refs), ref_cmp);
+	/* Each run of one key: the best record out, the others aside. */
+	while (i < b->n) {
+		const struct entry *best = refs[i].e;
+		size_t j = i + 1;
+
+		for (; j < b->n && memcmp(refs[j].p, refs[i].p, sizeof(refs[i].p)) == 0 &&
+		    key_cmp(refs[j].e, best) == 0; j++) {
+			if (supersedes(refs[j].e, best)) {
+				set_aside(o, best);
+				best = refs[j].e;
+			} else
+				set_aside(o, refs[j].e);
+		}
+		nc_write(stdout, best->line, best->len);
+		counts.out++;
+		i = j;
+	}
+	free(refs);
 	free(b->v);
+	arena_release(&b->mem);
 }
 
 struct run {
@@ -268,18 +324,10 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 	e.klen = it->n2;
 	e.line = out + it->off;
 	e.len = it->n;
-	if (r->o->sorted) {
+	if (r->o->sorted)
 		stream_add(&r->s, r->o, &e);
-	} else {
-		/* Keep a copy: the batch's buffer is reused. */
-		char *copy = xmalloc(e.klen + e.len);
-
-		memcpy(copy, e.key, e.klen);
-		memcpy(copy + e.klen, e.line, e.len);
-		e.key = copy;
-		e.line = copy + e.klen;
+	else
 		buffer_add(&r->b, &e);
-	}
 }
 
 static void
