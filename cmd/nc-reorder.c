@@ -561,7 +561,7 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 			init = S[t];
 	}
 	rp_simulate((size_t)wlen, act, pp, S, (long)ceil(lt - 1e-9),
-	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : init, &sim);
+	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), &sim);
 	cost = attr_num(s, F_COST);
 	value = isnan(cost) ? NAN : sim.avg_stock * cost;
 	strbuf_addc(&sb, '{');
@@ -572,7 +572,7 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 	put_num(&sb, "lead_time_days", lt);
 	put_num(&sb, "service_level", sl);
 	put_num(&sb, "review_days", o->review >= 1 ? o->review : 1);
-	put_num(&sb, "initial_stock", isnan(init) ? 0 : init);
+	put_num(&sb, "initial_stock", isnan(init) ? 0 : ceil(init));
 	put_sim(&sb, &sim, value);
 	put_int(&sb, "missing_actual_days", (double)missing);
 	strbuf_add(&sb, "}\n", 2);
