@@ -1,0 +1,124 @@
+#!/bin/sh
+# nc-reorder: the formulas on forecast rows, the company's worked example,
+# lead times, service levels, EOQ.
+. "$(dirname "$0")/lib.sh"
+R=$FIXTURES/reorder
+
+# near FILE JQPATH VALUE: the number at JQPATH is VALUE within 1e-3.
+near() {
+	jq -e --argjson v "$3" "($2 - \$v) | fabs < 1e-3" "$1" >/dev/null ||
+	{ echo "$2 = $(jq "$2" "$1"), want $3"; return 1; }
+}
+
+expect_success 'the company worked example: d = 8/day, LT = 14, SS = 20 gives PP = 132' '
+	# 28 days of history, 8 - a and 8 + a in turn: sample sd a sqrt(28/27),
+	# with a such that 1.6448536 x sd x sqrt(14) = 20.
+	LC_ALL=C awk "BEGIN { a = 20 / (1.6448536269514722 * sqrt(14)) / sqrt(28 / 27);
+		for (i = 0; i < 28; i++)
+			printf \"{\\\"item_id\\\":\\\"X\\\",\\\"date\\\":\\\"2026-10-%02d\\\",\\\"quantity\\\":%.12f,\\\"current_stock\\\":100,\\\"lead_time_days\\\":14}\\n\", i + 1, i % 2 ? 8 + a : 8 - a }" >hist &&
+	nc-reorder --method classic <hist >out &&
+	near out .avg_daily_demand 8 && near out .lead_time_demand 112 &&
+	near out .safety_stock 20 && near out .reorder_point 132 &&
+	jq -e ".method == \"classic\" and .as_of == \"2026-10-28\" and .stockout_date == \"2026-11-10\"" out
+'
+
+expect_success 'forecast method: LTD is the sum of 14 daily forecasts, SS = z sqrt(sum var + d^2 sd_LT^2)' '
+	nc-reorder $R/forecast.ndjson -m 1 -r rej >out 2>err &&
+	jq -c "select(.item_id == \"010825\")" out >a &&
+	ltd=$(jq -s "map(select(.item_id == \"010825\" and .horizon <= 14)) | map(.forecasted_demand) | add" $R/forecast.ndjson) &&
+	var=$(jq -s "map(select(.item_id == \"010825\" and .horizon <= 14)) | map(.forecast_sd * .forecast_sd) | add" $R/forecast.ndjson) &&
+	ss=$(echo "1.6448536269514722 * sqrt($var + ($ltd / 14)^2 * 9)" | bc -l) &&
+	near a .lead_time_demand "$ltd" && near a .safety_stock "$ss" &&
+	pp=$(echo "$ltd + $ss" | bc -l) && near a .reorder_point "$pp" &&
+	near a .z 1.6449
+'
+
+expect_success 'no forecast_sd: the sd comes from the upper quantile q95 against q50' '
+	nc-reorder $R/forecast.ndjson -m 1 -r rej >out 2>err &&
+	jq -c "select(.item_id == \"020311\")" out >a &&
+	# 7 days of q95 - q50 = 1.644854 x 1.1 x h^0.25: sd recovered per day.
+	var=$(jq -s "map(select(.item_id == \"020311\" and .horizon <= 7)) | map(((.q95 - .q50) / 1.6448536269514722) | . * .) | add" $R/forecast.ndjson) &&
+	near a .safety_stock "$(echo "1.6448536269514722 * sqrt($var)" | bc -l)"
+'
+
+expect_success 'weekly rows are spread over their days: LT 21 days is 3 weeks' '
+	jq -c "select(.item_id == \"030042\")" $R/forecast.ndjson | nc-reorder >a &&
+	near a .lead_time_demand 63 && near a .avg_daily_demand 3 &&
+	var=$(jq -s "map(select(.item_id == \"030042\" and .horizon <= 3)) | map(.forecast_sd * .forecast_sd) | add" $R/forecast.ndjson) &&
+	near a .safety_stock "$(echo "1.6448536269514722 * sqrt($var + 9 * 25)" | bc -l)"
+'
+
+expect_success 'monthly rows: 45 days is December (31) and 14 of January' '
+	jq -c "select(.item_id == \"040007\")" $R/forecast.ndjson | nc-reorder >a &&
+	near a .lead_time_demand "$(echo "9 + 14 * 9 / 31" | bc -l)"
+'
+
+expect_success 'order-up-to = PP + the review days after the lead time; order = ceil(S - stock - on order)' '
+	jq -c "select(.item_id == \"010825\") | .on_order = 20" $R/forecast.ndjson | nc-reorder --review 10 >a &&
+	rv=$(jq -s "map(select(.item_id == \"010825\" and .horizon > 14 and .horizon <= 24)) | map(.forecasted_demand) | add" $R/forecast.ndjson) &&
+	jq -e --argjson rv "$rv" "(.order_up_to - .reorder_point - \$rv | fabs) < 1e-3 and
+		.recommended_order_qty == ((.order_up_to - 150 - 20) | ceil) and .on_order == 20" a
+'
+
+expect_success 'days of cover = stock / d; stockout = first day the cumulative forecast exceeds stock' '
+	jq -c "select(.item_id == \"010825\")" $R/forecast.ndjson | nc-reorder >a &&
+	near a .days_of_cover "$(echo "150 / 7.56" | bc -l)" &&
+	want=$(jq -rs "map(select(.item_id == \"010825\")) | sort_by(.horizon) | reduce .[] as \$r ({c: 0, d: null}; if .d == null then (.c += \$r.forecasted_demand | if .c > 150 then .d = \$r.date else . end) else . end) | .d" $R/forecast.ndjson) &&
+	jq -e --arg d "$want" ".stockout_date == \$d" a
+'
+
+expect_success 'EOQ: S = PP + sqrt(2 x 365 d x K / (h x cost))' '
+	jq -c "select(.item_id == \"010825\")" $R/forecast.ndjson | nc-reorder --order-cost 80 --holding-rate 0.25 >a &&
+	near a .eoq "$(echo "sqrt(2 * 365 * 7.56 * 80 / (0.25 * 12.5))" | bc -l)" &&
+	jq -e "(.order_up_to - .reorder_point - .eoq | fabs) < 1e-3" a
+'
+
+expect_code 3 'a series without lead time is rejected whole, with its reason' '
+	nc-reorder -r rej $R/forecast.ndjson >out 2>err; st=$?
+	test $(wc -l <out) = 4 && test $(wc -l <rej) = 1 &&
+	jq -e "._reject.item_id == \"050199\" and (.reason | test(\"lead_time_days\"))" rej >/dev/null && exit $st
+'
+
+expect_success '--lead-time N sets every lead time; --lead-times FILE by supplier' '
+	nc-reorder --lead-time 10 $R/forecast.ndjson >out &&
+	test $(wc -l <out) = 5 && jq -se "all(.lead_time_days == 10)" out &&
+	printf "%s\n" "{\"supplier_id\":\"FORNEC D\",\"lead_time_days\":20,\"lead_time_std\":4}" >lt &&
+	nc-reorder --lead-times lt $R/forecast.ndjson >out &&
+	jq -se "map(select(.item_id == \"050199\"))[0] | .lead_time_days == 20 and .lead_time_std == 4" out &&
+	jq -se "map(select(.item_id == \"010825\"))[0] | .lead_time_days == 14" out
+'
+
+expect_success '--service-levels FILE: item, then family, then --service-level' '
+	printf "%s\n" "{\"item_id\":\"010825\",\"service_level\":0.99}" "{\"family\":\"ELETRICO\",\"service_level\":0.9}" >sl &&
+	nc-reorder --service-level 97.5 --service-levels sl -m 1 -r /dev/null $R/forecast.ndjson >out &&
+	jq -se "map(select(.item_id == \"010825\"))[0] | .service_level == 0.99 and (.z - 2.3263 | fabs) < 1e-4" out &&
+	jq -se "map(select(.item_id == \"020311\"))[0] | .service_level == 0.9" out &&
+	jq -se "map(select(.item_id == \"030042\"))[0] | .service_level == 0.975 and .z == 1.96" out
+'
+
+expect_success 'a higher service level never lowers the reorder point' '
+	nc-reorder --service-level 0.9 -m 1 -r /dev/null $R/forecast.ndjson >a &&
+	nc-reorder --service-level 0.99 -m 1 -r /dev/null $R/forecast.ndjson >b &&
+	jq -se "(.[0:4] | map(.reorder_point)) as \$a | (.[4:8] | map(.reorder_point)) as \$b | [range(4)] | all(\$a[.] < \$b[.])" a b
+'
+
+expect_success '-k item_id,site_id: one record per item and site' '
+	jq -c "select(.item_id == \"010825\")" $R/forecast.ndjson >one &&
+	{ cat one; sed "s/BA-SSA-01/BA-FSA-02/" one; } | nc-reorder -k item_id,site_id >out &&
+	test $(wc -l <out) = 2 && jq -se "map(.site_id) == [\"BA-SSA-01\", \"BA-FSA-02\"]" out
+'
+
+expect_success 'the latest origin wins when rows of several as_of come' '
+	jq -c "select(.item_id == \"030042\")" $R/forecast.ndjson >cur &&
+	{ sed -e "s/2026-11-26/2026-11-19/g" -e "s/\"forecasted_demand\":[0-9.]*/\"forecasted_demand\":99/" cur; cat cur; } | nc-reorder >out &&
+	jq -e ".as_of == \"2026-11-26\" and .lead_time_demand == 63" out
+'
+
+expect_code 2 'a service level out of range is a usage error' 'nc-reorder --service-level 100 </dev/null'
+expect_code 2 '--order-cost without --holding-rate is a usage error' 'nc-reorder --order-cost 5 </dev/null'
+expect_code 2 'a bad --method is a usage error' 'nc-reorder --method magic </dev/null'
+expect_code 2 'a bad --service-levels file is a usage error' '
+	echo "{\"item_id\":\"A\",\"service_level\":\"high\"}" >bad && nc-reorder --service-levels bad </dev/null
+'
+
+done_testing

@@ -1,0 +1,60 @@
+#!/bin/sh
+# nc-reorder --simulate: the replay of the policy on backtest rows, checked
+# against a case computed by hand.
+. "$(dirname "$0")/lib.sh"
+R=$FIXTURES/reorder
+
+# The hand case (backtest-hand.ndjson): forecast 1/day with sd 0, LT 2,
+# review 1 day: PP = 2, S = PP + 1 = 3.  Actual demand 4..9 January:
+# 3 1 0 2 1 1.  Stock starts at S = 3.
+#   day 4: 3 served, stock 0; position 0 <= 2: order 3, due on day 7
+#   day 5: 1 lost (stockout day)      day 6: nothing
+#   day 7: +3, 2 served, stock 1; position 1 <= 2: order 2
+#   day 8: 1 served, stock 0; position 2 <= 2: order 1
+#   day 9: 1 lost (stockout day)
+# Cycles (order to order): [4], [5..6] lost, [7], [8..9] lost: 2 of 4 held.
+# Served 6 of 8: fill rate 0.75; end-of-day stock 0 0 0 1 0 0: mean 1/6.
+expect_success 'the replay matches the hand computation' '
+	nc-reorder --simulate 6 --review 1 $R/backtest-hand.ndjson >out &&
+	jq -se ".[0] | .scope == \"item\" and .from == \"2026-01-04\" and .to == \"2026-01-09\" and
+		.initial_stock == 3 and .days == 6 and .orders == 3 and .stockout_days == 2 and
+		.cycles == 4 and .stockout_cycles == 2 and .cycle_service_level == 0.5 and
+		.fill_rate == 0.75 and .demand == 8 and .served == 6 and .avg_stock == 0.1667 and
+		.avg_stock_value == 1.6667 and .missing_actual_days == 0" out
+'
+
+expect_success 'an overall record follows the items' '
+	nc-reorder --simulate 6 --review 1 $R/backtest-hand.ndjson >out &&
+	test $(wc -l <out) = 2 &&
+	jq -se ".[1] | .scope == \"overall\" and .series == 1 and .cycle_service_level == 0.5" out
+'
+
+expect_success 'a longer window than the history counts the days without actuals' '
+	nc-reorder --simulate 10 --review 1 $R/backtest-hand.ndjson >out &&
+	jq -se ".[0] | .days == 10 and .missing_actual_days == 2 and .from == \"2025-12-31\"" out
+'
+
+expect_success 'three items over 60 days: per item and overall figures agree' '
+	nc-reorder --simulate 60 $R/backtest.ndjson >out &&
+	test $(wc -l <out) = 4 &&
+	jq -se "(.[0:3]) as \$i | .[3] as \$o |
+		\$o.series == 3 and \$o.stockout_days == (\$i | map(.stockout_days) | add) and
+		\$o.cycles == (\$i | map(.cycles) | add) and
+		((\$o.fill_rate - ((\$i | map(.served) | add) / (\$i | map(.demand) | add))) | fabs) < 1e-3 and
+		(\$i | all(.days == 60 and .fill_rate <= 1 and .fill_rate >= 0 and .cycle_service_level <= 1))" out
+'
+
+expect_success 'a higher service level holds more stock and loses fewer sales' '
+	nc-reorder --simulate 60 --service-level 0.8 $R/backtest.ndjson | tail -n 1 >lo &&
+	nc-reorder --simulate 60 --service-level 0.995 $R/backtest.ndjson | tail -n 1 >hi &&
+	jq -se ".[0].avg_stock < .[1].avg_stock and .[0].fill_rate <= .[1].fill_rate" lo hi
+'
+
+expect_code 3 'rows without actual_demand cannot be replayed: the series is rejected' '
+	nc-reorder --simulate 30 -r rej $R/forecast.ndjson >out 2>err; st=$?
+	test ! -s out && test $(wc -l <rej) = 5 && grep -q "actual_demand" rej && exit $st
+'
+
+expect_code 2 '--simulate needs a number of days' 'nc-reorder --simulate 0 </dev/null'
+
+done_testing
