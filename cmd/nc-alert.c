@@ -146,14 +146,15 @@ assess(const struct opts *o, const json_t *rec, struct alert *a)
 		    "sem demanda prevista (ponto de pedido 0)");
 		return NULL;
 	}
-	if (a->stock <= o->red * a->pp) {
+	/* A hair of tolerance, so that 120 <= 1.2 x 100 whatever the rounding. */
+	if (a->stock <= o->red * a->pp * (1 + 1e-12)) {
 		a->level = VERMELHO;
 		snprintf(a->reason, sizeof(a->reason), o->en ?
 		    "stock %s <= %s x reorder point %s (%s): buy now" :
 		    "estoque %s <= %s x ponto de pedido %s (%s): compre já",
 		    fmt2(a->stock, b1), fmt2(o->red, b2), fmt2(a->pp, b3),
 		    fmt2(o->red * a->pp, (char[32]){ 0 }));
-	} else if (a->stock <= o->yellow * a->pp) {
+	} else if (a->stock <= o->yellow * a->pp * (1 + 1e-12)) {
 		a->level = AMARELO;
 		snprintf(a->reason, sizeof(a->reason), o->en ?
 		    "stock %s <= %s x reorder point %s (%s): plan the purchase" :

@@ -1,0 +1,44 @@
+#!/bin/sh
+# nc-alert --webhook: delivery to a local receiver that fails, then
+# succeeds; an undelivered alert is not marked sent and goes again.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/alert-lib.sh"
+NOW=--now=2026-11-27T06:00:00Z
+trap 'webhook_stop; rm -rf "$TRASH"' EXIT
+
+expect_success 'a 503 is retried; the alert arrives as JSON' '
+	webhook_start 1 &&
+	st=0; rec A 50 100 | nc-alert $NOW --webhook "$URL" >out 2>err || st=$?
+	webhook_stop
+	test $st = 0 && test $(wc -l <posts) = 2 &&
+	test "$(cut -d" " -f1 posts | tr "\n" " ")" = "503 200 " &&
+	tail -n 1 posts | cut -d" " -f3- >body && cmp_files out body &&
+	grep -q "^200 application/json " posts
+'
+
+expect_success 'NC_WEBHOOK_URL works as --webhook; --format slack posts {"text": ...}' '
+	webhook_start 0 &&
+	st=0; rec A 50 100 | NC_WEBHOOK_URL=$URL nc-alert $NOW --format slack >out || st=$?
+	webhook_stop
+	test $st = 0 && cut -d" " -f3- posts | jq -e ".text | startswith(\"VERMELHO\")"
+'
+
+expect_success 'a failed delivery: exit 1, not marked sent; the next run sends it' '
+	webhook_start 100 &&
+	st=0; { rec A 50 100; } | nc-alert $NOW --retries 1 --state st --webhook "$URL" >out 2>err || st=$?
+	webhook_stop
+	test $st = 1 && grep -q "not delivered: HTTP 503" err &&
+	jq -e ".alerts.A.sent_at == null" st &&
+	webhook_start 0 &&
+	st=0; rec A 50 100 | nc-alert $NOW --state st --webhook "$URL" >out || st=$?
+	webhook_stop
+	test $st = 0 && test $(wc -l <posts) = 1 && jq -e ".alerts.A.sent_at != null" st &&
+	rec A 50 100 | nc-alert $NOW --state st >out && test ! -s out
+'
+
+expect_code 1 'a receiver that is not there: exit 1 after the retries' '
+	webhook_start 0 && webhook_stop &&
+	rec A 50 100 | nc-alert $NOW --retries 0 --webhook "$URL" >out 2>err
+'
+
+done_testing
