@@ -55,7 +55,8 @@ struct opts {
 	long fetch;
 	char since[DATE_BUFSZ + 8]; /* "$1": a date or "-infinity" */
 	char until[DATE_BUFSZ + 8]; /* "$2": a date or "infinity" */
-	char now[TS_BUFSZ];         /* the run's start: the bookmark's cap */
+	char now[TS_BUFSZ];         /* the run's start: a timestamp bookmark's cap */
+	char yesterday[DATE_BUFSZ]; /* the last whole day: a date bookmark's cap */
 };
 
 /* libpq's message on one line, without its final newline. */
@@ -221,46 +222,94 @@ adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
-/*
- * The statement: DECLARE a cursor for the query, wrapped in the bookmark
- * filter when there is one.  Parameters: $1 since, $2 until (dates), then
- * $3 the cap (timestamptz) and $4 the saved bookmark (the column's type).
- */
+/* The query of the run: -q FILE's, or the seed's with its date filter. */
 static char *
-build_statement(PGconn *conn, const struct opts *o, int date_filter, int has_saved)
+query_text(const struct opts *o, int date_filter)
 {
 	struct strbuf sb = { 0 };
 
-	adds(&sb, "DECLARE " CURSOR " NO SCROLL CURSOR FOR ");
-	if (o->bookmark != NULL)
-		adds(&sb, "SELECT * FROM (\n");
-	if (o->query_path != NULL) {
-		char *q = read_query(o->query_path);
+	if (o->query_path != NULL)
+		return read_query(o->query_path);
+	adds(&sb, seed_query);
+	if (date_filter)
+		adds(&sb, seed_where);
+	return sb.s;
+}
 
-		adds(&sb, q);
-		free(q);
-	} else {
-		adds(&sb, seed_query);
-		if (date_filter)
-			adds(&sb, seed_where);
+/* How the bookmark is capped at the run's start, by its column's type. */
+enum cap { CAP_NONE, CAP_DAY, CAP_TIME };
+
+/*
+ * The type of the query's --bookmark column, from the server's description
+ * of the query (not run); a query that lacks the column is fatal.
+ */
+static enum cap
+bookmark_cap(PGconn *conn, const char *query, const Oid *types, const char *column)
+{
+	PGresult *res = PQprepare(conn, "", query, 2, types);
+	int n;
+
+	check_result(conn, res, PGRES_COMMAND_OK, "query");
+	PQclear(res);
+	res = PQdescribePrepared(conn, "");
+	check_result(conn, res, PGRES_COMMAND_OK, "query");
+	n = PQnfields(res);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(PQfname(res, i), column) == 0) {
+			Oid t = PQftype(res, i);
+
+			PQclear(res);
+			if (t == PGOID_DATE)
+				return CAP_DAY;
+			if (t == PGOID_TIMESTAMP || t == PGOID_TIMESTAMPTZ)
+				return CAP_TIME;
+			return CAP_NONE;
+		}
 	}
-	if (o->bookmark != NULL) {
-		char *col = PQescapeIdentifier(conn, o->bookmark, strlen(o->bookmark));
+	PQclear(res);
+	PQfinish(conn);
+	errx(NC_FAIL, "error: --bookmark: the query has no column '%s'", column);
+}
 
-		if (col == NULL)
-			die_pq(conn, "--bookmark");
-		adds(&sb, "\n) AS nc_q WHERE nc_q.");
+/*
+ * The statement: DECLARE a cursor for the query, wrapped in the bookmark
+ * filter when there is one.  $1 and $2 are the dates; the cap and the
+ * saved bookmark (typed as the column) are $3 and $4, or whichever of
+ * them there is is $3.
+ */
+static char *
+build_statement(PGconn *conn, const char *query, const char *bookmark, int cap,
+    int has_saved)
+{
+	struct strbuf sb = { 0 };
+	char *col;
+
+	adds(&sb, "DECLARE " CURSOR " NO SCROLL CURSOR FOR ");
+	if (bookmark == NULL) {
+		adds(&sb, query);
+		return sb.s;
+	}
+	col = PQescapeIdentifier(conn, bookmark, strlen(bookmark));
+	if (col == NULL)
+		die_pq(conn, "--bookmark");
+	adds(&sb, "SELECT * FROM (\n");
+	adds(&sb, query);
+	adds(&sb, "\n) AS nc_q WHERE nc_q.");
+	adds(&sb, col);
+	adds(&sb, " IS NOT NULL");
+	if (cap) {
+		adds(&sb, " AND nc_q.");
 		adds(&sb, col);
 		adds(&sb, " <= $3");
-		if (has_saved) {
-			adds(&sb, " AND nc_q.");
-			adds(&sb, col);
-			adds(&sb, " > $4");
-		}
-		adds(&sb, " ORDER BY nc_q.");
-		adds(&sb, col);
-		PQfreemem(col);
 	}
+	if (has_saved) {
+		adds(&sb, " AND nc_q.");
+		adds(&sb, col);
+		adds(&sb, cap ? " > $4" : " > $3");
+	}
+	adds(&sb, " ORDER BY nc_q.");
+	adds(&sb, col);
+	PQfreemem(col);
 	return sb.s;
 }
 
@@ -352,30 +401,40 @@ extract(const struct opts *o, json_t *state, const char *stream, int date_filter
 {
 	const json_t *saved = o->bookmark ? state_bookmark(state, stream, o->bookmark) : NULL;
 	const char *params[4];
-	Oid types[4] = { PGOID_DATE, PGOID_DATE, PGOID_TIMESTAMPTZ, 0 };
+	Oid types[4] = { PGOID_DATE, PGOID_DATE, 0, 0 };
 	char *saved_text = saved ? bookmark_param(saved) : NULL;
 	struct run r = { .bookmark_col = -1 };
 	struct strbuf sb = { 0 };
+	enum cap cap = CAP_NONE;
 	char fetch[64];
 	PGconn *conn;
 	PGresult *res;
-	char *stmt;
+	char *query, *stmt;
 	int nparams = 2;
 
+	query = query_text(o, date_filter);
 	conn = connect_db(o);
-	stmt = build_statement(conn, o, date_filter, saved != NULL);
-	if (nc_verbose > 1)
-		fprintf(stderr, "%s: query: %s\n", nc_progname, stmt);
-	params[0] = o->since;
-	params[1] = o->until;
-	if (o->bookmark != NULL) {
-		params[nparams++] = o->now;
-		if (saved_text != NULL)
-			params[nparams++] = saved_text;
-	}
 	res = PQexec(conn, "BEGIN READ ONLY");
 	check_result(conn, res, PGRES_COMMAND_OK, "begin");
 	PQclear(res);
+	params[0] = o->since;
+	params[1] = o->until;
+	if (o->bookmark != NULL) {
+		cap = bookmark_cap(conn, query, types, o->bookmark);
+		if (cap == CAP_DAY) {
+			types[nparams] = PGOID_DATE;
+			params[nparams++] = o->yesterday;
+		} else if (cap == CAP_TIME) {
+			types[nparams] = PGOID_TIMESTAMPTZ;
+			params[nparams++] = o->now;
+		}
+		if (saved_text != NULL)
+			params[nparams++] = saved_text;
+	}
+	stmt = build_statement(conn, query, o->bookmark, cap != CAP_NONE, saved != NULL);
+	free(query);
+	if (nc_verbose > 1)
+		fprintf(stderr, "%s: query: %s\n", nc_progname, stmt);
 	res = PQexecParams(conn, stmt, nparams, types, params, NULL, NULL, 0);
 	check_result(conn, res, PGRES_COMMAND_OK, "query");
 	PQclear(res);
@@ -391,10 +450,6 @@ extract(const struct opts *o, json_t *state, const char *stream, int date_filter
 		flush_out();
 		if (n == 0)
 			break;
-	}
-	if (o->bookmark != NULL && r.bookmark_col < 0) {
-		PQfinish(conn);
-		errx(NC_FAIL, "error: --bookmark: the query has no column '%s'", o->bookmark);
 	}
 	res = PQexec(conn, "COMMIT");
 	check_result(conn, res, PGRES_COMMAND_OK, "commit");
@@ -530,6 +585,14 @@ main(int argc, char *argv[])
 	if (o.conninfo != NULL)
 		refuse_password(o.conninfo);
 
+	{
+		time_t t = (time_t)now;
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		date_format(date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) - 1,
+		    o.yesterday);
+	}
 	/* Dates: --date, or a range with open ends, or yesterday; with
 	 * --bookmark and no date option, no date filter. */
 	date_filter = 1;
@@ -544,12 +607,8 @@ main(int argc, char *argv[])
 		if (until != NULL)
 			date_opt(o.until, until, "--until");
 	} else if (o.bookmark == NULL) {
-		time_t t = (time_t)now;
-		struct tm tm;
-
-		localtime_r(&t, &tm);
-		date_format(date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) - 1, o.since);
-		strcpy(o.until, o.since);
+		strcpy(o.since, o.yesterday);
+		strcpy(o.until, o.yesterday);
 	} else {
 		date_filter = 0;
 	}

@@ -90,9 +90,23 @@ expect_success 'a bookmark on a computed timestamptz column of a custom query' '
 	test "$(jq -r .bookmarks.ids.at ids.st)" = "$(jq -r .at out | tail -n 1)"
 '
 
-expect_code 1 'an integer bookmark column cannot be capped at a time: exit 1, no state' '
-	nc-extract-erp -q ids.sql --bookmark id -S ids.st2 >out 2>err ||
-	{ c=$?; grep -q "operator does not exist" err && test ! -e ids.st2; exit $c; }
+expect_success 'an integer bookmark has no cap and is saved as a number' '
+	echo "SELECT g AS id FROM generate_series(1, \$2 - \$1) g" >ids2.sql &&
+	nc-extract-erp -q ids2.sql --since 2025-03-01 --until 2025-03-08 --bookmark id -S i1 >out &&
+	test "$(wc -l <out)" = 7 && test "$(jq -c .bookmarks.ids2.id i1)" = 7 &&
+	nc-extract-erp -q ids2.sql --since 2025-03-01 --until 2025-03-11 --bookmark id -s i1 -S i2 >out &&
+	jq -r .id out >got && printf "8\n9\n10\n" >want && cmp_files want got &&
+	test "$(jq -c .bookmarks.ids2.id i2)" = 10
+'
+
+expect_success 'a date bookmark takes whole days only: up to yesterday, local time (22-23 are a weekend)' '
+	TZ=America/Bahia nc-extract-erp --bookmark date -S d1 --now 2025-03-25T02:00:00Z >out &&
+	test "$(jq -r .date out | tail -n 1)" = 2025-03-21 &&
+	test "$(jq -r .bookmarks.items.date d1)" = 2025-03-21 &&
+	test "$(wc -l <out)" = "$(count "date <= '\''2025-03-23'\''")" &&
+	TZ=UTC nc-extract-erp --bookmark date -s d1 -S d2 --now 2025-03-25T02:00:00Z >out &&
+	test "$(jq -r .date out | sort -u)" = 2025-03-24 &&
+	test "$(wc -l <out)" = 129
 '
 
 expect_code 1 'an invalid state file: exit 1, nothing written' '
