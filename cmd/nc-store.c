@@ -1,0 +1,738 @@
+/*
+ * nc-store: the Bronze/Silver/Gold warehouse: named datasets of NDJSON
+ * records, loaded by partition and key, dumped in key order, in SQLite
+ * (a file) or PostgreSQL (a postgresql:// URI).  See nc-store(1).
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "date.h"
+#include "flat.h"
+#include "nc.h"
+#include "ndjson.h"
+#include "reject.h"
+#include "store.h"
+
+static const char synopsis[] =
+    "usage: nc-store load [-v] [-d db] [-p partition] [-k keys] [-m max] [-r rejects] dataset\n"
+    "       nc-store dump [-d db] [-p partition] [--since date] [--until date]\n"
+    "                     [-w field=value] ... [--shard k/n] dataset\n"
+    "       nc-store ls [-d db] [dataset]\n"
+    "       nc-store -h | -V\n";
+
+static void
+usage(void)
+{
+	nc_usage(synopsis, 0);
+}
+
+/* The database: -d, else NC_DB. */
+static const char *
+database(const char *d)
+{
+	if (d == NULL)
+		d = getenv("NC_DB");
+	if (d == NULL || *d == '\0') {
+		warnx("no database: give -d or set NC_DB");
+		usage();
+	}
+	return d;
+}
+
+/* For dump and ls: a SQLite file must exist (no empty file is made). */
+static struct store *
+open_existing(const char *db)
+{
+	if (strstr(db, "://") == NULL && access(db, F_OK) != 0)
+		err(NC_FAIL, "error: %s", db);
+	return store_open(db);
+}
+
+static void
+check_dataset(const char *name)
+{
+	if (!store_valid_dataset(name))
+		errx(NC_USAGE, "not a valid dataset name: '%s' "
+		    "(lower-case letters, digits and '_', not starting with nc_)", name);
+}
+
+/*
+ * Input read in blocks, hashed as it comes (sha256 of exactly the bytes
+ * read), and split into lines.
+ */
+struct reader {
+	char *buf;
+	size_t cap, len, off;
+	int eof;
+	unsigned long lineno;
+	EVP_MD_CTX *md;
+};
+
+static int
+reader_next(struct reader *r, char **line, size_t *len)
+{
+	for (;;) {
+		char *p = r->buf + r->off, *nl = memchr(p, '\n', r->len - r->off);
+		ssize_t n;
+
+		if (nl != NULL || (r->eof && r->off < r->len)) {
+			size_t l = nl ? (size_t)(nl - p) : r->len - r->off;
+
+			r->off += l + (nl != NULL);
+			r->lineno++;
+			if (l > 0 && p[l - 1] == '\r')
+				l--;
+			*line = p;
+			*len = l;
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		/* Keep the partial line, make room, read more. */
+		memmove(r->buf, p, r->len - r->off);
+		r->len -= r->off;
+		r->off = 0;
+		if (r->len == r->cap) {
+			r->cap *= 2;
+			r->buf = xrealloc(r->buf, r->cap);
+		}
+		n = read(STDIN_FILENO, r->buf + r->len, r->cap - r->len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err(NC_FAIL, "error: stdin");
+		}
+		if (n == 0)
+			r->eof = 1;
+		else if (EVP_DigestUpdate(r->md, r->buf + r->len, (size_t)n) != 1)
+			errx(NC_FAIL, "error: sha256");
+		r->len += (size_t)n;
+	}
+}
+
+static const struct flat_field *
+field(const struct flat *fl, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < fl->n; i++)
+		if (fl->f[i].klen == n && memcmp(fl->f[i].key, name, n) == 0)
+			return &fl->f[i];
+	return NULL;
+}
+
+/* The record as fields; NULL and *obj unset when it is no JSON object. */
+static int
+scan(struct flat *fl, const char *line, size_t len, json_t **obj, char *why, size_t size)
+{
+	*obj = NULL;
+	if (flat_scan(fl, line, len) == 0)
+		return 0;
+	if ((*obj = ndjson_parse(line, len, why, size)) == NULL)
+		return -1;
+	flat_from_json(fl, *obj);
+	return 0;
+}
+
+struct meta {
+	char *source, *extracted_at, *schema_version;
+};
+
+/* Remember a text field of the first record that has it. */
+static void
+meta_first(char **slot, const struct flat *fl, const char *a, const char *b)
+{
+	const struct flat_field *f = field(fl, a);
+
+	if (f == NULL || f->type == FLAT_NULL)
+		f = field(fl, b);
+	if (*slot == NULL && f != NULL && (f->type == FLAT_STRING || f->type == FLAT_NUMBER))
+		*slot = xstrndup(f->val, f->vlen);
+}
+
+/* extracted_at: the latest of the records' (RFC 3339 UTC sorts as text). */
+static void
+meta_latest(char **slot, const struct flat *fl, const char *a, const char *b)
+{
+	const struct flat_field *f = field(fl, a);
+
+	if (f == NULL || f->type != FLAT_STRING)
+		f = field(fl, b);
+	if (f == NULL || f->type != FLAT_STRING)
+		return;
+	if (*slot == NULL || strlen(*slot) != f->vlen ||
+	    memcmp(*slot, f->val, f->vlen) < 0) {
+		free(*slot);
+		*slot = xstrndup(f->val, f->vlen);
+	}
+}
+
+/* Why the record cannot be stored, or NULL with row's columns set. */
+static const char *
+extract(const struct store_dataset *ds, const struct flat *fl, const char *line,
+    size_t len, struct store_row *row, char *why, size_t size)
+{
+	const struct flat_field *f;
+
+	row->record = line;
+	row->len = len;
+	for (int i = 0; i < ds->nkeys; i++) {
+		f = field(fl, ds->keys[i]);
+		if (f == NULL || f->type == FLAT_NULL) {
+			snprintf(why, size, "%s: key field %s", ds->keys[i],
+			    f ? "is null" : "missing");
+			return why;
+		}
+		if (f->type != FLAT_STRING && f->type != FLAT_NUMBER) {
+			snprintf(why, size, "%s: key field not a string or number", ds->keys[i]);
+			return why;
+		}
+		row->key[i] = f->val;
+		row->keylen[i] = f->vlen;
+	}
+	f = field(fl, "date");
+	row->date = f && f->type == FLAT_STRING ? f->val : NULL;
+	row->datelen = row->date ? f->vlen : 0;
+	return NULL;
+}
+
+static int
+cmd_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *keys = NULL, *reject_path = NULL;
+	struct store_load spec = { .partition = NULL };
+	struct store_load_info info = { .rows = 0 };
+	struct store_dataset given = { .nkeys = 0 };
+	struct reader rd = { .cap = 1 << 20 };
+	struct rejects rej;
+	struct flat_field fbuf[64];
+	struct flat fl;
+	struct meta meta = { NULL, NULL, NULL };
+	struct store *s;
+	struct store_row row;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	long max_rejects = 0;
+	int ch, max_given = 0;
+	char why[256];
+	long long load_id;
+	char *line;
+	size_t len;
+
+	while ((ch = getopt_long(argc, argv, "+d:hk:m:p:r:v", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			nc_usage(synopsis, 1);
+		case 'k':
+			keys = optarg;
+			break;
+		case 'm':
+			max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m");
+			max_given = 1;
+			break;
+		case 'p':
+			spec.partition = optarg;
+			if (*optarg == '\0')
+				errx(NC_USAGE, "-p: empty partition");
+			break;
+		case 'r':
+			reject_path = optarg;
+			break;
+		case 'v':
+			nc_verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 1)
+		usage();
+	spec.dataset = argv[optind];
+	check_dataset(spec.dataset);
+	if (keys != NULL) {
+		if (store_keys_split(&given, keys, why, sizeof(why)) != 0)
+			errx(NC_USAGE, "-k: %s", why);
+		if (given.nkeys == 0)
+			errx(NC_USAGE, "-k: no key fields");
+		spec.keys = given.keys;
+		spec.nkeys = given.nkeys;
+		spec.keys_given = 1;
+	}
+	db = database(db);
+	(void)max_given;
+	rejects_open(&rej, reject_path, max_rejects);
+
+	s = store_open(db);
+	s->ops->load_begin(s, &spec);
+
+	rd.buf = xmalloc(rd.cap);
+	if ((rd.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(rd.md, EVP_sha256(), NULL) != 1)
+		errx(NC_FAIL, "error: sha256");
+	flat_init(&fl, fbuf, 64);
+	json_object_seed(0);
+	while (reader_next(&rd, &line, &len)) {
+		const char *reason = NULL;
+		json_t *obj;
+
+		if (len == 0 || strspn(line, " \t") >= len)
+			continue;
+		if (scan(&fl, line, len, &obj, why, sizeof(why)) != 0)
+			reason = why;
+		else
+			reason = extract(&spec.ds, &fl, line, len, &row, why, sizeof(why));
+		if (reason != NULL) {
+			json_t *rec = obj;
+
+			if (rec == NULL && fl.n > 0)
+				rec = ndjson_parse(line, len, NULL, 0);
+			if (rec == NULL) {
+				char *raw = xstrndup(line, len);
+				reject_record(&rej, NULL, raw, "stdin", rd.lineno, reason);
+				free(raw);
+			} else
+				reject_record(&rej, rec, NULL, "stdin", rd.lineno, reason);
+			if (rec != obj)
+				json_decref(rec);
+			json_decref(obj);
+			if (rej.count > (unsigned long)max_rejects) {
+				rejects_close(&rej);
+				/* Exit without COMMIT: the database rolls back. */
+				errx(NC_FAIL, "error: %s: nothing loaded", spec.dataset);
+			}
+			continue;
+		}
+		meta_first(&meta.source, &fl, "_src", "source");
+		meta_latest(&meta.extracted_at, &fl, "_extracted_at", "extracted_at");
+		meta_first(&meta.schema_version, &fl, "_schema_version", "schema_version");
+		s->ops->load_put(s, &row);
+		json_decref(obj);
+		info.rows++;
+	}
+	if (EVP_DigestFinal_ex(rd.md, md, &mdlen) != 1)
+		errx(NC_FAIL, "error: sha256");
+	for (unsigned int i = 0; i < mdlen && i < 32; i++)
+		snprintf(info.sha256 + 2 * i, 3, "%02x", md[i]);
+	info.rejected = rej.count;
+	info.source = meta.source;
+	info.extracted_at = meta.extracted_at;
+	info.schema_version = meta.schema_version;
+	ts_format((long long)time(NULL), info.loaded_at);
+	(void)rejects_close(&rej);
+	load_id = s->ops->load_commit(s, &info);
+	if (nc_verbose)
+		fprintf(stderr, "%s: %s: load %lld: %llu loaded, %llu rejected\n",
+		    nc_progname, spec.dataset, load_id, info.rows, info.rejected);
+	store_close(s);
+	store_dataset_release(&spec.ds);
+	store_dataset_release(&given);
+	flat_release(&fl);
+	EVP_MD_CTX_free(rd.md);
+	free(rd.buf);
+	free(meta.source);
+	free(meta.extracted_at);
+	free(meta.schema_version);
+	return NC_OK;
+}
+
+struct dumper {
+	const struct store_dataset *ds;
+	unsigned long shard_k, shard_n;
+	const char *wkey[32];      /* -w on fields that are not columns */
+	const char *wval[32];
+	int nw;
+	struct flat fl;
+	struct flat_field fbuf[64];
+	unsigned long long out;
+};
+
+static int
+field_is(const struct flat_field *f, const char *v)
+{
+	size_t n = strlen(v);
+
+	switch (f->type) {
+	case FLAT_STRING:
+	case FLAT_NUMBER:
+		return f->vlen == n && memcmp(f->val, v, n) == 0;
+	case FLAT_TRUE:
+		return strcmp(v, "true") == 0;
+	case FLAT_FALSE:
+		return strcmp(v, "false") == 0;
+	case FLAT_NULL:
+		return strcmp(v, "null") == 0;
+	default:
+		return f->vlen == n && memcmp(f->val, v, n) == 0;
+	}
+}
+
+/* The series' shard: see nc-store(1), SHARDS. */
+static uint64_t
+shard_hash(const struct store_dataset *ds, const struct store_row *r)
+{
+	uint64_t h = STORE_FNV_OFFSET;
+	int first = 1;
+
+	for (int i = 0; i < ds->nkeys; i++) {
+		if (strcmp(ds->keys[i], "date") == 0)
+			continue;
+		if (!first)
+			h = store_fnv1a64(h, "\037", 1);
+		h = store_fnv1a64(h, r->key[i], r->keylen[i]);
+		first = 0;
+	}
+	return h;
+}
+
+static int
+dump_row(void *ctx, const struct store_row *r)
+{
+	struct dumper *d = ctx;
+
+	if (d->shard_n > 0 && shard_hash(d->ds, r) % d->shard_n != d->shard_k - 1)
+		return 0;
+	if (d->nw > 0) {
+		json_t *obj;
+		char why[128];
+
+		if (scan(&d->fl, r->record, r->len, &obj, why, sizeof(why)) != 0)
+			errx(NC_FAIL, "error: %s: a stored record is not JSON: %s",
+			    d->ds->name, why);
+		for (int i = 0; i < d->nw; i++) {
+			const struct flat_field *f = field(&d->fl, d->wkey[i]);
+
+			if (f == NULL || !field_is(f, d->wval[i])) {
+				json_decref(obj);
+				return 0;
+			}
+		}
+		json_decref(obj);
+	}
+	nc_write(stdout, r->record, r->len);
+	nc_write(stdout, "\n", 1);
+	d->out++;
+	return 0;
+}
+
+static int
+is_key(const struct store_dataset *ds, const char *name)
+{
+	if (strcmp(name, "date") == 0)
+		return 1;
+	for (int i = 0; i < ds->nkeys; i++)
+		if (strcmp(ds->keys[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmd_dump(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "shard", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store_dataset ds = { .nkeys = 0 };
+	struct store_dump spec = { .ds = &ds };
+	struct dumper d = { .ds = &ds };
+	const char *db = NULL, *wkey[32], *wval[32], *name;
+	char *wbuf[32];
+	int ch, nw = 0;
+	long day;
+	struct store *s;
+
+	while ((ch = getopt_long(argc, argv, "+d:hp:w:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			nc_usage(synopsis, 1);
+		case 'p':
+			spec.partition = optarg;
+			break;
+		case 'w': {
+			char *eq = strchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg)
+				errx(NC_USAGE, "-w: not field=value: '%s'", optarg);
+			if (nw == 32)
+				errx(NC_USAGE, "-w: more than 32");
+			wbuf[nw] = xstrdup(optarg);
+			wbuf[nw][eq - optarg] = '\0';
+			wkey[nw] = wbuf[nw];
+			wval[nw] = wbuf[nw] + (eq - optarg) + 1;
+			nw++;
+			break;
+		}
+		case 'S':
+		case 'U':
+			if (date_parse(optarg, &day) != 0 || strlen(optarg) != 10 || optarg[4] != '-')
+				errx(NC_USAGE, "--%s: not a date (YYYY-MM-DD): '%s'",
+				    ch == 'S' ? "since" : "until", optarg);
+			if (ch == 'S')
+				spec.since = optarg;
+			else
+				spec.until = optarg;
+			break;
+		case 'H': {
+			char *end;
+
+			errno = 0;
+			d.shard_k = strtoul(optarg, &end, 10);
+			if (end == optarg || *end != '/' || optarg[0] == '-')
+				errx(NC_USAGE, "--shard: not k/n: '%s'", optarg);
+			d.shard_n = strtoul(end + 1, &end, 10);
+			if (*end != '\0' || errno != 0 || d.shard_n == 0 ||
+			    d.shard_k < 1 || d.shard_k > d.shard_n)
+				errx(NC_USAGE, "--shard: not k/n with 1 <= k <= n: '%s'", optarg);
+			break;
+		}
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 1)
+		usage();
+	name = argv[optind];
+	check_dataset(name);
+	db = database(db);
+	s = open_existing(db);
+	if (!s->ops->dataset(s, name, &ds))
+		errx(NC_FAIL, "error: %s: no dataset '%s'", db, name);
+	if (d.shard_n > 0) {
+		int series = 0;
+
+		for (int i = 0; i < ds.nkeys; i++)
+			series += strcmp(ds.keys[i], "date") != 0;
+		if (series == 0)
+			errx(NC_USAGE, "--shard: dataset '%s' has no key fields "
+			    "other than date", name);
+	}
+	for (int i = 0; i < nw; i++) {
+		if (is_key(&ds, wkey[i])) {
+			spec.wcol[spec.nw] = wkey[i];
+			spec.wval[spec.nw++] = wval[i];
+		} else {
+			d.wkey[d.nw] = wkey[i];
+			d.wval[d.nw++] = wval[i];
+		}
+	}
+	flat_init(&d.fl, d.fbuf, 64);
+	json_object_seed(0);
+	s->ops->dump(s, &spec, dump_row, &d);
+	nc_close_stdout();
+	if (nc_verbose)
+		fprintf(stderr, "%s: %s: %llu records\n", nc_progname, name, d.out);
+	store_close(s);
+	flat_release(&d.fl);
+	store_dataset_release(&ds);
+	for (int i = 0; i < nw; i++)
+		free(wbuf[i]);
+	return NC_OK;
+}
+
+/* ls: the result of a query as records, with the named fields. */
+struct lister {
+	const char *kind;
+	const char *const *names;   /* a leading '#' marks a number */
+	const char *dataset;
+	struct strbuf sb;
+	char **rows;                /* the first column, when collecting */
+	size_t nrows;
+	int collect;
+};
+
+static void
+ls_row(void *ctx, int ncols, const char *const *val)
+{
+	struct lister *l = ctx;
+
+	if (l->collect) {
+		l->rows = xrealloc(l->rows, (l->nrows + 1) * sizeof(*l->rows));
+		l->rows[l->nrows++] = xstrdup(val[0]);
+		return;
+	}
+	l->sb.len = 0;
+	strbuf_add(&l->sb, "{\"kind\":", 8);
+	ndjson_dump_string(&l->sb, l->kind, strlen(l->kind));
+	for (int i = 0; i < ncols && l->names[i] != NULL; i++) {
+		const char *n = l->names[i];
+		int num = n[0] == '#', list = n[0] == '@';
+
+		n += num || list;
+		strbuf_addc(&l->sb, ',');
+		ndjson_dump_string(&l->sb, n, strlen(n));
+		strbuf_addc(&l->sb, ':');
+		if (val[i] == NULL)
+			strbuf_add(&l->sb, "null", 4);
+		else if (num)
+			strbuf_add(&l->sb, val[i], strlen(val[i]));
+		else if (list) {
+			/* "a,b" as ["a","b"] */
+			const char *p = val[i];
+
+			strbuf_addc(&l->sb, '[');
+			while (*p) {
+				size_t k = strcspn(p, ",");
+				ndjson_dump_string(&l->sb, p, k);
+				p += k;
+				if (*p == ',') {
+					strbuf_addc(&l->sb, ',');
+					p++;
+				}
+			}
+			strbuf_addc(&l->sb, ']');
+		} else
+			ndjson_dump_string(&l->sb, val[i], strlen(val[i]));
+	}
+	strbuf_add(&l->sb, "}\n", 2);
+	nc_write(stdout, l->sb.s, l->sb.len);
+}
+
+static void
+ls_dataset(struct store *s, const char *name)
+{
+	static const char *const dnames[] = { "dataset", "@keys", "#rows", "#partitions",
+		"#loads", "last_loaded_at", NULL };
+	static const char a[] = "SELECT d.dataset, d.keys, (SELECT count(*) FROM \"";
+	static const char b[] = "\"), (SELECT count(DISTINCT _partition) FROM \"";
+	static const char c[] = "\"), (SELECT count(*) FROM nc_loads WHERE dataset = $1),"
+	    " (SELECT max(loaded_at) FROM nc_loads WHERE dataset = $1)"
+	    " FROM nc_datasets d WHERE d.dataset = $1";
+	struct lister l = { .kind = "dataset", .names = dnames };
+	struct strbuf sql = { 0 };
+	const char *p[1] = { name };
+
+	strbuf_add(&sql, a, sizeof(a) - 1);
+	strbuf_add(&sql, name, strlen(name));
+	strbuf_add(&sql, b, sizeof(b) - 1);
+	strbuf_add(&sql, name, strlen(name));
+	strbuf_add(&sql, c, sizeof(c));
+	s->ops->query(s, sql.s, 1, p, ls_row, &l);
+	strbuf_release(&l.sb);
+	strbuf_release(&sql);
+}
+
+static void
+ls_detail(struct store *s, const char *name)
+{
+	static const char *const pnames[] = { "dataset", "partition", "#rows",
+		"min_date", "max_date", NULL };
+	static const char *const lnames[] = { "dataset", "#load_id", "partition",
+		"#rows", "#rejected", "sha256", "source", "extracted_at", "loaded_at",
+		"schema_version", "program_version", NULL };
+	struct lister l = { .kind = "partition", .names = pnames };
+	struct strbuf sql = { 0 };
+	const char *p[1] = { name };
+	static const char head[] = "SELECT $1, _partition, count(*), min(date), max(date) FROM \"";
+	static const char tail[] = "\" GROUP BY _partition ORDER BY _partition IS NOT NULL, _partition";
+
+	strbuf_add(&sql, head, sizeof(head) - 1);
+	strbuf_add(&sql, name, strlen(name));
+	strbuf_add(&sql, tail, sizeof(tail));
+	s->ops->query(s, sql.s, 1, p, ls_row, &l);
+	l.kind = "load";
+	l.names = lnames;
+	s->ops->query(s, "SELECT dataset, load_id, partition, rows, rejected, sha256,"
+	    " source, extracted_at, loaded_at, schema_version, program_version"
+	    " FROM nc_loads WHERE dataset = $1 ORDER BY load_id", 1, p, ls_row, &l);
+	strbuf_release(&l.sb);
+	strbuf_release(&sql);
+}
+
+static int
+cmd_ls(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL;
+	struct store *s;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			nc_usage(synopsis, 1);
+		default:
+			usage();
+		}
+	}
+	if (argc - optind > 1)
+		usage();
+	if (argc - optind == 1)
+		check_dataset(argv[optind]);
+	db = database(db);
+	s = open_existing(db);
+	if (argc - optind == 1) {
+		struct store_dataset ds = { .nkeys = 0 };
+
+		if (!s->ops->dataset(s, argv[optind], &ds))
+			errx(NC_FAIL, "error: %s: no dataset '%s'", db, argv[optind]);
+		store_dataset_release(&ds);
+		ls_dataset(s, argv[optind]);
+		ls_detail(s, argv[optind]);
+	} else if (s->ops->has_tables(s)) {
+		struct lister l = { .collect = 1 };
+
+		s->ops->query(s, "SELECT dataset FROM nc_datasets ORDER BY dataset",
+		    0, NULL, ls_row, &l);
+		for (size_t i = 0; i < l.nrows; i++) {
+			ls_dataset(s, l.rows[i]);
+			free(l.rows[i]);
+		}
+		free(l.rows);
+	}
+	nc_close_stdout();
+	store_close(s);
+	return NC_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *cmd;
+
+	nc_init(argv[0]);
+	if (argc < 2)
+		usage();
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
+		nc_usage(synopsis, 1);
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0)
+		nc_print_version();
+	optind = 1;
+	if (strcmp(cmd, "load") == 0)
+		return cmd_load(argc - 1, argv + 1);
+	if (strcmp(cmd, "dump") == 0)
+		return cmd_dump(argc - 1, argv + 1);
+	if (strcmp(cmd, "ls") == 0)
+		return cmd_ls(argc - 1, argv + 1);
+	warnx("unknown command: '%s'", cmd);
+	usage();
+}
