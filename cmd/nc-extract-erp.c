@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -32,7 +33,7 @@ static const char synopsis[] =
     "                      [--since date] [--until date] [--bookmark column]\n"
     "                      [-s state] [-S newstate] [--stream name] [--now timestamp]\n"
     "                      [--connect-timeout seconds] [--statement-timeout ms]\n"
-    "                      [--fetch rows]\n";
+    "                      [--fetch rows] [--retries n]\n";
 
 /* The seed's query (extract_erp); the date filter is added to it. */
 static const char seed_query[] =
@@ -53,6 +54,7 @@ struct opts {
 	const char *connect_timeout;
 	long statement_timeout;     /* ms; -1: the server's */
 	long fetch;
+	long retries;               /* --retries: more attempts to connect */
 	char since[DATE_BUFSZ + 8]; /* "$1": a date or "-infinity" */
 	char until[DATE_BUFSZ + 8]; /* "$2": a date or "infinity" */
 	char now[TS_BUFSZ];         /* the run's start: a timestamp bookmark's cap */
@@ -155,11 +157,26 @@ connect_db(const struct opts *o)
 	}
 	kw[n] = NULL;
 	val[n] = NULL;
-	conn = PQconnectdbParams(kw, val, 1);
-	if (conn == NULL)
-		errx(NC_FAIL, "error: connect: out of memory");
-	if (PQstatus(conn) != CONNECTION_OK)
-		die_pq(conn, "connect");
+	for (int attempt = 0;; attempt++) {
+		unsigned wait = attempt < 5 ? 1u << attempt : 30;   /* 1 2 4 8 16 30 s */
+		PGPing ping;
+
+		conn = PQconnectdbParams(kw, val, 1);
+		if (conn == NULL)
+			errx(NC_FAIL, "error: connect: out of memory");
+		if (PQstatus(conn) == CONNECTION_OK)
+			break;
+		if (attempt >= o->retries)
+			die_pq(conn, "connect");
+		/* Retry only a server that does not answer or does not accept
+		 * connections yet, never a refused login. */
+		ping = PQpingParams(kw, val, 1);
+		if (ping != PQPING_NO_RESPONSE && ping != PQPING_REJECT)
+			die_pq(conn, "connect");
+		warnx("connect: %s; retrying in %u s", one_line(PQerrorMessage(conn)), wait);
+		PQfinish(conn);
+		sleep(wait);
+	}
 	/* Timestamps in UTC, dates as YYYY-MM-DD, floats in shortest form. */
 	res = PQexec(conn, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; "
 	    "SET IntervalStyle = 'iso_8601'; SET extra_float_digits = 1");
@@ -499,6 +516,7 @@ main(int argc, char *argv[])
 		{ "connect-timeout", required_argument, NULL, 'C' },
 		{ "statement-timeout", required_argument, NULL, 'O' },
 		{ "fetch", required_argument, NULL, 'R' },
+		{ "retries", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .statement_timeout = -1, .fetch = 5000 };
@@ -562,6 +580,9 @@ main(int argc, char *argv[])
 			break;
 		case 'O':
 			o.statement_timeout = nc_parse_long(optarg, 0, INT_MAX, "--statement-timeout");
+			break;
+		case 'E':
+			o.retries = nc_parse_long(optarg, 0, 100, "--retries");
 			break;
 		case 'R':
 			o.fetch = nc_parse_long(optarg, 1, 10000000, "--fetch");

@@ -124,4 +124,26 @@ expect_code 1 'backend terminated by pg_terminate_backend during a large extract
 	exit "$(cat rc)"
 '
 
+expect_code 1 '--retries: an unreachable server is tried again, then exit 1' '
+	port=$(_pg_free_port) &&
+	nc-extract-erp -d "host=127.0.0.1 port=$port" --retries 1 $BM >out 2>err ||
+	{ c=$?; grep -q "^nc-extract-erp: connect: .*retrying in 1 s" err &&
+	  tail -n 1 err >err1 && mv err1 err && fails_cleanly "refused"; exit $c; }
+'
+
+expect_code 1 '--retries: a refused login is not tried again' '
+	PGPASSWORD=wrong nc-extract-erp -d "$TCP user=clerk" --retries 3 $BM >out 2>err ||
+	{ c=$?; fails_cleanly "password authentication failed"; exit $c; }
+'
+
+expect_success '--retries: a server that comes back while retrying' '
+	_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null &&
+	{ nc-extract-erp --retries 5 --date 2025-03-24 >out 2>err; echo $? >rc; } &
+	sleep 1
+	_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
+		-o "-k $PG_DIR -p $PGPORT -h 127.0.0.1 -c fsync=off" start >/dev/null &&
+	wait &&
+	test "$(cat rc)" = 0 && test "$(wc -l <out)" = 129 && grep -q "retrying" err
+'
+
 done_testing
