@@ -1,0 +1,26 @@
+/*
+ * fc_optim.h: Nelder-Mead minimisation (GSL nmsimplex2) for the likelihood
+ * models of nc-forecast (lib/fc_ets.c, lib/fc_arima.c).
+ *
+ * Ownership: owned by the ETS/ARIMA models.  fc_minimise() only reads step
+ * and ctx; it overwrites x[0..k-1] with the best point found.  The
+ * objective should return a finite value or a large penalty (a NaN or an
+ * infinity is taken as 1e300, so that GSL never sees a non-finite value).
+ */
+#ifndef NC_FC_OPTIM_H
+#define NC_FC_OPTIM_H
+
+#include <stddef.h>
+
+typedef double (*fc_objective)(const double *x, void *ctx);
+
+/*
+ * Minimise f from x with initial simplex steps step[], at most maxit
+ * iterations per run, stopping when the simplex size is below tol; the
+ * search is restarted once from its optimum (Nelder-Mead often stalls).
+ * Returns the minimum value.
+ */
+double fc_minimise(fc_objective f, void *ctx, double *x, const double *step,
+    size_t k, int maxit, double tol);
+
+#endif
