@@ -412,7 +412,10 @@ bookmark_param(const json_t *v)
 	return sb.s;
 }
 
-/* Run the extraction; returns the new state (NULL without --bookmark). */
+/*
+ * Run the extraction, writing every record; with --bookmark, set the
+ * stream's new bookmark in state (the caller writes it out).
+ */
 static void
 extract(const struct opts *o, json_t *state, const char *stream, int date_filter)
 {
