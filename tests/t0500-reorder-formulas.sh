@@ -4,6 +4,9 @@
 . "$(dirname "$0")/lib.sh"
 R=$FIXTURES/reorder
 
+# calc EXPR: awk arithmetic (sqrt, ^) in the C locale.
+calc() { LC_ALL=C awk "BEGIN { printf \"%.10f\", $1 }"; }
+
 # near FILE JQPATH VALUE: the number at JQPATH is VALUE within 1e-3.
 near() {
 	jq -e --argjson v "$3" "($2 - \$v) | fabs < 1e-3" "$1" >/dev/null ||
@@ -27,9 +30,9 @@ expect_success 'forecast method: LTD is the sum of 14 daily forecasts, SS = z sq
 	jq -c "select(.item_id == \"010825\")" out >a &&
 	ltd=$(jq -s "map(select(.item_id == \"010825\" and .horizon <= 14)) | map(.forecasted_demand) | add" $R/forecast.ndjson) &&
 	var=$(jq -s "map(select(.item_id == \"010825\" and .horizon <= 14)) | map(.forecast_sd * .forecast_sd) | add" $R/forecast.ndjson) &&
-	ss=$(echo "1.6448536269514722 * sqrt($var + ($ltd / 14)^2 * 9)" | bc -l) &&
+	ss=$(calc "1.6448536269514722 * sqrt($var + ($ltd / 14)^2 * 9)") &&
 	near a .lead_time_demand "$ltd" && near a .safety_stock "$ss" &&
-	pp=$(echo "$ltd + $ss" | bc -l) && near a .reorder_point "$pp" &&
+	pp=$(calc "$ltd + $ss") && near a .reorder_point "$pp" &&
 	near a .z 1.6449
 '
 
@@ -38,19 +41,19 @@ expect_success 'no forecast_sd: the sd comes from the upper quantile q95 against
 	jq -c "select(.item_id == \"020311\")" out >a &&
 	# 7 days of q95 - q50 = 1.644854 x 1.1 x h^0.25: sd recovered per day.
 	var=$(jq -s "map(select(.item_id == \"020311\" and .horizon <= 7)) | map(((.q95 - .q50) / 1.6448536269514722) | . * .) | add" $R/forecast.ndjson) &&
-	near a .safety_stock "$(echo "1.6448536269514722 * sqrt($var)" | bc -l)"
+	near a .safety_stock "$(calc "1.6448536269514722 * sqrt($var)")"
 '
 
 expect_success 'weekly rows are spread over their days: LT 21 days is 3 weeks' '
 	jq -c "select(.item_id == \"030042\")" $R/forecast.ndjson | nc-reorder >a &&
 	near a .lead_time_demand 63 && near a .avg_daily_demand 3 &&
 	var=$(jq -s "map(select(.item_id == \"030042\" and .horizon <= 3)) | map(.forecast_sd * .forecast_sd) | add" $R/forecast.ndjson) &&
-	near a .safety_stock "$(echo "1.6448536269514722 * sqrt($var + 9 * 25)" | bc -l)"
+	near a .safety_stock "$(calc "1.6448536269514722 * sqrt($var + 9 * 25)")"
 '
 
 expect_success 'monthly rows: 45 days is December (31) and 14 of January' '
 	jq -c "select(.item_id == \"040007\")" $R/forecast.ndjson | nc-reorder >a &&
-	near a .lead_time_demand "$(echo "9 + 14 * 9 / 31" | bc -l)"
+	near a .lead_time_demand "$(calc "9 + 14 * 9 / 31")"
 '
 
 expect_success 'order-up-to = PP + the review days after the lead time; order = ceil(S - stock - on order)' '
@@ -62,14 +65,14 @@ expect_success 'order-up-to = PP + the review days after the lead time; order = 
 
 expect_success 'days of cover = stock / d; stockout = first day the cumulative forecast exceeds stock' '
 	jq -c "select(.item_id == \"010825\")" $R/forecast.ndjson | nc-reorder >a &&
-	near a .days_of_cover "$(echo "150 / 7.56" | bc -l)" &&
+	near a .days_of_cover "$(calc "150 / 7.56")" &&
 	want=$(jq -rs "map(select(.item_id == \"010825\")) | sort_by(.horizon) | reduce .[] as \$r ({c: 0, d: null}; if .d == null then (.c += \$r.forecasted_demand | if .c > 150 then .d = \$r.date else . end) else . end) | .d" $R/forecast.ndjson) &&
 	jq -e --arg d "$want" ".stockout_date == \$d" a
 '
 
 expect_success 'EOQ: S = PP + sqrt(2 x 365 d x K / (h x cost))' '
 	jq -c "select(.item_id == \"010825\")" $R/forecast.ndjson | nc-reorder --order-cost 80 --holding-rate 0.25 >a &&
-	near a .eoq "$(echo "sqrt(2 * 365 * 7.56 * 80 / (0.25 * 12.5))" | bc -l)" &&
+	near a .eoq "$(calc "sqrt(2 * 365 * 7.56 * 80 / (0.25 * 12.5))")" &&
 	jq -e "(.order_up_to - .reorder_point - .eoq | fabs) < 1e-3" a
 '
 
