@@ -1,0 +1,336 @@
+/*
+ * nc-forecast: per-series statistical forecasts of demand, with the model
+ * chosen by rolling-origin cross-validation per demand class, prediction
+ * intervals and quantiles, and backtests.  See nc-forecast(1).
+ */
+#include <err.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "date.h"
+#include "forecast.h"
+#include "forecast_eval.h"
+#include "forecast_out.h"
+#include "forecast_pool.h"
+#include "forecast_series.h"
+#include "input.h"
+#include "nc.h"
+#include "reject.h"
+
+static const char synopsis[] =
+    "usage: nc-forecast [-v] [-H horizon] [-j workers] [-k keys] [-m max] [-r rejects]\n"
+    "                   [-t target] [-x fields] [--as-of date] [--backtest k]\n"
+    "                   [--cv origins] [--ensemble] [--level levels] [--model name]\n"
+    "                   [--now timestamp] [--period day|week|month]\n"
+    "                   [--quantiles probs] [--summary] [--weights name=w,...]\n"
+    "                   [file ...]\n";
+
+struct run {
+	struct fc_set set;
+	struct fc_plan plan;
+	struct fc_rowctx rc;
+	enum fc_period period;
+	long last;                 /* start of the last whole period */
+	size_t H, k, backtest;
+	int m, summary;
+	struct fc_acc *acc;        /* per series, with --backtest */
+};
+
+/* Split a comma-separated list into a new array of new strings. */
+static char **
+split(const char *s, size_t *n)
+{
+	char **v = NULL, *copy = xstrdup(s), *tok, *save = NULL;
+
+	*n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		v = xrealloc(v, (*n + 1) * sizeof(char *));
+		v[(*n)++] = xstrdup(tok);
+	}
+	free(copy);
+	return v;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Numbers of a list, each in (lo, hi), at most max of them. */
+static size_t
+numbers(const char *s, double *out, size_t max, double lo, double hi,
+    const char *what)
+{
+	size_t n;
+	char **v = split(s, &n), *end;
+
+	if (n == 0 || n > max)
+		errx(NC_USAGE, "%s: give 1 to %zu values", what, max);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = strtod(v[i], &end);
+		if (*end != '\0' || !(out[i] > lo && out[i] < hi))
+			errx(NC_USAGE, "%s: not a value in (%g, %g): '%s'", what, lo, hi, v[i]);
+	}
+	free_list(v, n);
+	return n;
+}
+
+static const char *
+model_name(const char *s, const char *what)
+{
+	if (strcmp(s, "prophet") == 0)        /* the seed's name for it */
+		return "regression";
+	if (strcmp(s, "auto") != 0 && fc_model_find(s) == NULL) {
+		fprintf(stderr, "%s: %s: no model '%s'; models: auto", nc_progname, what, s);
+		for (const struct fc_model *m = fc_models; m->name != NULL; m++)
+			fprintf(stderr, " %s", m->name);
+		fputc('\n', stderr);
+		exit(NC_USAGE);
+	}
+	return s;
+}
+
+static void
+weights(struct fc_plan *p, const char *s)
+{
+	size_t n;
+	char **v = split(s, &n), *eq, *end;
+
+	if (n == 0 || n > FC_MAX_WEIGHTS)
+		errx(NC_USAGE, "--weights: give 1 to %d name=weight pairs", FC_MAX_WEIGHTS);
+	for (size_t i = 0; i < n; i++) {
+		if ((eq = strchr(v[i], '=')) == NULL)
+			errx(NC_USAGE, "--weights: not name=weight: '%s'", v[i]);
+		*eq = '\0';
+		p->w[i] = strtod(eq + 1, &end);
+		if (*end != '\0' || !(p->w[i] >= 0) || !isfinite(p->w[i]))
+			errx(NC_USAGE, "--weights: not a weight: '%s'", eq + 1);
+		p->wname[i] = model_name(v[i], "--weights");
+		if (p->wname[i] == v[i])
+			p->wname[i] = fc_model_find(v[i])->name;
+	}
+	p->nweights = n;
+	free_list(v, n);
+}
+
+static void
+work(size_t i, struct strbuf *out, void *vctx)
+{
+	struct run *r = vctx;
+	struct fc_series *s = r->set.s[i];
+	struct fc_ctx cx;
+	struct fc_fc f;
+
+	fc_regularise(s, r->period, r->last, r->H, r->k);
+	cx.period = r->period;
+	cx.start = s->start;
+	cx.x = s->x;
+	cx.k = r->k;
+	if (r->backtest == 0) {
+		fc_run(s->y, s->n, r->m, &cx, r->H, &r->plan, &f);
+		fc_put_rows(out, &r->rc, s, s->n, &f, r->H, NULL);
+		fc_fc_release(&f);
+		return;
+	}
+	struct fc_acc *acc = &r->acc[i];
+	size_t first = s->n > r->backtest ? s->n - r->backtest : 1;
+
+	fc_acc_scale(acc, s->y, first);
+	for (size_t o = first; o < s->n; o++) {
+		size_t rows = s->n - o < r->H ? s->n - o : r->H;
+		fc_run(s->y, o, r->m, &cx, r->H, &r->plan, &f);
+		fc_put_rows(out, &r->rc, s, o, &f, rows, s->y + o);
+		for (size_t j = 0; j < rows; j++)
+			fc_acc_add(acc, &f, j, s->y[o + j], &r->plan);
+		fc_fc_release(&f);
+	}
+	if (r->summary)
+		fc_put_series_summary(out, s->keyjson, acc, &r->plan);
+}
+
+static int
+default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "as-of", required_argument, NULL, 'A' },
+		{ "backtest", required_argument, NULL, 'B' },
+		{ "cv", required_argument, NULL, 'C' },
+		{ "ensemble", no_argument, NULL, 'E' },
+		{ "level", required_argument, NULL, 'L' },
+		{ "model", required_argument, NULL, 'M' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "period", required_argument, NULL, 'P' },
+		{ "quantiles", required_argument, NULL, 'Q' },
+		{ "summary", no_argument, NULL, 'S' },
+		{ "weights", required_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run r;
+	struct fc_read_opts ro = { 0 };
+	struct rejects rej;
+	struct input in;
+	const char *reject_path = NULL, *keys = "item_id", *exog = NULL;
+	long max_rejects = 0, as_of = 0;
+	long long now = (long long)time(NULL);
+	char created[TS_BUFSZ];
+	int ch, rval, nthreads = default_workers(), have_as_of = 0, period = -1;
+
+	nc_init(argv[0]);
+	gsl_set_error_handler_off();
+	memset(&r, 0, sizeof(r));
+	r.H = 30;
+	r.plan.model = "auto";
+	r.plan.cv = 20;
+	r.plan.nlevels = 1;
+	r.plan.levels[0] = 95;
+	ro.target = "quantity";
+	while ((ch = getopt_long(argc, argv, "hH:j:k:m:r:t:vVx:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			nc_usage(synopsis, 1);
+		case 'H':
+			r.H = (size_t)nc_parse_long(optarg, 1, 3660, "-H");
+			break;
+		case 'j':
+			nthreads = (int)nc_parse_long(optarg, 1, 64, "-j");
+			break;
+		case 'k':
+			keys = optarg;
+			break;
+		case 'm':
+			max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m");
+			break;
+		case 'r':
+			reject_path = optarg;
+			break;
+		case 't':
+			ro.target = optarg;
+			break;
+		case 'v':
+			nc_verbose++;
+			break;
+		case 'V':
+			nc_print_version();
+		case 'x':
+			exog = optarg;
+			break;
+		case 'A':
+			if (date_parse(optarg, &as_of) != 0)
+				errx(NC_USAGE, "--as-of: not a date: '%s'", optarg);
+			have_as_of = 1;
+			break;
+		case 'B':
+			r.backtest = (size_t)nc_parse_long(optarg, 1, 100000, "--backtest");
+			break;
+		case 'C':
+			r.plan.cv = (int)nc_parse_long(optarg, 1, 1000, "--cv");
+			break;
+		case 'E':
+			r.plan.ensemble = 1;
+			break;
+		case 'L':
+			r.plan.nlevels = numbers(optarg, r.plan.levels, FC_MAX_LEVELS, 0, 100, "--level");
+			break;
+		case 'M':
+			r.plan.model = model_name(optarg, "--model");
+			break;
+		case 'N':
+			if (ts_parse(optarg, 0, &now) != 0)
+				errx(NC_USAGE, "--now: not an RFC 3339 timestamp: '%s'", optarg);
+			break;
+		case 'P':
+			period = strcmp(optarg, "day") == 0 ? FC_DAY : strcmp(optarg, "week") == 0 ?
+			    FC_WEEK : strcmp(optarg, "month") == 0 ? FC_MONTH : -2;
+			if (period == -2)
+				errx(NC_USAGE, "--period: day, week or month, not '%s'", optarg);
+			break;
+		case 'Q':
+			r.plan.nq = numbers(optarg, r.plan.q, FC_MAX_QUANT, 0, 1, "--quantiles");
+			break;
+		case 'S':
+			r.summary = 1;
+			break;
+		case 'W':
+			weights(&r.plan, optarg);
+			break;
+		default:
+			nc_usage(synopsis, 0);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (r.summary && r.backtest == 0)
+		errx(NC_USAGE, "--summary needs --backtest");
+	if (r.plan.nweights > 0 && (r.plan.ensemble || strcmp(r.plan.model, "auto") != 0))
+		errx(NC_USAGE, "--weights goes with neither --ensemble nor --model");
+	ro.keys = split(keys, &ro.nkeys);
+	if (ro.nkeys == 0)
+		errx(NC_USAGE, "-k: no key fields");
+	if (exog != NULL) {
+		ro.exog = split(exog, &ro.k);
+		if (ro.k > 64)
+			errx(NC_USAGE, "-x: at most 64 fields");
+	}
+	ts_format(now, created);
+	rejects_open(&rej, reject_path, max_rejects);
+
+	fc_set_init(&r.set);
+	input_init(&in, argc, argv);
+	fc_read(&r.set, &in, &ro, &rej);
+	rval = input_release(&in);
+
+	r.period = period >= 0 ? (enum fc_period)period : fc_infer_period(&r.set);
+	r.m = r.period == FC_DAY ? 7 : r.period == FC_WEEK ? 52 : 12;
+	r.last = fc_last_period(&r.set, r.period, have_as_of ? as_of :
+	    r.set.have_date ? r.set.max_date : 0);
+	r.k = ro.k;
+	r.rc.period = r.period;
+	r.rc.plan = &r.plan;
+	r.rc.created_at = created;
+	r.rc.keys = ro.keys;
+	r.rc.nkeys = ro.nkeys;
+	if (r.backtest > 0)
+		r.acc = xcalloc(r.set.n + 1, sizeof(*r.acc));
+	fc_pool_run(r.set.n, nthreads, work, &r, isatty(2) && !nc_verbose);
+	if (r.summary) {
+		struct fc_total tot;
+		struct strbuf sb = { 0 };
+		memset(&tot, 0, sizeof(tot));
+		for (size_t i = 0; i < r.set.n; i++)
+			fc_total_add(&tot, &r.acc[i], &r.plan);
+		fc_put_overall_summary(&sb, &tot, &r.plan);
+		nc_write(stdout, sb.s, sb.len);
+		strbuf_release(&sb);
+		fc_total_release(&tot);
+	}
+	nc_close_stdout();
+	if (nc_verbose)
+		fprintf(stderr, "%s: %zu series, period %s, %lu rejected\n", nc_progname,
+		    r.set.n, fc_period_name(r.period), rej.count);
+	free(r.acc);
+	fc_set_release(&r.set);
+	free_list(ro.keys, ro.nkeys);
+	free_list(ro.exog, ro.k);
+	return nc_worst(rval, rejects_close(&rej));
+}

@@ -1,0 +1,135 @@
+/*
+ * fc_bench.c: the benchmark models of nc-forecast (Hyndman and
+ * Athanasopoulos, Forecasting: Principles and Practice, 3rd ed., 5.2):
+ * zero, naive, seasonal naive, historical mean, moving average.
+ * Owner: nc-forecast.  None has an analytic error distribution here: the
+ * caller takes intervals from cross-validation errors.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nc.h"
+
+#include "fc_models.h"
+
+int
+fc_zero(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	(void)y; (void)m; (void)cx;
+	for (size_t i = 0; i < n; i++)
+		res->fitted[i] = 0;
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = 0;
+	snprintf(res->name, sizeof(res->name), "zero");
+	return 0;
+}
+
+int
+fc_naive(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	(void)m; (void)cx;
+	if (n < 1) {
+		snprintf(res->why, sizeof(res->why), "no history");
+		return -1;
+	}
+	for (size_t i = 1; i < n; i++)
+		res->fitted[i] = y[i - 1];
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = y[n - 1];
+	snprintf(res->name, sizeof(res->name), "naive");
+	return 0;
+}
+
+int
+fc_snaive(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	(void)cx;
+	if (m < 2 || n < (size_t)m) {
+		snprintf(res->why, sizeof(res->why), m < 2 ? "no season" :
+		    "shorter than one season");
+		return -1;
+	}
+	for (size_t i = (size_t)m; i < n; i++)
+		res->fitted[i] = y[i - (size_t)m];
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = y[n - (size_t)m + i % (size_t)m];
+	snprintf(res->name, sizeof(res->name), "snaive");
+	return 0;
+}
+
+int
+fc_mean(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	double s = 0;
+
+	(void)m; (void)cx;
+	if (n < 1) {
+		snprintf(res->why, sizeof(res->why), "no history");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			res->fitted[i] = s / (double)i;
+		s += y[i];
+	}
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = s / (double)n;
+	snprintf(res->name, sizeof(res->name), "mean");
+	return 0;
+}
+
+/* One-step in-sample squared error of a moving average of width k over
+ * t = from .. n-1 (prefix sums in c). */
+static double
+ma_sse(const double *c, size_t n, size_t k, size_t from)
+{
+	double sse = 0;
+
+	for (size_t t = from; t < n; t++) {
+		double f = (c[t] - c[t - k]) / (double)k;
+		double e = (c[t + 1] - c[t]) - f;
+		sse += e * e;
+	}
+	return sse;
+}
+
+/* Moving average whose width (1 .. 26 periods, at most half the history)
+ * minimises the in-sample one-step squared error. */
+int
+fc_movavg(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	size_t kmax, best = 1;
+	double bsse = INFINITY, *c, *pre;
+
+	(void)m; (void)cx;
+	if (n < 2) {
+		snprintf(res->why, sizeof(res->why), "fewer than 2 periods");
+		return -1;
+	}
+	kmax = n / 2 < 26 ? n / 2 : 26;
+	c = res->fitted;
+	pre = xmalloc((n + 1) * sizeof(double));
+	pre[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		pre[i + 1] = pre[i] + y[i];
+	for (size_t k = 1; k <= kmax; k++) {
+		double s = ma_sse(pre, n, k, kmax);
+		if (s < bsse - 1e-12 * fabs(bsse)) {
+			bsse = s;
+			best = k;
+		}
+	}
+	for (size_t t = best; t < n; t++)
+		c[t] = (pre[t] - pre[t - best]) / (double)best;
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = (pre[n] - pre[n - best]) / (double)best;
+	free(pre);
+	snprintf(res->name, sizeof(res->name), "MA(%zu)", best);
+	return 0;
+}

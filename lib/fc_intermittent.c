@@ -1,0 +1,250 @@
+/*
+ * fc_intermittent.c: forecasting methods for intermittent demand.
+ * Owner: nc-forecast.
+ *
+ *  Croston (1972), "Forecasting and stock control for intermittent
+ *    demands", Operational Research Quarterly 23(3): SES on the non-zero
+ *    demand sizes and on the intervals between them; forecast size/interval.
+ *  SBA: Syntetos and Boylan (2005), "The accuracy of intermittent demand
+ *    estimates", IJF 21(2): Croston times (1 - alpha/2), which removes its
+ *    bias.
+ *  TSB: Teunter, Syntetos and Babai (2011), "Intermittent demand: linking
+ *    forecasting to inventory obsolescence", EJOR 214(3): SES on the size
+ *    when a demand occurs and on the probability of a demand every period.
+ *  ADIDA: Nikolopoulos et al. (2011), "An aggregate-disaggregate
+ *    intermittent demand approach", JORS 62(3): SES on non-overlapping
+ *    buckets of the mean inter-demand interval, split equally.
+ *
+ * The smoothing constants are chosen on a grid to minimise the in-sample
+ * one-step mean squared error (Kourentzes 2014, IJPE 156, compares such
+ * cost functions).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fc_models.h"
+#include "nc.h"
+
+#define GRID_LO 0.01
+#define GRID_STEP 0.01
+#define GRID_N 50          /* alpha in 0.01 .. 0.50 */
+
+double
+fc_ses_run(const double *y, size_t n, double alpha, double l0, double *fitted)
+{
+	double l = l0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (fitted != NULL)
+			fitted[i] = l;
+		l += alpha * (y[i] - l);
+	}
+	return l;
+}
+
+/* In-sample one-step MSE of a fitted path, over the finite values. */
+static double
+fit_mse(const double *y, const double *fit, size_t n)
+{
+	double s = 0;
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(fit[i])) {
+			s += (y[i] - fit[i]) * (y[i] - fit[i]);
+			c++;
+		}
+	return c > 0 ? s / (double)c : INFINITY;
+}
+
+static size_t
+count_demands(const double *y, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += y[i] > 0;
+	return k;
+}
+
+int
+fc_croston_fixed(const double *y, size_t n, double alpha,
+    enum fc_croston_kind kind, size_t h, struct fc_result *res)
+{
+	double lz = 0, lp = 0, f = NAN, adj;
+	size_t last = 0, k = 0;
+
+	adj = kind == FC_SBA ? 1 - alpha / 2 : 1;
+	for (size_t t = 0; t < n; t++) {
+		res->fitted[t] = f;
+		if (y[t] <= 0)
+			continue;
+		double interval = (double)(t + 1 - last);
+		if (k == 0) {
+			lz = y[t];             /* R: ses(initial = "simple") */
+			lp = interval;
+		} else {
+			lz += alpha * (y[t] - lz);
+			lp += alpha * (interval - lp);
+		}
+		k++;
+		last = t + 1;
+		f = adj * lz / lp;
+	}
+	if (k == 0) {
+		snprintf(res->why, sizeof(res->why), "no demand in the history");
+		return -1;
+	}
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = f;
+	snprintf(res->name, sizeof(res->name), "%s(alpha=%.2f)",
+	    kind == FC_SBA ? "SBA" : "Croston", alpha);
+	return 0;
+}
+
+static int
+croston_opt(const double *y, size_t n, enum fc_croston_kind kind, size_t h,
+    struct fc_result *res)
+{
+	double best = INFINITY, ba = 0.1;
+
+	if (count_demands(y, n) < 2) {
+		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
+		return -1;
+	}
+	for (int g = 0; g < GRID_N; g++) {
+		double a = GRID_LO + GRID_STEP * g, e;
+		fc_croston_fixed(y, n, a, kind, h, res);
+		e = fit_mse(y, res->fitted, n);
+		if (e < best) {
+			best = e;
+			ba = a;
+		}
+	}
+	return fc_croston_fixed(y, n, ba, kind, h, res);
+}
+
+int
+fc_croston(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	(void)m; (void)cx;
+	return croston_opt(y, n, FC_CROSTON, h, res);
+}
+
+int
+fc_sba(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	(void)m; (void)cx;
+	return croston_opt(y, n, FC_SBA, h, res);
+}
+
+int
+fc_tsb_fixed(const double *y, size_t n, double alpha, double beta, size_t h,
+    struct fc_result *res)
+{
+	double z = 0, p, s = 0;
+	size_t k = 0;
+
+	for (size_t t = 0; t < n; t++)
+		if (y[t] > 0) {
+			s += y[t];
+			k++;
+		}
+	if (k == 0) {
+		snprintf(res->why, sizeof(res->why), "no demand in the history");
+		return -1;
+	}
+	z = s / (double)k;              /* initial size: mean demand size */
+	p = (double)k / (double)n;      /* initial probability */
+	for (size_t t = 0; t < n; t++) {
+		res->fitted[t] = p * z;
+		if (y[t] > 0) {
+			z += alpha * (y[t] - z);
+			p += beta * (1 - p);
+		} else
+			p -= beta * p;
+	}
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = p * z;
+	snprintf(res->name, sizeof(res->name), "TSB(alpha=%.2f,beta=%.2f)",
+	    alpha, beta);
+	return 0;
+}
+
+int
+fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	static const double grid[] = { 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5 };
+	const size_t ng = sizeof(grid) / sizeof(grid[0]);
+	double best = INFINITY, ba = 0.1, bb = 0.1;
+
+	(void)m; (void)cx;
+	if (count_demands(y, n) < 2) {
+		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
+		return -1;
+	}
+	for (size_t i = 0; i < ng; i++)
+		for (size_t j = 0; j < ng; j++) {
+			double e;
+			fc_tsb_fixed(y, n, grid[i], grid[j], h, res);
+			e = fit_mse(y, res->fitted, n);
+			if (e < best) {
+				best = e;
+				ba = grid[i];
+				bb = grid[j];
+			}
+		}
+	return fc_tsb_fixed(y, n, ba, bb, h, res);
+}
+
+int
+fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	size_t k = count_demands(y, n), a, nb, off;
+	double *b, *fit, best = INFINITY, ba = 0.1, l;
+
+	(void)m; (void)cx;
+	if (k < 2) {
+		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
+		return -1;
+	}
+	a = (size_t)lround((double)n / (double)k);   /* mean inter-demand interval */
+	if (a < 1)
+		a = 1;
+	nb = n / a;
+	if (nb < 3) {
+		snprintf(res->why, sizeof(res->why), "fewer than 3 buckets of %zu", a);
+		return -1;
+	}
+	off = n - nb * a;          /* the oldest periods that fill no bucket */
+	b = xcalloc(nb, sizeof(double));
+	fit = xcalloc(nb, sizeof(double));
+	for (size_t i = 0; i < nb; i++)
+		for (size_t j = 0; j < a; j++)
+			b[i] += y[off + i * a + j];
+	for (int g = 0; g < GRID_N * 2; g++) {     /* alpha 0.01 .. 1.00 */
+		double al = GRID_LO + GRID_STEP * g, e = 0;
+		fc_ses_run(b, nb, al, b[0], fit);
+		for (size_t i = 1; i < nb; i++)
+			e += (b[i] - fit[i]) * (b[i] - fit[i]);
+		if (e < best) {
+			best = e;
+			ba = al;
+		}
+	}
+	l = fc_ses_run(b, nb, ba, b[0], fit);
+	for (size_t i = 0; i < nb; i++)
+		for (size_t j = 0; j < a; j++)
+			res->fitted[off + i * a + j] = i > 0 ? fit[i] / (double)a : NAN;
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = l / (double)a;
+	free(b);
+	free(fit);
+	snprintf(res->name, sizeof(res->name), "ADIDA(%zu,alpha=%.2f)", a, ba);
+	return 0;
+}

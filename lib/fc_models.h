@@ -1,0 +1,79 @@
+/*
+ * fc_models.h: the models of nc-forecast other than ETS and ARIMA
+ * (lib/fc_bench.c, lib/fc_intermittent.c, lib/fc_regression.c), and the
+ * table that names every model.  Owner: nc-forecast.
+ *
+ * Every model has the signature of fc_model_fn: it fits y[0..n-1]
+ * (seasonal period m) and fills res (fcmodel.h) with h forecasts.  Models
+ * that need calendar or exogenous data read them from cx, which may be
+ * NULL for the others.  They return 0, or -1 with res->why set.
+ */
+#ifndef NC_FC_MODELS_H
+#define NC_FC_MODELS_H
+
+#include <stddef.h>
+
+#include "fcmodel.h"
+
+enum fc_period { FC_DAY, FC_WEEK, FC_MONTH };
+
+/* What the regression model needs beyond y. */
+struct fc_ctx {
+	enum fc_period period;
+	long start;          /* day number of the first period's start */
+	const double *x;     /* exogenous values, row t = period t, k columns,
+	                        at least n + h rows; NULL when k == 0 */
+	size_t k;
+};
+
+typedef int (*fc_model_fn)(const double *y, size_t n, int m,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res);
+
+struct fc_model {
+	const char *name;    /* --model NAME */
+	fc_model_fn fn;
+	size_t min_n;        /* shortest series it fits */
+};
+
+/* The model called name, or NULL. */
+const struct fc_model *fc_model_find(const char *name);
+/* All models, ending with a NULL name. */
+extern const struct fc_model fc_models[];
+
+/* Benchmarks (lib/fc_bench.c). */
+int fc_zero(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_naive(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_snaive(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_mean(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_movavg(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+
+/* Intermittent demand (lib/fc_intermittent.c). */
+enum fc_croston_kind { FC_CROSTON, FC_SBA };
+/* Croston or SBA with a fixed smoothing constant, initialised as R's
+ * forecast::croston does (first demand, first interval). */
+int fc_croston_fixed(const double *y, size_t n, double alpha,
+    enum fc_croston_kind kind, size_t h, struct fc_result *res);
+/* TSB with fixed constants: alpha for the demand size, beta for the
+ * probability of a demand. */
+int fc_tsb_fixed(const double *y, size_t n, double alpha, double beta,
+    size_t h, struct fc_result *res);
+/* Simple exponential smoothing with a fixed alpha and level l0. */
+double fc_ses_run(const double *y, size_t n, double alpha, double l0,
+    double *fitted);
+int fc_croston(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_sba(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_tsb(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_adida(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+
+/* Regression (lib/fc_regression.c). */
+int fc_regression(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+/* Number of Brazilian (national, Bahia, Salvador) holidays on day d: 0 or 1. */
+int fc_is_holiday(long d);
+
+/* Day number of the start of period t counted from the period holding
+ * start (start itself must be a period start). */
+long fc_period_add(enum fc_period p, long start, long t);
+/* Start of the period holding day d. */
+long fc_period_start(enum fc_period p, long d);
+
+#endif

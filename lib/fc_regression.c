@@ -1,0 +1,223 @@
+/*
+ * fc_regression.c: a regression model of demand, the counterpart of the
+ * seed's Prophet (Taylor and Letham 2018, "Forecasting at scale", The
+ * American Statistician 72(1)): a piecewise-linear trend with changepoints,
+ * Fourier terms for the seasonal cycles, holidays and exogenous regressors,
+ * fitted by ridge regression (Hoerl and Kennard 1970) with the penalty
+ * chosen by generalised cross-validation (Golub, Heath and Wahba 1979),
+ * using GSL's regularised least squares.  Owner: nc-forecast.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_multifit.h>
+
+#include "date.h"
+#include "fc_models.h"
+#include "nc.h"
+
+#define MAX_CP 10
+#define MAX_COLS (2 + MAX_CP + 2 * 16 + 1)
+
+long
+fc_period_start(enum fc_period p, long d)
+{
+	int y, mo, dd;
+
+	switch (p) {
+	case FC_WEEK:
+		return d - (date_iso_weekday(d) - 1);
+	case FC_MONTH:
+		date_to_ymd(d, &y, &mo, &dd);
+		return date_from_ymd(y, mo, 1);
+	default:
+		return d;
+	}
+}
+
+long
+fc_period_add(enum fc_period p, long start, long t)
+{
+	int y, mo, dd;
+	long k;
+
+	switch (p) {
+	case FC_WEEK:
+		return start + 7 * t;
+	case FC_MONTH:
+		date_to_ymd(start, &y, &mo, &dd);
+		k = (long)y * 12 + (mo - 1) + t;
+		return date_from_ymd((int)(k / 12), (int)(k % 12) + 1, 1);
+	default:
+		return start + t;
+	}
+}
+
+/* Easter Sunday (anonymous Gregorian algorithm, Meeus). */
+static long
+easter(int y)
+{
+	int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
+	int f = (b + 8) / 25, g = (b - f + 1) / 3, hh = (19 * a + b - d - g + 15) % 30;
+	int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - hh - k) % 7;
+	int m = (a + 11 * hh + 22 * l) / 451;
+	int mo = (hh + l - 7 * m + 114) / 31, dd = (hh + l - 7 * m + 114) % 31 + 1;
+
+	return date_from_ymd(y, mo, dd);
+}
+
+/* National holidays, Carnival, Good Friday, Corpus Christi, Bahia's
+ * independence (2 July), Salvador's São João (24 June) and Conceição da
+ * Praia (8 December). */
+int
+fc_is_holiday(long d)
+{
+	static const int fixed[][2] = {
+		{ 1, 1 }, { 4, 21 }, { 5, 1 }, { 6, 24 }, { 7, 2 }, { 9, 7 },
+		{ 10, 12 }, { 11, 2 }, { 11, 15 }, { 12, 8 }, { 12, 25 }
+	};
+	int y, mo, dd;
+	long e;
+
+	date_to_ymd(d, &y, &mo, &dd);
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (fixed[i][0] == mo && fixed[i][1] == dd)
+			return 1;
+	if (mo == 11 && dd == 20 && y >= 2024)   /* Consciência Negra, national */
+		return 1;
+	e = easter(y);
+	return d == e - 48 || d == e - 47 || d == e - 2 || d == e + 60;
+}
+
+/* The regressors of period t (day number d, next period at d2). */
+static size_t
+row(double *r, const struct fc_ctx *cx, size_t t, size_t n, const size_t *cp,
+    size_t ncp, int weekly, int kyear)
+{
+	long d = fc_period_add(cx->period, cx->start, (long)t);
+	long d2 = fc_period_add(cx->period, cx->start, (long)t + 1);
+	double tt = (double)t / (double)n;
+	size_t c = 0;
+	int hol = 0;
+
+	r[c++] = tt;
+	for (size_t j = 0; j < ncp; j++)
+		r[c++] = tt > (double)cp[j] / (double)n ? tt - (double)cp[j] / (double)n : 0;
+	for (int k = 1; k <= weekly; k++) {
+		r[c++] = sin(2 * M_PI * k * (double)d / 7);
+		r[c++] = cos(2 * M_PI * k * (double)d / 7);
+	}
+	for (int k = 1; k <= kyear; k++) {
+		r[c++] = sin(2 * M_PI * k * (double)d / 365.25);
+		r[c++] = cos(2 * M_PI * k * (double)d / 365.25);
+	}
+	for (long x = d; x < d2; x++)
+		hol += fc_is_holiday(x);
+	r[c++] = hol;
+	for (size_t j = 0; j < cx->k; j++) {
+		double v = cx->x[t * cx->k + j];
+		r[c++] = isfinite(v) ? v : 0;
+	}
+	return c;
+}
+
+int
+fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
+    size_t h, struct fc_result *res)
+{
+	size_t cp[MAX_CP], ncp, p, q = 0, keep[MAX_COLS + 64];
+	int weekly = 0, kyear = 0;
+	double mu[MAX_COLS + 64], sc[MAX_COLS + 64], ymean = 0, lambda, glam, rn, sn;
+	double *raw;
+	struct fc_ctx dflt = { FC_DAY, 0, NULL, 0 };
+
+	(void)m;
+	if (cx == NULL)
+		cx = &dflt;
+	if (n < 8 || cx->k > 64) {
+		snprintf(res->why, sizeof(res->why), n < 8 ? "fewer than 8 periods" :
+		    "more than 64 exogenous fields");
+		return -1;
+	}
+	if (cx->period == FC_DAY && n >= 21)
+		weekly = 3;
+	if (cx->period == FC_DAY && n >= 730)
+		kyear = 6;
+	else if (cx->period == FC_WEEK && n >= 104)
+		kyear = 6;
+	else if (cx->period == FC_MONTH && n >= 24)
+		kyear = 3;
+	ncp = n / 16 < MAX_CP ? n / 16 : MAX_CP;
+	for (size_t j = 0; j < ncp; j++)      /* evenly in the first 80% */
+		cp[j] = (size_t)((double)(j + 1) * 0.8 * (double)n / (double)(ncp + 1));
+	p = 1 + ncp + 2 * (size_t)weekly + 2 * (size_t)kyear + 1 + cx->k;
+	raw = xcalloc((n + h) * p, sizeof(double));
+	for (size_t t = 0; t < n + h; t++)
+		row(raw + t * p, cx, t, n, cp, ncp, weekly, kyear);
+	/* Standardise on the training rows; constant columns are dropped. */
+	for (size_t j = 0; j < p; j++) {
+		double s = 0, s2 = 0;
+		for (size_t t = 0; t < n; t++)
+			s += raw[t * p + j];
+		mu[j] = s / (double)n;
+		for (size_t t = 0; t < n; t++)
+			s2 += (raw[t * p + j] - mu[j]) * (raw[t * p + j] - mu[j]);
+		sc[j] = sqrt(s2 / (double)n);
+		if (sc[j] > 1e-9 && q + 2 < n)
+			keep[q++] = j;
+	}
+	for (size_t t = 0; t < n; t++)
+		ymean += y[t] / (double)n;
+	if (q == 0) {
+		for (size_t t = 0; t < n; t++)
+			res->fitted[t] = ymean;
+		for (size_t i = 0; i < h; i++)
+			res->mean[i] = ymean;
+	} else {
+		gsl_matrix *X = gsl_matrix_alloc(n, q);
+		gsl_vector *yv = gsl_vector_alloc(n), *c = gsl_vector_alloc(q);
+		gsl_vector *rp = gsl_vector_alloc(50), *G = gsl_vector_alloc(50);
+		gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, q);
+		int st;
+
+		for (size_t t = 0; t < n; t++) {
+			gsl_vector_set(yv, t, y[t] - ymean);
+			for (size_t j = 0; j < q; j++)
+				gsl_matrix_set(X, t, j, (raw[t * p + keep[j]] - mu[keep[j]]) / sc[keep[j]]);
+		}
+		st = gsl_multifit_linear_svd(X, w);
+		if (st == 0)
+			st = gsl_multifit_linear_gcv(yv, rp, G, &lambda, &glam, w);
+		if (st == 0)
+			st = gsl_multifit_linear_solve(lambda, X, yv, c, &rn, &sn, w);
+		if (st == 0)
+			for (size_t t = 0; t < n + h; t++) {
+				double f = ymean;
+				for (size_t j = 0; j < q; j++)
+					f += gsl_vector_get(c, j) *
+					    (raw[t * p + keep[j]] - mu[keep[j]]) / sc[keep[j]];
+				if (t < n)
+					res->fitted[t] = f;
+				else
+					res->mean[t - n] = f;
+			}
+		gsl_multifit_linear_free(w);
+		gsl_vector_free(G);
+		gsl_vector_free(rp);
+		gsl_vector_free(c);
+		gsl_vector_free(yv);
+		gsl_matrix_free(X);
+		if (st != 0) {
+			free(raw);
+			snprintf(res->why, sizeof(res->why), "least squares failed: %s",
+			    gsl_strerror(st));
+			return -1;
+		}
+	}
+	free(raw);
+	snprintf(res->name, sizeof(res->name), "regression(cp=%zu,fourier=%d+%d%s%s)",
+	    ncp, weekly, kyear, ",holidays", cx->k > 0 ? ",x" : "");
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * fc_table.c: the models nc-forecast knows by name (fc_models.h).
+ * Owner: nc-forecast.
+ */
+#include <string.h>
+
+#include "fc_models.h"
+
+/* ETS and ARIMA (lib/fc_ets.c, lib/fc_arima.c, by their own owner) with
+ * automatic choice; seasonal periods over 24 (weekly data's 52) are left
+ * to the regression model's Fourier terms, as R's ets refuses them. */
+static int
+ets_auto(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	(void)cx;
+	return fc_ets(y, n, m > 24 ? 1 : m, "auto", h, res);
+}
+
+static int
+arima_auto(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	(void)cx;
+	return fc_arima(y, n, m > 24 ? 1 : m, "auto", h, res);
+}
+
+const struct fc_model fc_models[] = {
+	{ "zero", fc_zero, 0 },
+	{ "naive", fc_naive, 1 },
+	{ "snaive", fc_snaive, 2 },
+	{ "mean", fc_mean, 1 },
+	{ "ma", fc_movavg, 2 },
+	{ "croston", fc_croston, 2 },
+	{ "sba", fc_sba, 2 },
+	{ "tsb", fc_tsb, 2 },
+	{ "adida", fc_adida, 6 },
+	{ "regression", fc_regression, 8 },
+	{ "ets", ets_auto, 6 },
+	{ "arima", arima_auto, 10 },
+	{ NULL, NULL, 0 }
+};
+
+const struct fc_model *
+fc_model_find(const char *name)
+{
+	for (const struct fc_model *m = fc_models; m->name != NULL; m++)
+		if (strcmp(m->name, name) == 0)
+			return m;
+	return NULL;
+}

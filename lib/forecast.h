@@ -1,0 +1,75 @@
+/*
+ * forecast.h: the parts of nc-forecast outside its models, split by
+ * concern.  Owner: nc-forecast.
+ *
+ *   forecast_class.c   demand classes (Syntetos and Boylan)
+ *   forecast_engine.c  candidates, rolling-origin cross-validation,
+ *                      selection or ensemble, intervals and quantiles
+ *   forecast_series.c  reading records into regular series per key
+ *   forecast_eval.c    backtest accuracy measures and their summary
+ *   forecast_out.c     forecast, backtest and summary records
+ *   forecast_pool.c    an ordered pool of workers over series
+ *
+ * Ownership: fc_run() fills a struct fc_fc that the caller releases with
+ * fc_fc_release(); series belong to their struct fc_set.
+ */
+#ifndef NC_FORECAST_H
+#define NC_FORECAST_H
+
+#include <stddef.h>
+
+#include "fc_models.h"
+#include "ndjson.h"
+
+#define FC_MAX_LEVELS 8
+#define FC_MAX_QUANT 16
+#define FC_MAX_WEIGHTS 16
+
+/* Syntetos-Boylan cut-offs (Syntetos, Boylan and Croston 2005, JORS 56). */
+#define FC_ADI_CUT 1.32
+#define FC_CV2_CUT 0.49
+
+/* "zero", "short", "smooth", "erratic", "intermittent" or "lumpy";
+ * adi and cv2 are set (NAN when undefined). */
+const char *fc_classify(const double *y, size_t n, double *adi, double *cv2);
+
+struct fc_plan {
+	const char *model;              /* "auto" or a model name */
+	int ensemble;                   /* --ensemble */
+	size_t nweights;                /* --weights name=w,... */
+	const char *wname[FC_MAX_WEIGHTS];
+	double w[FC_MAX_WEIGHTS];
+	int cv;                         /* rolling origins (--cv) */
+	size_t nlevels;
+	double levels[FC_MAX_LEVELS];   /* e.g. 80, 95 */
+	size_t nq;
+	double q[FC_MAX_QUANT];         /* e.g. 0.5, 0.9 */
+};
+
+/* The forecast of one series. */
+struct fc_fc {
+	size_t h, nlevels, nq;
+	double *mean, *sd;
+	double *lo, *hi;                /* level l, horizon i: [l * h + i] */
+	double *q;                      /* quantile j, horizon i: [j * h + i] */
+	char model[256];
+	const char *cls;
+	int analytic;                   /* intervals from the model's sd */
+};
+
+/* Forecast y[0..n-1] h periods ahead as plan says.  Always succeeds:
+ * a series no model fits forecasts zero and says why in model. */
+void fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx,
+    size_t h, const struct fc_plan *plan, struct fc_fc *out);
+void fc_fc_release(struct fc_fc *f);
+
+/* Candidate models of a class in automatic mode, NULL-terminated. */
+const char *const *fc_candidates(const char *cls);
+
+/* Sample quantile (type 7, as R's default) of sorted x[0..n-1]. */
+double fc_quantile_sorted(const double *x, size_t n, double p);
+
+/* Field-name suffix of a level or percentage: 95 -> "95", 97.5 -> "97_5". */
+void fc_level_name(char *buf, size_t size, double v);
+
+#endif

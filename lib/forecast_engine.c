@@ -1,0 +1,474 @@
+/*
+ * forecast_engine.c: from a series to its forecast in nc-forecast:
+ * candidate models for its demand class, rolling-origin cross-validation
+ * (Tashman 2000, "Out-of-sample tests of forecasting accuracy", IJF 16),
+ * the best model or an ensemble weighted by inverse validation error
+ * (Bates and Granger 1969), and prediction intervals: analytic from the
+ * model's standard deviation when it has one, otherwise the empirical
+ * quantiles of the cross-validation errors at each horizon (Williams and
+ * Goodman 1971).  Owner: nc-forecast.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "forecast.h"
+#include "nc.h"
+
+#define MAX_CAND 16
+#define MIN_POOL 30            /* errors wanted per horizon's interval */
+
+static const char *const cand_zero[] = { "zero", NULL };
+static const char *const cand_short[] = { "mean", "naive", NULL };
+static const char *const cand_smooth[] = {
+	"naive", "snaive", "mean", "ma", "sba", "tsb", "regression", "ets", "arima", NULL
+};
+/* Not naive nor short moving averages: in a validation window without a
+ * demand they forecast zero and win by luck. */
+static const char *const cand_intermittent[] = {
+	"mean", "croston", "sba", "tsb", "adida", NULL
+};
+
+const char *const *
+fc_candidates(const char *cls)
+{
+	if (strcmp(cls, "zero") == 0)
+		return cand_zero;
+	if (strcmp(cls, "short") == 0)
+		return cand_short;
+	if (strcmp(cls, "smooth") == 0 || strcmp(cls, "erratic") == 0)
+		return cand_smooth;
+	return cand_intermittent;
+}
+
+double
+fc_quantile_sorted(const double *x, size_t n, double p)
+{
+	double pos, fr;
+	size_t i;
+
+	if (n == 0)
+		return NAN;
+	pos = p * (double)(n - 1);
+	i = (size_t)floor(pos);
+	if (i >= n - 1)
+		return x[n - 1];
+	fr = pos - (double)i;
+	return x[i] + fr * (x[i + 1] - x[i]);
+}
+
+void
+fc_level_name(char *buf, size_t size, double v)
+{
+	char tmp[32], *dot;
+
+	snprintf(tmp, sizeof(tmp), "%.6g", v);
+	if ((dot = strchr(tmp, '.')) != NULL)
+		*dot = '_';
+	snprintf(buf, size, "%s", tmp);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Fit model name; 0 with finite forecasts, or -1 and res->why. */
+static int
+fit(const char *name, const double *y, size_t n, int m,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res)
+{
+	const struct fc_model *md = fc_model_find(name);
+
+	fc_result_init(res, n, h);
+	if (md == NULL) {
+		snprintf(res->why, sizeof(res->why), "no model %s", name);
+		return -1;
+	}
+	if (n < md->min_n) {
+		snprintf(res->why, sizeof(res->why), "too short (%zu < %zu periods)",
+		    n, md->min_n);
+		return -1;
+	}
+	if (md->fn(y, n, m, cx, h, res) != 0)
+		return -1;
+	for (size_t i = 0; i < h; i++)
+		if (!isfinite(res->mean[i])) {
+			snprintf(res->why, sizeof(res->why), "non-finite forecast");
+			return -1;
+		}
+	return 0;
+}
+
+/* Cross-validation of the candidates: forecasts f[c][r * hc + j] made at
+ * origin n - hc - r * step for horizon j + 1, and the actuals a[]. */
+struct cv {
+	size_t nc, R, hc, step;
+	const char *name[MAX_CAND];
+	double *f[MAX_CAND];
+	double mse[MAX_CAND];
+	double *a;
+};
+
+static void
+cv_plan(struct cv *cv, size_t n, size_t h, int origins)
+{
+	size_t mintrain = n / 2 > 4 ? n / 2 : 4;
+
+	cv->hc = n / 4 < h ? n / 4 : h;
+	if (cv->hc < 1)
+		cv->hc = 1;
+	cv->step = cv->hc / 4 > 1 ? cv->hc / 4 : 1;
+	cv->R = 0;
+	if (n < cv->hc + mintrain)
+		return;
+	/* The origins spread over the second half of the history. */
+	if (origins > 1 && (n - cv->hc - mintrain) / (size_t)(origins - 1) > cv->step)
+		cv->step = (n - cv->hc - mintrain) / (size_t)(origins - 1);
+	cv->R = (n - cv->hc - mintrain) / cv->step + 1;
+	if (cv->R > (size_t)origins)
+		cv->R = (size_t)origins;
+}
+
+static void
+cv_run(struct cv *cv, const double *y, size_t n, int m, const struct fc_ctx *cx)
+{
+	size_t cells = cv->R * cv->hc;
+	struct fc_result res;
+
+	cv->a = xcalloc(cells ? cells : 1, sizeof(double));
+	for (size_t r = 0; r < cv->R; r++)
+		for (size_t j = 0; j < cv->hc; j++)
+			cv->a[r * cv->hc + j] = y[n - cv->hc - r * cv->step + j];
+	for (size_t c = 0; c < cv->nc; c++) {
+		double s = 0;
+		size_t k = 0;
+
+		cv->f[c] = xcalloc(cells ? cells : 1, sizeof(double));
+		for (size_t r = 0; r < cv->R; r++) {
+			size_t o = n - cv->hc - r * cv->step;
+			int st = fit(cv->name[c], y, o, m, cx, cv->hc, &res);
+			for (size_t j = 0; j < cv->hc; j++) {
+				double f = st == 0 ? fmax(res.mean[j], 0) : NAN;
+				cv->f[c][r * cv->hc + j] = f;
+				if (st == 0) {
+					double e = f - cv->a[r * cv->hc + j];
+					s += e * e;
+					k++;
+				}
+			}
+			fc_result_release(&res);
+		}
+		/* A model that fails at more than a quarter of the origins is
+		 * not compared. */
+		cv->mse[c] = k * 4 >= cells * 3 && k > 0 ? s / (double)k : INFINITY;
+	}
+}
+
+static void
+cv_release(struct cv *cv)
+{
+	for (size_t c = 0; c < cv->nc; c++)
+		free(cv->f[c]);
+	free(cv->a);
+}
+
+static void
+out_alloc(struct fc_fc *out, size_t h, const struct fc_plan *p)
+{
+	memset(out, 0, sizeof(*out));
+	out->h = h;
+	out->nlevels = p->nlevels;
+	out->nq = p->nq;
+	out->mean = xcalloc(h ? h : 1, sizeof(double));
+	out->sd = xcalloc(h ? h : 1, sizeof(double));
+	out->lo = xcalloc(h * p->nlevels + 1, sizeof(double));
+	out->hi = xcalloc(h * p->nlevels + 1, sizeof(double));
+	out->q = xcalloc(h * p->nq + 1, sizeof(double));
+}
+
+void
+fc_fc_release(struct fc_fc *f)
+{
+	free(f->mean);
+	free(f->sd);
+	free(f->lo);
+	free(f->hi);
+	free(f->q);
+}
+
+/* Normal intervals and quantiles around the mean. */
+static void
+analytic(struct fc_fc *out, const struct fc_plan *p)
+{
+	for (size_t i = 0; i < out->h; i++) {
+		double sd = isfinite(out->sd[i]) ? out->sd[i] : 0;
+		for (size_t l = 0; l < p->nlevels; l++) {
+			double z = gsl_cdf_ugaussian_Pinv(0.5 + p->levels[l] / 200);
+			out->lo[l * out->h + i] = out->mean[i] - z * sd;
+			out->hi[l * out->h + i] = out->mean[i] + z * sd;
+		}
+		for (size_t j = 0; j < p->nq; j++)
+			out->q[j * out->h + i] = out->mean[i] +
+			    gsl_cdf_ugaussian_Pinv(p->q[j]) * sd;
+	}
+}
+
+/* Empirical intervals: errors (actual - forecast) of the cross-validation
+ * at horizon i, pooled with the nearest horizons until MIN_POOL. */
+static void
+empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
+    size_t R, size_t hc)
+{
+	double *pool = xcalloc(R * hc + 1, sizeof(double));
+
+	for (size_t i = 0; i < out->h; i++) {
+		size_t j = i < hc ? i : hc - 1, k = 0, lo = j, hi = j;
+		double ss = 0;
+
+		for (;;) {
+			k = 0;
+			for (size_t r = 0; r < R; r++)
+				for (size_t jj = lo; jj <= hi; jj++)
+					if (isfinite(e[r * hc + jj]))
+						pool[k++] = e[r * hc + jj];
+			if (k >= MIN_POOL || (lo == 0 && hi == hc - 1))
+				break;
+			if (lo > 0)
+				lo--;
+			if (hi < hc - 1)
+				hi++;
+		}
+		qsort(pool, k, sizeof(double), cmp_double);
+		for (size_t t = 0; t < k; t++)
+			ss += pool[t] * pool[t];
+		out->sd[i] = k > 0 ? sqrt(ss / (double)k) : 0;
+		for (size_t l = 0; l < p->nlevels; l++) {
+			double a = (1 - p->levels[l] / 100) / 2;
+			out->lo[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, a);
+			out->hi[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, 1 - a);
+		}
+		for (size_t q = 0; q < p->nq; q++)
+			out->q[q * out->h + i] = out->mean[i] +
+			    fc_quantile_sorted(pool, k, p->q[q]);
+	}
+	free(pool);
+}
+
+/* No cross-validation possible: the spread of the history, as the mean
+ * model's interval (sd * sqrt(1 + 1/n)). */
+static void
+history_sd(struct fc_fc *out, const double *y, size_t n)
+{
+	double mu = 0, s2 = 0, sd = 0;
+
+	for (size_t i = 0; i < n; i++)
+		mu += y[i] / (double)n;
+	for (size_t i = 0; i < n; i++)
+		s2 += (y[i] - mu) * (y[i] - mu);
+	if (n >= 2)
+		sd = sqrt(s2 / (double)(n - 1) * (1 + 1.0 / (double)n));
+	for (size_t i = 0; i < out->h; i++)
+		out->sd[i] = sd;
+}
+
+static void
+clamp(struct fc_fc *out)
+{
+	size_t h = out->h;
+
+	for (size_t i = 0; i < h; i++) {
+		out->mean[i] = fmax(out->mean[i], 0);
+		if (!isfinite(out->sd[i]))
+			out->sd[i] = 0;
+	}
+	for (size_t i = 0; i < h * out->nlevels; i++) {
+		out->lo[i] = isfinite(out->lo[i]) ? fmax(out->lo[i], 0) : 0;
+		out->hi[i] = isfinite(out->hi[i]) ? fmax(out->hi[i], out->lo[i]) : 0;
+	}
+	for (size_t i = 0; i < h * out->nq; i++)
+		out->q[i] = isfinite(out->q[i]) ? fmax(out->q[i], 0) : 0;
+	/* Quantiles of the same horizon must not cross. */
+	for (size_t j = 1; j < out->nq; j++)
+		for (size_t i = 0; i < h; i++)
+			if (out->q[j * h + i] < out->q[(j - 1) * h + i])
+				out->q[j * h + i] = out->q[(j - 1) * h + i];
+}
+
+/* The models to evaluate: plan's weights, plan's model, or the class's. */
+static void
+choose_candidates(struct cv *cv, const struct fc_plan *p, const char *cls, size_t n)
+{
+	const char *const *list;
+
+	cv->nc = 0;
+	if (p->nweights > 0) {
+		for (size_t i = 0; i < p->nweights; i++)
+			cv->name[cv->nc++] = p->wname[i];
+		return;
+	}
+	if (strcmp(p->model, "auto") != 0) {
+		cv->name[cv->nc++] = p->model;
+		return;
+	}
+	list = fc_candidates(cls);
+	for (; *list != NULL && cv->nc < MAX_CAND; list++) {
+		const struct fc_model *md = fc_model_find(*list);
+		if (md != NULL && n >= md->min_n)
+			cv->name[cv->nc++] = *list;
+	}
+	if (cv->nc == 0)
+		cv->name[cv->nc++] = "zero";
+}
+
+/* Combination weights over the candidates (0 for those left out). */
+static size_t
+weights(const struct cv *cv, const struct fc_plan *p, double *w)
+{
+	size_t best = 0, used = 0;
+	double tot = 0;
+
+	for (size_t c = 0; c < cv->nc; c++) {
+		w[c] = 0;
+		if (cv->mse[c] < cv->mse[best] || !isfinite(cv->mse[best]))
+			best = isfinite(cv->mse[c]) ? c : best;
+	}
+	if (p->nweights > 0) {
+		for (size_t c = 0; c < cv->nc; c++)
+			w[c] = p->w[c];
+	} else if (p->ensemble && cv->R > 0) {
+		for (size_t c = 0; c < cv->nc; c++)
+			if (isfinite(cv->mse[c]))
+				w[c] = 1 / fmax(cv->mse[c], 1e-12);
+	} else
+		w[best] = 1;
+	for (size_t c = 0; c < cv->nc; c++)
+		tot += w[c];
+	if (tot <= 0) {
+		w[best] = tot = 1;
+	}
+	for (size_t c = 0; c < cv->nc; c++) {
+		w[c] /= tot;
+		used += w[c] > 0;
+	}
+	return used;
+}
+
+void
+fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    const struct fc_plan *p, struct fc_fc *out)
+{
+	struct cv cv;
+	struct fc_result res[MAX_CAND];
+	double w[MAX_CAND], adi, cv2, *e = NULL, tot = 0;
+	int ok[MAX_CAND], single_sd = 0;
+	size_t used, nfit = 0, len = 0;
+	char why[160] = "";
+
+	out_alloc(out, h, p);
+	out->cls = fc_classify(y, n, &adi, &cv2);
+	memset(&cv, 0, sizeof(cv));
+	choose_candidates(&cv, p, out->cls, n);
+	cv_plan(&cv, n, h, p->cv);
+	cv_run(&cv, y, n, m, cx);
+	used = weights(&cv, p, w);
+
+	/* Final fits of the weighted models; one that fails gives its
+	 * weight to the others, or the series falls back to the mean. */
+	for (size_t c = 0; c < cv.nc; c++) {
+		ok[c] = 0;
+		if (w[c] <= 0)
+			continue;
+		if (fit(cv.name[c], y, n, m, cx, h, &res[c]) == 0) {
+			ok[c] = 1;
+			tot += w[c];
+			nfit++;
+		} else {
+			if (why[0] == '\0')
+				snprintf(why, sizeof(why), "%s: %s", cv.name[c], res[c].why);
+			fc_result_release(&res[c]);
+		}
+	}
+	if (nfit == 0) {
+		const char *fb = n >= 1 ? "mean" : "zero";
+
+		cv_release(&cv);
+		memset(&cv, 0, sizeof(cv));
+		cv.name[cv.nc++] = fb;
+		cv_plan(&cv, n, h, p->cv);
+		cv_run(&cv, y, n, m, cx);
+		w[0] = 1;
+		used = 1;
+		ok[0] = fit(fb, y, n, m, cx, h, &res[0]) == 0;
+		if (!ok[0]) {     /* cannot happen: mean and zero always fit */
+			fc_result_release(&res[0]);
+			fit("zero", y, n, m, cx, h, &res[0]);
+			ok[0] = 1;
+		}
+		tot = 1;
+		snprintf(out->model, sizeof(out->model), "%s (fallback: %s)",
+		    res[0].name, why);
+	}
+	for (size_t c = 0; c < cv.nc; c++)
+		if (ok[c]) {
+			w[c] /= tot;
+			for (size_t i = 0; i < h; i++)
+				out->mean[i] += w[c] * res[c].mean[i];
+		} else
+			w[c] = 0;
+	if (out->model[0] == '\0') {
+		if (used == 1 && p->nweights == 0) {
+			for (size_t c = 0; c < cv.nc; c++)
+				if (ok[c]) {
+					snprintf(out->model, sizeof(out->model), "%s", res[c].name);
+					single_sd = 1;
+					for (size_t i = 0; i < h; i++)
+						single_sd &= isfinite(res[c].sd[i]) && res[c].sd[i] >= 0;
+					if (single_sd)
+						memcpy(out->sd, res[c].sd, h * sizeof(double));
+				}
+		} else {
+			len = (size_t)snprintf(out->model, sizeof(out->model), "ensemble(");
+			for (size_t c = 0; c < cv.nc && len < sizeof(out->model); c++)
+				if (ok[c])
+					len += (size_t)snprintf(out->model + len, sizeof(out->model) - len,
+					    "%s%s:%.2f", len > 9 ? "," : "", cv.name[c], w[c]);
+			if (len < sizeof(out->model) - 1)
+				strcat(out->model, ")");
+		}
+	}
+	/* The cross-validation errors of what is output. */
+	if (cv.R > 0) {
+		e = xcalloc(cv.R * cv.hc, sizeof(double));
+		for (size_t k = 0; k < cv.R * cv.hc; k++) {
+			double f = 0;
+			for (size_t c = 0; c < cv.nc; c++)
+				if (w[c] > 0)
+					f += w[c] * cv.f[c][k];
+			e[k] = cv.a[k] - f;
+		}
+	}
+	for (size_t i = 0; i < h; i++)
+		out->mean[i] = fmax(out->mean[i], 0);
+	if (single_sd) {
+		out->analytic = 1;
+		analytic(out, p);
+	} else if (cv.R * cv.hc >= 10) {
+		empirical(out, p, e, cv.R, cv.hc);
+	} else {
+		history_sd(out, y, n);
+		analytic(out, p);
+	}
+	clamp(out);
+	free(e);
+	for (size_t c = 0; c < cv.nc; c++)
+		if (ok[c])
+			fc_result_release(&res[c]);
+	cv_release(&cv);
+}

@@ -1,0 +1,220 @@
+/*
+ * forecast_eval.c: backtest accuracy measures (forecast_eval.h).
+ * Owner: nc-forecast.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast_eval.h"
+#include "nc.h"
+
+void
+fc_put_num(struct strbuf *sb, const char *name, double v)
+{
+	char buf[32];
+	int n;
+
+	strbuf_addc(sb, ',');
+	ndjson_dump_string(sb, name, strlen(name));
+	strbuf_addc(sb, ':');
+	if (isfinite(v) && (n = ndjson_fmt_double(buf, v)) > 0)
+		strbuf_add(sb, buf, (size_t)n);
+	else
+		strbuf_add(sb, "null", 4);
+}
+
+void
+fc_put_int(struct strbuf *sb, const char *name, double v)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), ",\"%s\":%.15g", name, v);
+	strbuf_add(sb, buf, strlen(buf));
+}
+
+void
+fc_put_str(struct strbuf *sb, const char *name, const char *v)
+{
+	strbuf_addc(sb, ',');
+	ndjson_dump_string(sb, name, strlen(name));
+	strbuf_addc(sb, ':');
+	ndjson_dump_string(sb, v, strlen(v));
+}
+
+void
+fc_acc_scale(struct fc_acc *a, const double *y, size_t n)
+{
+	double s1 = 0, s2 = 0;
+
+	a->scale1 = a->scale2 = NAN;
+	if (n < 2)
+		return;
+	for (size_t i = 1; i < n; i++) {
+		s1 += fabs(y[i] - y[i - 1]);
+		s2 += (y[i] - y[i - 1]) * (y[i] - y[i - 1]);
+	}
+	a->scale1 = s1 / (double)(n - 1);
+	a->scale2 = s2 / (double)(n - 1);
+}
+
+static double
+pinball(double q, double actual, double p)
+{
+	return actual >= q ? p * (actual - q) : (1 - p) * (q - actual);
+}
+
+void
+fc_acc_add(struct fc_acc *a, const struct fc_fc *f, size_t i, double actual,
+    const struct fc_plan *p)
+{
+	double e = f->mean[i] - actual;
+
+	a->n++;
+	a->sae += fabs(e);
+	a->sse += e * e;
+	a->serr += e;
+	a->sact += fabs(actual);
+	for (size_t j = 0; j < p->nq; j++)
+		a->spin[j] += pinball(f->q[j * f->h + i], actual, p->q[j]);
+	for (size_t l = 0; l < p->nlevels; l++)
+		a->cover[l] += actual >= f->lo[l * f->h + i] && actual <= f->hi[l * f->h + i];
+}
+
+static double
+spl(const struct fc_acc *a, const struct fc_plan *p)
+{
+	double s = 0;
+
+	if (p->nq == 0 || a->n == 0)
+		return NAN;
+	for (size_t j = 0; j < p->nq; j++)
+		s += a->spin[j] / (double)a->n;
+	return s / (double)p->nq / a->scale1;
+}
+
+static int
+scaled(const struct fc_acc *a)
+{
+	return a->n > 0 && isfinite(a->scale1) && a->scale1 > 0 && a->scale2 > 0;
+}
+
+static void
+push(double **v, size_t i, size_t *cap, double x)
+{
+	if (i >= *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		v[0] = xrealloc(v[0], *cap * sizeof(double));
+	}
+	v[0][i] = x;
+}
+
+void
+fc_total_add(struct fc_total *t, const struct fc_acc *a, const struct fc_plan *p)
+{
+	t->nseries++;
+	t->all.n += a->n;
+	t->all.sae += a->sae;
+	t->all.sse += a->sse;
+	t->all.serr += a->serr;
+	t->all.sact += a->sact;
+	for (size_t j = 0; j < p->nq; j++)
+		t->all.spin[j] += a->spin[j];
+	for (size_t l = 0; l < p->nlevels; l++)
+		t->all.cover[l] += a->cover[l];
+	if (!scaled(a))
+		return;
+	size_t cap = t->cap, cap2 = t->cap, cap3 = t->cap;
+	push(&t->mase, t->nscaled, &cap, a->sae / (double)a->n / a->scale1);
+	push(&t->rmsse, t->nscaled, &cap2, sqrt(a->sse / (double)a->n / a->scale2));
+	push(&t->spl, t->nscaled, &cap3, spl(a, p));
+	t->cap = cap;
+	t->nscaled++;
+}
+
+void
+fc_total_release(struct fc_total *t)
+{
+	free(t->mase);
+	free(t->rmsse);
+	free(t->spl);
+}
+
+/* The measures every summary has, from sums. */
+static void
+put_common(struct strbuf *sb, const struct fc_acc *a, const struct fc_plan *p)
+{
+	double n = (double)a->n;
+	char name[48], lv[24];
+
+	fc_put_int(sb, "forecasts", n);
+	fc_put_num(sb, "mae", a->n ? a->sae / n : NAN);
+	fc_put_num(sb, "rmse", a->n ? sqrt(a->sse / n) : NAN);
+	fc_put_num(sb, "wape", a->sact > 0 ? a->sae / a->sact : NAN);
+	fc_put_num(sb, "bias", a->n ? a->serr / n : NAN);
+	for (size_t j = 0; j < p->nq; j++) {
+		fc_level_name(lv, sizeof(lv), p->q[j] * 100);
+		snprintf(name, sizeof(name), "pinball_q%s", lv);
+		fc_put_num(sb, name, a->n ? a->spin[j] / n : NAN);
+	}
+	for (size_t l = 0; l < p->nlevels; l++) {
+		fc_level_name(lv, sizeof(lv), p->levels[l]);
+		snprintf(name, sizeof(name), "coverage_%s", lv);
+		fc_put_num(sb, name, a->n ? (double)a->cover[l] / n : NAN);
+	}
+}
+
+void
+fc_put_series_summary(struct strbuf *sb, const char *keyjson,
+    const struct fc_acc *a, const struct fc_plan *p)
+{
+	int ok = scaled(a);
+
+	strbuf_add(sb, "{\"summary\":\"series\",", 20);
+	strbuf_add(sb, keyjson, strlen(keyjson));
+	put_common(sb, a, p);
+	fc_put_num(sb, "mase", ok ? a->sae / (double)a->n / a->scale1 : NAN);
+	fc_put_num(sb, "rmsse", ok ? sqrt(a->sse / (double)a->n / a->scale2) : NAN);
+	fc_put_num(sb, "scaled_pinball", ok ? spl(a, p) : NAN);
+	strbuf_add(sb, "}\n", 2);
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static double
+mean_of(const double *v, size_t n)
+{
+	double s = 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i])) {
+			s += v[i];
+			k++;
+		}
+	return k ? s / (double)k : NAN;
+}
+
+void
+fc_put_overall_summary(struct strbuf *sb, struct fc_total *t,
+    const struct fc_plan *p)
+{
+	strbuf_add(sb, "{\"summary\":\"overall\"", 20);
+	fc_put_int(sb, "series", (double)t->nseries);
+	fc_put_int(sb, "scaled_series", (double)t->nscaled);
+	put_common(sb, &t->all, p);
+	fc_put_num(sb, "mase", mean_of(t->mase, t->nscaled));
+	if (t->nscaled > 0)
+		qsort(t->mase, t->nscaled, sizeof(double), cmp_double);
+	fc_put_num(sb, "mase_median", fc_quantile_sorted(t->mase, t->nscaled, 0.5));
+	fc_put_num(sb, "rmsse", mean_of(t->rmsse, t->nscaled));
+	fc_put_num(sb, "scaled_pinball", mean_of(t->spl, t->nscaled));
+	strbuf_add(sb, "}\n", 2);
+}

@@ -1,0 +1,111 @@
+/*
+ * forecast_out.c: forecast and backtest records (forecast_out.h).
+ * Owner: nc-forecast.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "date.h"
+#include "forecast_eval.h"
+#include "forecast_out.h"
+
+const char *
+fc_period_name(enum fc_period p)
+{
+	return p == FC_WEEK ? "week" : p == FC_MONTH ? "month" : "day";
+}
+
+static void
+put_date(struct strbuf *sb, const char *name, long d)
+{
+	char buf[DATE_BUFSZ];
+
+	date_format(d, buf);
+	fc_put_str(sb, name, buf);
+}
+
+static int
+is_key(const struct fc_rowctx *rc, const char *name)
+{
+	for (size_t i = 0; i < rc->nkeys; i++)
+		if (strcmp(rc->keys[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+put_row(struct strbuf *sb, const struct fc_rowctx *rc, const struct fc_series *s,
+    size_t o, const struct fc_fc *f, size_t i, const double *actual)
+{
+	const struct fc_plan *p = rc->plan;
+	long as_of = fc_period_add(rc->period, s->start, (long)o) - 1;
+	long date = fc_period_add(rc->period, s->start, (long)(o + i));
+	char buf[64], lv[24], name[48];
+	size_t top = 0;
+	struct strbuf id = { 0 };
+
+	strbuf_add(&id, s->id, strlen(s->id));
+	date_format(as_of, buf);
+	strbuf_addc(&id, '|');
+	strbuf_add(&id, buf, strlen(buf));
+	snprintf(buf, sizeof(buf), "|%zu", i + 1);
+	strbuf_add(&id, buf, strlen(buf));
+	strbuf_add(sb, "{\"forecast_id\":", 15);
+	ndjson_dump_string(sb, id.s, id.len);
+	strbuf_release(&id);
+	strbuf_addc(sb, ',');
+	strbuf_add(sb, s->keyjson, strlen(s->keyjson));
+	put_date(sb, "date", date);
+	fc_put_int(sb, "horizon", (double)(i + 1));
+	fc_put_str(sb, "period", fc_period_name(rc->period));
+	fc_put_num(sb, "forecasted_demand", f->mean[i]);
+	fc_put_num(sb, "forecast_sd", f->sd[i]);
+	for (size_t l = 1; l < p->nlevels; l++)
+		if (p->levels[l] > p->levels[top])
+			top = l;
+	fc_put_num(sb, "ci_lower", f->lo[top * f->h + i]);
+	fc_put_num(sb, "ci_upper", f->hi[top * f->h + i]);
+	fc_put_int(sb, "ci_level", p->levels[top]);
+	for (size_t l = 0; l < p->nlevels; l++) {
+		fc_level_name(lv, sizeof(lv), p->levels[l]);
+		snprintf(name, sizeof(name), "ci_lower_%s", lv);
+		fc_put_num(sb, name, f->lo[l * f->h + i]);
+		snprintf(name, sizeof(name), "ci_upper_%s", lv);
+		fc_put_num(sb, name, f->hi[l * f->h + i]);
+	}
+	for (size_t j = 0; j < p->nq; j++) {
+		fc_level_name(lv, sizeof(lv), p->q[j] * 100);
+		snprintf(name, sizeof(name), "q%s", lv);
+		fc_put_num(sb, name, f->q[j * f->h + i]);
+	}
+	fc_put_str(sb, "model_type", f->model);
+	fc_put_str(sb, "demand_class", f->cls);
+	put_date(sb, "as_of", as_of);
+	fc_put_str(sb, "created_at", rc->created_at);
+	for (int a = 0; a < FC_NATTR; a++) {
+		if (s->attr[a] == NULL || is_key(rc, fc_attr_names[a]))
+			continue;
+		strbuf_addc(sb, ',');
+		ndjson_dump_string(sb, fc_attr_names[a], strlen(fc_attr_names[a]));
+		strbuf_addc(sb, ':');
+		strbuf_add(sb, s->attr[a], strlen(s->attr[a]));
+	}
+	if (actual != NULL) {
+		double a = actual[i], e = f->mean[i] - a;
+		fc_put_num(sb, "actual_demand", a);
+		fc_put_num(sb, "forecast_error", e);
+		fc_put_num(sb, "absolute_error", fabs(e));
+		fc_put_num(sb, "mape", a > 0 ? fabs(e) / a * 100 : NAN);
+	}
+	strbuf_add(sb, "}\n", 2);
+}
+
+void
+fc_put_rows(struct strbuf *sb, const struct fc_rowctx *rc,
+    const struct fc_series *s, size_t o, const struct fc_fc *f, size_t nrows,
+    const double *actual)
+{
+	for (size_t i = 0; i < nrows && i < f->h; i++)
+		put_row(sb, rc, s, o, f, i, actual);
+}

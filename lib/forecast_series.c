@@ -1,0 +1,395 @@
+/*
+ * forecast_series.c: records into regular series per key (see
+ * forecast_series.h).  Owner: nc-forecast.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "flat.h"
+#include "forecast_series.h"
+#include "nc.h"
+#include "ndjson.h"
+
+const char *const fc_attr_names[FC_NATTR] = {
+	"item_name", "category", "family", "supplier_id", "site_id", "cost",
+	"current_stock", "lead_time_days", "lead_time_std", "stock_status"
+};
+
+void
+fc_set_init(struct fc_set *set)
+{
+	memset(set, 0, sizeof(*set));
+	set->all_month_start = 1;
+}
+
+void
+fc_set_release(struct fc_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct fc_series *s = set->s[i];
+		free(s->id);
+		free(s->hid);
+		free(s->keyjson);
+		free(s->obs);
+		free(s->xv);
+		for (int a = 0; a < FC_NATTR; a++)
+			free(s->attr[a]);
+		free(s->y);
+		free(s->x);
+		free(s);
+	}
+	free(set->s);
+	free(set->tab);
+}
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+rehash(struct fc_set *set)
+{
+	size_t cap = set->tabcap ? set->tabcap * 2 : 1024;
+
+	free(set->tab);
+	set->tab = xcalloc(cap, sizeof(size_t));
+	set->tabcap = cap;
+	for (size_t i = 0; i < set->n; i++) {
+		size_t j = hash(set->s[i]->hid) & (cap - 1);
+		while (set->tab[j] != 0)
+			j = (j + 1) & (cap - 1);
+		set->tab[j] = i + 1;
+	}
+}
+
+static struct fc_series *
+lookup(struct fc_set *set, const char *hid, const char *id, const char *keyjson)
+{
+	size_t j;
+	struct fc_series *s;
+
+	if ((set->n + 1) * 2 > set->tabcap)
+		rehash(set);
+	j = hash(hid) & (set->tabcap - 1);
+	while (set->tab[j] != 0) {
+		s = set->s[set->tab[j] - 1];
+		if (strcmp(s->hid, hid) == 0)
+			return s;
+		j = (j + 1) & (set->tabcap - 1);
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->hid = xstrdup(hid);
+	s->id = xstrdup(id);
+	s->keyjson = xstrdup(keyjson);
+	s->attr_date = LONG_MIN;
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 256;
+		set->s = xrealloc(set->s, set->cap * sizeof(*set->s));
+	}
+	set->s[set->n++] = s;
+	set->tab[j] = set->n;
+	return s;
+}
+
+static const struct flat_field *
+field(const struct flat *fl, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (size_t i = 0; i < fl->n; i++)
+		if (fl->f[i].klen == len && memcmp(fl->f[i].key, key, len) == 0)
+			return &fl->f[i];
+	return NULL;
+}
+
+/* 1 and *d for a number (or numeric string), 0 for absent or null, -1. */
+static int
+number(const struct flat_field *f, double *d)
+{
+	char buf[64], *end;
+
+	if (f == NULL || f->type == FLAT_NULL)
+		return 0;
+	if ((f->type != FLAT_NUMBER && f->type != FLAT_STRING) || f->vlen == 0 ||
+	    f->vlen >= sizeof(buf))
+		return -1;
+	memcpy(buf, f->val, f->vlen);
+	buf[f->vlen] = '\0';
+	*d = strtod(buf, &end);
+	return *end == '\0' && isfinite(*d) ? 1 : -1;
+}
+
+static void
+reject(struct rejects *rej, const char *line, size_t len, struct input *in,
+    const char *why)
+{
+	char w[8];
+	json_t *o = ndjson_parse(line, len, w, sizeof(w));
+
+	reject_record(rej, o, line, in->name, in->lineno, why);
+	json_decref(o);
+}
+
+static void
+add_obs(struct fc_series *s, long date, double qty, const double *xv, size_t k)
+{
+	if (s->nobs == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->obs = xrealloc(s->obs, s->cap * sizeof(*s->obs));
+		if (k > 0)
+			s->xv = xrealloc(s->xv, s->cap * k * sizeof(double));
+	}
+	s->obs[s->nobs].date = date;
+	s->obs[s->nobs].qty = qty;
+	if (k > 0)
+		memcpy(s->xv + s->nobs * k, xv, k * sizeof(double));
+	s->nobs++;
+}
+
+static void
+note_date(struct fc_set *set, long d)
+{
+	int y, m, dd, wd = date_iso_weekday(d);
+
+	date_to_ymd(d, &y, &m, &dd);
+	if (dd != 1)
+		set->all_month_start = 0;
+	if (set->wday == 0)
+		set->wday = wd;
+	else if (set->wday != wd)
+		set->wday = -1;
+	if (!set->have_date || d > set->max_date)
+		set->max_date = d;
+	set->have_date = 1;
+	set->ndates++;
+}
+
+/* One record; returns NULL or the reason to reject it. */
+static const char *
+record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
+    char *why, size_t whysize)
+{
+	struct strbuf id = { 0 }, hid = { 0 }, kj = { 0 };
+	const struct flat_field *f;
+	struct fc_series *s;
+	double qty = NAN, xv[64];
+	long date;
+	int st;
+
+	for (size_t i = 0; i < o->nkeys; i++) {
+		f = field(fl, o->keys[i]);
+		if (f == NULL || f->type == FLAT_NULL ||
+		    (f->type != FLAT_STRING && f->type != FLAT_NUMBER)) {
+			snprintf(why, whysize, "%s: %s", o->keys[i],
+			    f == NULL || f->type == FLAT_NULL ? "missing" :
+			    "not a string or number");
+			goto bad;
+		}
+		if (i > 0) {
+			strbuf_addc(&id, '|');
+			strbuf_addc(&hid, '\037');
+			strbuf_addc(&kj, ',');
+		}
+		strbuf_add(&id, f->val, f->vlen);
+		strbuf_add(&hid, f->val, f->vlen);
+		ndjson_dump_string(&kj, o->keys[i], strlen(o->keys[i]));
+		strbuf_addc(&kj, ':');
+		flat_dump_value(&kj, f);
+	}
+	f = field(fl, "date");
+	if (f == NULL || f->type != FLAT_STRING || date_parse_n(f->val, f->vlen, &date) != 0) {
+		snprintf(why, whysize, "date: %s", f == NULL ? "missing" : "not a date");
+		goto bad;
+	}
+	f = field(fl, o->target);
+	if (f == NULL || (st = number(f, &qty)) < 0 || (st == 1 && qty < 0)) {
+		snprintf(why, whysize, "%s: %s", o->target, f == NULL ? "missing" :
+		    st < 0 ? "not a number" : "negative");
+		goto bad;
+	}
+	if (st == 0)
+		qty = NAN;
+	for (size_t j = 0; j < o->k; j++) {
+		f = field(fl, o->exog[j]);
+		if ((st = number(f, &xv[j])) < 0) {
+			snprintf(why, whysize, "%s: not a number", o->exog[j]);
+			goto bad;
+		}
+		if (st == 0)
+			xv[j] = NAN;
+	}
+	strbuf_addc(&id, '\0');
+	strbuf_addc(&hid, '\0');
+	strbuf_addc(&kj, '\0');
+	s = lookup(set, hid.s, id.s, kj.s);
+	add_obs(s, date, qty, xv, o->k);
+	if (!isnan(qty)) {
+		note_date(set, date);
+		if (date >= s->attr_date) {
+			s->attr_date = date;
+			for (int a = 0; a < FC_NATTR; a++) {
+				struct strbuf v = { 0 };
+				if ((f = field(fl, fc_attr_names[a])) == NULL)
+					continue;
+				flat_dump_value(&v, f);
+				strbuf_addc(&v, '\0');
+				free(s->attr[a]);
+				s->attr[a] = v.s;
+			}
+		}
+	}
+	strbuf_release(&id);
+	strbuf_release(&hid);
+	strbuf_release(&kj);
+	return NULL;
+bad:
+	strbuf_release(&id);
+	strbuf_release(&hid);
+	strbuf_release(&kj);
+	return why;
+}
+
+void
+fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
+    struct rejects *rej)
+{
+	struct flat_field buf[64];
+	struct flat fl;
+	char *line, why[160];
+	size_t len;
+
+	flat_init(&fl, buf, 64);
+	while (input_next(in, &line, &len) == 1) {
+		json_t *obj = NULL;
+		const char *bad;
+
+		if (flat_scan(&fl, line, len) != 0) {
+			if ((obj = ndjson_parse(line, len, why, sizeof(why))) == NULL) {
+				reject_record(rej, NULL, line, in->name, in->lineno, why);
+				continue;
+			}
+			flat_from_json(&fl, obj);
+		}
+		if ((bad = record(set, &fl, o, why, sizeof(why))) != NULL)
+			reject(rej, line, len, in, bad);
+		json_decref(obj);
+	}
+	flat_release(&fl);
+}
+
+enum fc_period
+fc_infer_period(const struct fc_set *set)
+{
+	if (set->ndates < 2)
+		return FC_DAY;
+	if (set->all_month_start)
+		return FC_MONTH;
+	if (set->wday > 0)
+		return FC_WEEK;
+	return FC_DAY;
+}
+
+long
+fc_last_period(const struct fc_set *set, enum fc_period p, long as_of)
+{
+	long st = fc_period_start(p, as_of);
+
+	/* Input already one row per period: its period is whole. */
+	if (p == FC_DAY || (p == FC_MONTH && set->all_month_start) ||
+	    (p == FC_WEEK && set->wday == 1))
+		return st;
+	if (fc_period_add(p, st, 1) - 1 == as_of)
+		return st;
+	return fc_period_add(p, st, -1);
+}
+
+/* Index of the period of day d, counted from the period starting at s0. */
+static long
+period_index(enum fc_period p, long s0, long d)
+{
+	int y0, m0, y, m, dd;
+
+	switch (p) {
+	case FC_WEEK:
+		return (fc_period_start(p, d) - s0) / 7;
+	case FC_MONTH:
+		date_to_ymd(s0, &y0, &m0, &dd);
+		date_to_ymd(d, &y, &m, &dd);
+		return ((long)y - y0) * 12 + (m - m0);
+	default:
+		return d - s0;
+	}
+}
+
+void
+fc_regularise(struct fc_series *s, enum fc_period p, long last, size_t H, size_t k)
+{
+	long first = LONG_MAX, end = fc_period_add(p, last, 1);
+	size_t rows;
+	double *cnt;
+
+	for (size_t i = 0; i < s->nobs; i++)
+		if (!isnan(s->obs[i].qty) && s->obs[i].date < end && s->obs[i].date < first)
+			first = s->obs[i].date;
+	if (first == LONG_MAX) {
+		s->n = 0;
+		s->start = end;
+	} else {
+		s->start = fc_period_start(p, first);
+		s->n = (size_t)period_index(p, s->start, last) + 1;
+	}
+	s->y = xcalloc(s->n + 1, sizeof(double));
+	for (size_t i = 0; i < s->nobs; i++)
+		if (!isnan(s->obs[i].qty) && s->obs[i].date >= s->start && s->obs[i].date < end)
+			s->y[period_index(p, s->start, s->obs[i].date)] += s->obs[i].qty;
+	if (k == 0)
+		return;
+	rows = s->n + H;
+	s->x = xcalloc(rows * k, sizeof(double));
+	cnt = xcalloc(rows * k, sizeof(double));
+	for (size_t i = 0; i < s->nobs; i++) {
+		long t;
+		if (s->obs[i].date < s->start)
+			continue;
+		t = period_index(p, s->start, s->obs[i].date);
+		if (t < 0 || (size_t)t >= rows)
+			continue;
+		for (size_t j = 0; j < k; j++) {
+			double v = s->xv[i * k + j];
+			if (isnan(v))
+				continue;
+			s->x[(size_t)t * k + j] += v;
+			cnt[(size_t)t * k + j]++;
+		}
+	}
+	for (size_t j = 0; j < k; j++) {
+		double prev = NAN;
+		for (size_t t = 0; t < rows; t++) {
+			size_t c = t * k + j;
+			if (cnt[c] > 0)
+				prev = s->x[c] = s->x[c] / cnt[c];
+			else
+				s->x[c] = prev;
+		}
+		prev = NAN;      /* leading gaps take the first known value */
+		for (size_t t = rows; t-- > 0;) {
+			size_t c = t * k + j;
+			if (isnan(s->x[c]))
+				s->x[c] = prev;
+			else
+				prev = s->x[c];
+		}
+	}
+	free(cnt);
+}

@@ -1,0 +1,78 @@
+/*
+ * forecast_series.h: records into regular series per key for
+ * nc-forecast.  Owner: nc-forecast.
+ *
+ * fc_read() keeps, per key (in order of first appearance), every dated
+ * observation of the target, the exogenous fields, and the attributes of
+ * the latest observed row.  fc_regularise() turns a series into y[0..n-1]
+ * over whole periods (gaps are zero demand: ERP extracts only have days
+ * with movements) and x[(n + H) x k] (period means, carried forward).
+ * Ownership: the set owns its series; fc_set_release() frees them.
+ */
+#ifndef NC_FORECAST_SERIES_H
+#define NC_FORECAST_SERIES_H
+
+#include <stddef.h>
+
+#include "fc_models.h"
+#include "input.h"
+#include "reject.h"
+
+#define FC_NATTR 10
+extern const char *const fc_attr_names[FC_NATTR];
+
+struct fc_obs {
+	long date;
+	double qty;                /* NAN: a row of future exogenous values */
+};
+
+struct fc_series {
+	char *id;                  /* key values joined by '|' */
+	char *hid;                 /* joined by '\037', for the hash */
+	char *keyjson;             /* "item_id":"A","site_id":"B" */
+	struct fc_obs *obs;
+	double *xv;                /* k values per observation */
+	size_t nobs, cap;
+	char *attr[FC_NATTR];      /* JSON text, or NULL */
+	long attr_date;
+	/* Set by fc_regularise(): */
+	double *y;
+	size_t n;
+	long start;                /* first period's start day */
+	double *x;                 /* (n + H) rows of k, or NULL */
+};
+
+struct fc_set {
+	struct fc_series **s;
+	size_t n, cap;
+	size_t *tab, tabcap;       /* open hash of index + 1 */
+	long max_date;             /* latest date with a target value */
+	int have_date;
+	int all_month_start;       /* every observed date is a 1st */
+	int wday;                  /* common ISO weekday, 0 none, -1 mixed */
+	size_t ndates;             /* distinct-ish: rows with a target */
+};
+
+struct fc_read_opts {
+	char **keys;
+	size_t nkeys;
+	const char *target;
+	char **exog;
+	size_t k;
+};
+
+void fc_set_init(struct fc_set *set);
+void fc_set_release(struct fc_set *set);
+/* Read every record of in; bad ones go to rej. */
+void fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
+    struct rejects *rej);
+/* The period the dates suggest: month, week, or day. */
+enum fc_period fc_infer_period(const struct fc_set *set);
+/* The start of the last whole period of data that ends on day as_of. */
+long fc_last_period(const struct fc_set *set, enum fc_period p, long as_of);
+/* Regular series up to the period starting at last, with H future rows
+ * of x.  An empty series (no observation up to then) has n = 0. */
+void fc_regularise(struct fc_series *s, enum fc_period p, long last,
+    size_t H, size_t k);
+
+#endif
