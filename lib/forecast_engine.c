@@ -221,10 +221,19 @@ analytic(struct fc_fc *out, const struct fc_plan *p)
 }
 
 /* Empirical intervals: errors (actual - forecast) of the cross-validation
- * at horizon i, pooled with the nearest horizons until MIN_POOL. */
+ * at horizon i, pooled with the nearest horizons until MIN_POOL; with
+ * ratio, e holds actual / forecast and the bounds scale the forecast (for
+ * intermittent demand, whose zeros an additive error would put above a
+ * forecast that has since grown). */
+static double
+bound(double mean, double err, int ratio)
+{
+	return ratio ? mean * err : mean + err;
+}
+
 static void
 empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
-    size_t R, size_t hc)
+    size_t R, size_t hc, int ratio)
 {
 	double *pool = xcalloc(R * hc + 1, sizeof(double));
 
@@ -247,16 +256,16 @@ empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
 		}
 		qsort(pool, k, sizeof(double), cmp_double);
 		for (size_t t = 0; t < k; t++)
-			ss += pool[t] * pool[t];
-		out->sd[i] = k > 0 ? sqrt(ss / (double)k) : 0;
+			ss += (pool[t] - ratio) * (pool[t] - ratio);
+		out->sd[i] = k > 0 ? sqrt(ss / (double)k) * (ratio ? out->mean[i] : 1) : 0;
 		for (size_t l = 0; l < p->nlevels; l++) {
 			double a = (1 - p->levels[l] / 100) / 2;
-			out->lo[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, a);
-			out->hi[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, 1 - a);
+			out->lo[l * out->h + i] = bound(out->mean[i], fc_quantile_sorted(pool, k, a), ratio);
+			out->hi[l * out->h + i] = bound(out->mean[i], fc_quantile_sorted(pool, k, 1 - a), ratio);
 		}
 		for (size_t q = 0; q < p->nq; q++)
-			out->q[q * out->h + i] = out->mean[i] +
-			    fc_quantile_sorted(pool, k, p->q[q]);
+			out->q[q * out->h + i] = bound(out->mean[i],
+			    fc_quantile_sorted(pool, k, p->q[q]), ratio);
 	}
 	free(pool);
 }
@@ -367,7 +376,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	struct cv cv;
 	struct fc_result res[MAX_CAND];
 	double w[MAX_CAND], adi, cv2, *e = NULL, tot = 0;
-	int ok[MAX_CAND], single_sd = 0;
+	int ok[MAX_CAND], single_sd = 0, ratio = 0;
 	size_t used, nfit = 0, len = 0;
 	char why[160] = "";
 
@@ -446,13 +455,18 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	/* The cross-validation errors of what is output. */
 	if (cv.R > 0) {
 		e = xcalloc(cv.R * cv.hc, sizeof(double));
-		for (size_t k = 0; k < cv.R * cv.hc; k++) {
-			double f = 0;
-			for (size_t c = 0; c < cv.nc; c++)
-				if (w[c] > 0)
-					f += w[c] * cv.f[c][k];
-			e[k] = cv.a[k] - f;
-		}
+		ratio = strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0;
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t k = 0; k < cv.R * cv.hc; k++) {
+				double f = 0;
+				for (size_t c = 0; c < cv.nc; c++)
+					if (w[c] > 0)
+						f += w[c] * cv.f[c][k];
+				if (pass == 0 && ratio && !(f > 0) && !isnan(f))
+					ratio = 0;      /* a zero forecast: no ratio */
+				if (pass == 1)
+					e[k] = ratio ? cv.a[k] / f : cv.a[k] - f;
+			}
 	}
 	for (size_t i = 0; i < h; i++)
 		out->mean[i] = fmax(out->mean[i], 0);
@@ -460,7 +474,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		out->analytic = 1;
 		analytic(out, p);
 	} else if (cv.R * cv.hc >= 10) {
-		empirical(out, p, e, cv.R, cv.hc);
+		empirical(out, p, e, cv.R, cv.hc, ratio);
 	} else {
 		history_sd(out, y, n);
 		analytic(out, p);

@@ -1,0 +1,264 @@
+/*
+ * Unit tests of nc-forecast's models and engine: point forecasts against
+ * R's forecast package (tests/fixtures/forecast/r-expected.tsv, made by
+ * scripts/gen-forecast-expected.R), hand-computed cases, classes,
+ * intervals and the accuracy measures.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "date.h"
+#include "fc_models.h"
+#include "forecast.h"
+#include "forecast_eval.h"
+#include "tap.h"
+
+#define TOL 1e-9       /* R and we compute the same recursions */
+
+static char dir[512];
+
+static size_t
+load_series(const char *name, double *y, size_t max)
+{
+	char path[600];
+	FILE *fp;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/series-%s.txt", dir, name);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	while (n < max && fscanf(fp, "%lf", &y[n]) == 1)
+		n++;
+	fclose(fp);
+	return n;
+}
+
+static int
+close_to(double a, double b, double tol)
+{
+	return fabs(a - b) <= tol * (1 + fabs(b));
+}
+
+/* Compare one method of R's with ours over every row of the fixture. */
+static void
+against_r(void)
+{
+	char path[600], s[32], m[32], val[64];
+	FILE *fp;
+	int hz, checked = 0;
+	double y[64];
+
+	snprintf(path, sizeof(path), "%s/r-expected.tsv", dir);
+	fp = fopen(path, "r");
+	ok(fp != NULL, "R's expected values are there (%s)", path);
+	if (fp == NULL)
+		return;
+	fscanf(fp, "%*[^\n]\n");
+	while (fscanf(fp, "%31s %31s %d %63s", s, m, &hz, val) == 4) {
+		struct fc_result res;
+		size_t n = load_series(s, y, 64);
+		double want = strtod(val, NULL), got = NAN;
+		int st = -1;
+
+		fc_result_init(&res, n, 10);
+		if (strcmp(m, "naive") == 0)
+			st = fc_naive(y, n, 1, NULL, 10, &res);
+		else if (strcmp(m, "meanf") == 0)
+			st = fc_mean(y, n, 1, NULL, 10, &res);
+		else if (strcmp(m, "snaive") == 0)
+			st = fc_snaive(y, n, 7, NULL, 10, &res);
+		else if (strcmp(m, "croston_0.1") == 0)
+			st = fc_croston_fixed(y, n, 0.1, FC_CROSTON, 10, &res);
+		else if (strcmp(m, "croston_0.2") == 0)
+			st = fc_croston_fixed(y, n, 0.2, FC_CROSTON, 10, &res);
+		else if (strcmp(m, "ses_simple_0.3") == 0) {
+			res.mean[hz - 1] = fc_ses_run(y, n, 0.3, y[0], NULL);
+			st = 0;
+		}
+		if (st == 0)
+			got = res.mean[hz - 1];
+		if (hz == 1 || !close_to(got, want, TOL))
+			ok(st == 0 && close_to(got, want, TOL),
+			    "%s on %s, h=%d: %.10g (R: %.10g, tolerance %g)", m, s, hz,
+			    got, want, TOL);
+		checked++;
+		fc_result_release(&res);
+	}
+	fclose(fp);
+	ok(checked >= 80, "%d values of R compared", checked);
+}
+
+static void
+intermittent(void)
+{
+	double y[] = { 0, 2, 0, 0, 4, 0 };
+	struct fc_result r, s;
+
+	/* Croston, alpha 0.5: sizes 2, 4 -> 2, 3; intervals 2, 3 -> 2, 2.5. */
+	fc_result_init(&r, 6, 2);
+	fc_result_init(&s, 6, 2);
+	fc_croston_fixed(y, 6, 0.5, FC_CROSTON, 2, &r);
+	ok(close_to(r.mean[0], 3 / 2.5, 1e-12), "Croston by hand: 3 / 2.5");
+	ok(isnan(r.fitted[0]) && isnan(r.fitted[1]) && close_to(r.fitted[2], 1, 1e-12),
+	    "Croston's fitted values start after the first demand");
+	fc_croston_fixed(y, 6, 0.5, FC_SBA, 2, &s);
+	ok(close_to(s.mean[0], r.mean[0] * 0.75, 1e-12), "SBA is Croston x (1 - alpha/2)");
+	fc_result_release(&r);
+	fc_result_release(&s);
+
+	/* TSB alpha 0.5 beta 0.5: z0 = 3, p0 = 2/6. */
+	double p = 2.0 / 6, z = 3;
+	for (int t = 0; t < 6; t++) {
+		if (y[t] > 0) {
+			z += 0.5 * (y[t] - z);
+			p += 0.5 * (1 - p);
+		} else
+			p -= 0.5 * p;
+	}
+	fc_result_init(&r, 6, 1);
+	fc_tsb_fixed(y, 6, 0.5, 0.5, 1, &r);
+	ok(close_to(r.mean[0], p * z, 1e-12), "TSB by hand: %g", p * z);
+	fc_result_release(&r);
+
+	double none[8] = { 0 };
+	fc_result_init(&r, 8, 1);
+	ok(fc_croston(none, 8, 1, NULL, 1, &r) == -1 && r.why[0] != '\0',
+	    "Croston refuses a series without demand, with a reason");
+	fc_result_release(&r);
+
+	/* ADIDA: 12 periods, 4 demands -> buckets of 3. */
+	double a[12] = { 0, 0, 3, 0, 0, 3, 0, 0, 3, 0, 0, 3 };
+	fc_result_init(&r, 12, 2);
+	ok(fc_adida(a, 12, 1, NULL, 2, &r) == 0 && close_to(r.mean[0], 1, 1e-12) &&
+	    strncmp(r.name, "ADIDA(3,", 8) == 0,
+	    "ADIDA: buckets of 3 of a steady 3 give 1 per period (%s)", r.name);
+	fc_result_release(&r);
+}
+
+static void
+classes(void)
+{
+	double adi, cv2;
+	double smooth[10] = { 5, 6, 5, 7, 6, 5, 6, 7, 5, 6 };
+	double erratic[10] = { 1, 20, 2, 30, 1, 25, 2, 1, 40, 3 };
+	double inter[12] = { 0, 5, 0, 0, 6, 0, 0, 5, 0, 0, 6, 0 };
+	double lumpy[12] = { 0, 1, 0, 0, 30, 0, 0, 2, 0, 0, 50, 0 };
+	double zero[5] = { 0 }, shrt[3] = { 1, 0, 2 };
+
+	is_str(fc_classify(smooth, 10, &adi, &cv2), "smooth", "smooth: ADI 1, low CV2");
+	ok(adi == 1, "ADI of a series without zeros is 1");
+	is_str(fc_classify(erratic, 10, &adi, &cv2), "erratic", "erratic");
+	is_str(fc_classify(inter, 12, &adi, &cv2), "intermittent", "intermittent");
+	ok(adi == 3, "ADI = 12 periods / 4 demands");
+	is_str(fc_classify(lumpy, 12, &adi, &cv2), "lumpy", "lumpy");
+	is_str(fc_classify(zero, 5, &adi, &cv2), "zero", "all zeros");
+	is_str(fc_classify(shrt, 3, &adi, &cv2), "short", "3 periods: short");
+}
+
+static void
+regression(void)
+{
+	double y[140];
+	struct fc_ctx cx = { FC_DAY, 0, NULL, 0 };
+	struct fc_result r;
+	int good = 1;
+
+	cx.start = date_from_ymd(2024, 1, 1);
+	for (int t = 0; t < 140; t++)
+		y[t] = 10 + 0.1 * t + 3 * sin(2 * M_PI * (double)(cx.start + t) / 7);
+	fc_result_init(&r, 140, 14);
+	ok(fc_regression(y, 140, 7, &cx, 14, &r) == 0, "regression fits");
+	for (int i = 0; i < 14; i++) {
+		double want = 10 + 0.1 * (140 + i) + 3 * sin(2 * M_PI * (double)(cx.start + 140 + i) / 7);
+		if (fabs(r.mean[i] - want) > 0.05 * want) {
+			good = 0;
+			printf("# h=%d got %g want %g\n", i + 1, r.mean[i], want);
+		}
+	}
+	ok(good, "regression extrapolates a trend and a weekly cycle within 5%%");
+	fc_result_release(&r);
+	ok(fc_is_holiday(date_from_ymd(2025, 3, 4)), "Carnival Tuesday 2025 is a holiday");
+	ok(fc_is_holiday(date_from_ymd(2025, 7, 2)), "2 July (Bahia) is a holiday");
+	ok(!fc_is_holiday(date_from_ymd(2025, 7, 3)), "3 July is not");
+	ok(fc_period_start(FC_WEEK, date_from_ymd(2025, 10, 26)) == date_from_ymd(2025, 10, 20),
+	    "a Sunday's week starts on the Monday before");
+	ok(fc_period_add(FC_MONTH, date_from_ymd(2025, 11, 1), 3) == date_from_ymd(2026, 2, 1),
+	    "months add across the year");
+}
+
+static void
+engine(void)
+{
+	struct fc_plan p = { .model = "auto", .cv = 20, .nlevels = 2,
+	    .levels = { 80, 95 }, .nq = 2, .q = { 0.5, 0.9 } };
+	struct fc_fc f;
+	double zero[40] = { 0 }, y[60];
+	int good = 1;
+
+	fc_run(zero, 40, 7, NULL, 5, &p, &f);
+	ok(f.mean[0] == 0 && f.hi[5 + 0] == 0 && strcmp(f.cls, "zero") == 0 &&
+	    strcmp(f.model, "zero") == 0, "an all-zero series forecasts zero");
+	fc_fc_release(&f);
+	for (int t = 0; t < 60; t++)
+		y[t] = t % 5 == 0 ? 4 + t % 3 : 0;
+	fc_run(y, 60, 7, NULL, 10, &p, &f);
+	for (size_t i = 0; i < 10; i++)
+		good &= f.mean[i] >= 0 && f.lo[10 + i] <= f.lo[i] && f.hi[i] <= f.hi[10 + i] &&
+		    f.q[i] <= f.q[10 + i] && isfinite(f.sd[i]);
+	ok(good, "intervals nest (80%% inside 95%%), quantiles ordered, never negative");
+	is_str(f.cls, "intermittent", "a demand every 5 periods is intermittent");
+	fc_fc_release(&f);
+	p.model = "naive";
+	fc_run(zero, 0, 7, NULL, 3, &p, &f);
+	ok(strstr(f.model, "fallback") != NULL && f.mean[0] == 0,
+	    "an empty series falls back and says so (%s)", f.model);
+	fc_fc_release(&f);
+}
+
+static void
+measures(void)
+{
+	struct fc_plan p = { .model = "auto", .nlevels = 1, .levels = { 95 }, .nq = 1, .q = { 0.9 } };
+	struct fc_fc f = { 0 };
+	struct fc_acc a;
+	double y[] = { 1, 3, 2, 4 }, mean[2] = { 2, 2 }, lo[2] = { 0, 0 }, hi[2] = { 3, 3 };
+	double q[2] = { 3, 3 }, sd[2] = { 1, 1 };
+
+	f.h = 2;
+	f.mean = mean;
+	f.lo = lo;
+	f.hi = hi;
+	f.q = q;
+	f.sd = sd;
+	memset(&a, 0, sizeof(a));
+	fc_acc_scale(&a, y, 4);              /* |diffs| 2, 1, 2: 5/3; squares 9/3 */
+	ok(close_to(a.scale1, 5.0 / 3, 1e-12) && close_to(a.scale2, 3, 1e-12),
+	    "scales: mean |diff| 5/3, mean diff^2 3");
+	fc_acc_add(&a, &f, 0, 1, &p);        /* e = 1 */
+	fc_acc_add(&a, &f, 1, 5, &p);        /* e = -3, outside [0, 3] */
+	ok(a.n == 2 && a.sae == 4 && a.sse == 10 && a.serr == -2 && a.sact == 6,
+	    "sums of errors");
+	ok(a.cover[0] == 1, "one of two actuals inside the interval");
+	/* pinball 0.9: q 3, a 1: 0.1 * 2 = 0.2; a 5: 0.9 * 2 = 1.8 */
+	ok(close_to(a.spin[0], 2.0, 1e-12), "pinball losses by hand");
+}
+
+int
+main(void)
+{
+	const char *src = getenv("SRC_DIR");
+
+	gsl_set_error_handler_off();
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/forecast", src ? src : ".");
+	against_r();
+	intermittent();
+	classes();
+	regression();
+	engine();
+	measures();
+	return tap_done();
+}
