@@ -188,10 +188,14 @@ extract(const struct store_dataset *ds, const struct flat *fl, const char *line,
 	row->len = len;
 	for (int i = 0; i < ds->nkeys; i++) {
 		f = field(fl, ds->keys[i]);
-		if (f == NULL || f->type == FLAT_NULL) {
-			snprintf(why, size, "%s: key field %s", ds->keys[i],
-			    f ? "is null" : "missing");
+		if (f == NULL) {
+			snprintf(why, size, "%s: key field missing", ds->keys[i]);
 			return why;
+		}
+		if (f->type == FLAT_NULL) {
+			row->key[i] = NULL;
+			row->keylen[i] = 0;
+			continue;
 		}
 		if (f->type != FLAT_STRING && f->type != FLAT_NUMBER) {
 			snprintf(why, size, "%s: key field not a string or number", ds->keys[i]);

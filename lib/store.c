@@ -169,19 +169,20 @@ add(struct strbuf *sb, const char *s)
 }
 
 void
-store_add_keys(struct strbuf *sb, const struct store_dataset *ds)
+store_add_keys(struct strbuf *sb, const struct store_dataset *ds, const char *suffix)
 {
 	for (int i = 0; i < ds->nkeys; i++) {
 		add(sb, i ? ", \"" : "\"");
 		add(sb, ds->keys[i]);
 		add(sb, "\"");
+		add(sb, suffix);
 	}
 }
 
 /* CREATE [UNIQUE] INDEX IF NOT EXISTS "t_suffix" ON "t" (cols); */
 static void
 index_ddl(struct strbuf *sb, const char *t, const char *unique, const char *suffix,
-    const char *cols, const struct store_dataset *keys)
+    const char *cols, const struct store_dataset *keys, const struct store_sql_types *ty)
 {
 	add(sb, "CREATE ");
 	add(sb, unique);
@@ -192,10 +193,13 @@ index_ddl(struct strbuf *sb, const char *t, const char *unique, const char *suff
 	add(sb, t);
 	add(sb, "\" (");
 	if (keys)
-		store_add_keys(sb, keys);
+		store_add_keys(sb, keys, ty->key_order);
 	else
 		add(sb, cols);
-	add(sb, ");");
+	add(sb, ")");
+	if (keys)
+		add(sb, ty->unique);
+	add(sb, ";");
 }
 
 void
@@ -215,7 +219,6 @@ store_table_ddl(struct strbuf *sb, const struct store_dataset *ds,
 		add(sb, ds->keys[i]);
 		add(sb, "\" ");
 		add(sb, t->text);
-		add(sb, " NOT NULL");
 	}
 	if (!ds->date_is_key) {
 		add(sb, ", date ");
@@ -225,8 +228,8 @@ store_table_ddl(struct strbuf *sb, const struct store_dataset *ds,
 	add(sb, t->record);
 	add(sb, " NOT NULL);");
 	if (ds->nkeys > 0)
-		index_ddl(sb, ds->name, "UNIQUE ", "_key", NULL, ds);
-	index_ddl(sb, ds->name, "", "_partition", "_partition", NULL);
+		index_ddl(sb, ds->name, "UNIQUE ", "_key", NULL, ds, t);
+	index_ddl(sb, ds->name, "", "_partition", "_partition", NULL, t);
 	if (!ds->date_is_key)
-		index_ddl(sb, ds->name, "", "_date", "date", NULL);
+		index_ddl(sb, ds->name, "", "_date", "date", NULL, t);
 }

@@ -31,7 +31,7 @@
 struct store_row {
 	const char *record;
 	size_t len;
-	const char *key[STORE_MAX_KEYS];   /* the dataset's key fields' values */
+	const char *key[STORE_MAX_KEYS];   /* the key fields' values; NULL: null */
 	size_t keylen[STORE_MAX_KEYS];
 	const char *date;                  /* the "date" field, or NULL */
 	size_t datelen;
@@ -132,6 +132,8 @@ struct store_sql_types {
 	const char *text;       /* "TEXT", or text with a collation */
 	const char *load;       /* the _load column's type and constraints */
 	const char *record;     /* "TEXT", or "json" */
+	const char *unique;     /* after the unique index's columns */
+	const char *key_order;  /* after each key column in that index */
 };
 
 /* CREATE TABLE and CREATE INDEX statements of ds's table (nc-store(1),
@@ -139,8 +141,9 @@ struct store_sql_types {
 void store_table_ddl(struct strbuf *sb, const struct store_dataset *ds,
     const struct store_sql_types *t);
 
-/* Append the key columns as quoted identifiers: "a", "b". */
-void store_add_keys(struct strbuf *sb, const struct store_dataset *ds);
+/* Append the key columns as quoted identifiers, each followed by
+ * suffix: "a"suffix, "b"suffix. */
+void store_add_keys(struct strbuf *sb, const struct store_dataset *ds, const char *suffix);
 
 /*
  * The shard hash: FNV-1a 64 over the values of the series' key fields

@@ -170,6 +170,8 @@ static const struct store_sql_types pg_types = {
 	.text = "text COLLATE \"C\"",
 	.load = "bigint NOT NULL",
 	.record = "json",
+	.unique = " NULLS NOT DISTINCT",
+	.key_order = " NULLS FIRST",
 };
 
 static void
@@ -230,7 +232,7 @@ pg_load_begin(struct store *s, struct store_load *l)
 			add(&sb, ", date text");
 		add(&sb, ", record text) ON COMMIT DROP;");
 		add(&sb, "COPY nc_in (");
-		store_add_keys(&sb, ds);
+		store_add_keys(&sb, ds, "");
 		if (!ds->date_is_key)
 			add(&sb, ds->nkeys ? ", date" : "date");
 		add(&sb, ", record) FROM STDIN");
@@ -332,19 +334,19 @@ pg_load_commit(struct store *s, const struct store_load_info *info)
 		add(&sb, "INSERT INTO ");
 		add_ident(&sb, ds->name);
 		add(&sb, " (_partition, _load, ");
-		store_add_keys(&sb, ds);
+		store_add_keys(&sb, ds, "");
 		if (!ds->date_is_key)
 			add(&sb, ", date");
 		add(&sb, ", record) SELECT DISTINCT ON (");
-		store_add_keys(&sb, ds);
+		store_add_keys(&sb, ds, "");
 		add(&sb, ") $1::text, $2::bigint, ");
-		store_add_keys(&sb, ds);
+		store_add_keys(&sb, ds, "");
 		if (!ds->date_is_key)
 			add(&sb, ", date");
 		add(&sb, ", record::json FROM nc_in ORDER BY ");
-		store_add_keys(&sb, ds);
+		store_add_keys(&sb, ds, "");
 		add(&sb, ", ord DESC ON CONFLICT (");
-		store_add_keys(&sb, ds);
+		store_add_keys(&sb, ds, "");
 		add(&sb, ") DO UPDATE SET _partition = excluded._partition,"
 		    " _load = excluded._load, record = excluded.record");
 		if (!ds->date_is_key)
@@ -443,7 +445,7 @@ pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 	PGresult *r;
 
 	add(&sb, "COPY (SELECT ");
-	store_add_keys(&sb, ds);
+	store_add_keys(&sb, ds, "");
 	add(&sb, ds->nkeys ? ", date, record FROM " : "date, record FROM ");
 	add_ident(&sb, ds->name);
 	add(&sb, " WHERE true");
@@ -469,7 +471,7 @@ pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 	add(&sb, " ORDER BY ");
 	for (int i = 0; i < ds->nkeys; i++) {
 		add_ident(&sb, ds->keys[i]);
-		add(&sb, ", ");
+		add(&sb, " NULLS FIRST, ");
 	}
 	if (!ds->date_is_key)
 		add(&sb, "date NULLS FIRST, ");

@@ -21,6 +21,7 @@ struct sq {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *ins;
+	sqlite3_stmt *del;      /* a key with a null: NULLs are distinct */
 	char *path;
 	long long load_id;
 	struct store_load *load;
@@ -163,6 +164,8 @@ static const struct store_sql_types sq_types = {
 	.text = "TEXT",
 	.load = "INTEGER NOT NULL REFERENCES nc_loads(load_id)",
 	.record = "TEXT",
+	.unique = "",
+	.key_order = "",
 };
 
 static void
@@ -245,6 +248,19 @@ sq_load_begin(struct store *s, struct store_load *l)
 	}
 	strbuf_addc(&sb, '\0');
 	q->ins = prepare(q, sb.s);
+	if (ds->nkeys > 0) {
+		sb.len = 0;
+		add(&sb, "DELETE FROM \"");
+		add(&sb, ds->name);
+		add(&sb, "\" WHERE ");
+		for (int i = 0; i < ds->nkeys; i++) {
+			add(&sb, i ? " AND \"" : "\"");
+			add(&sb, ds->keys[i]);
+			add(&sb, "\" IS ?");
+		}
+		strbuf_addc(&sb, '\0');
+		q->del = prepare(q, sb.s);
+	}
 	strbuf_release(&sb);
 }
 
@@ -254,8 +270,16 @@ sq_load_put(struct store *s, const struct store_row *r)
 	struct sq *q = (struct sq *)s;
 	const struct store_dataset *ds = &q->load->ds;
 	sqlite3_stmt *st = q->ins;
-	int c = 1, rc;
+	int c = 1, rc, nulls = 0;
 
+	for (int i = 0; i < ds->nkeys; i++)
+		nulls += r->key[i] == NULL;
+	if (nulls > 0) {
+		/* The unique index does not see two null keys as equal. */
+		for (int i = 0; i < ds->nkeys; i++)
+			bind_text(q, q->del, i + 1, r->key[i], r->keylen[i]);
+		step_done(q, q->del);
+	}
 	bind_text(q, st, c++, q->load->partition,
 	    q->load->partition ? strlen(q->load->partition) : 0);
 	if (sqlite3_bind_int64(st, c++, q->load_id) != SQLITE_OK)
@@ -278,7 +302,8 @@ sq_load_commit(struct store *s, const struct store_load_info *info)
 	sqlite3_stmt *st;
 
 	sqlite3_finalize(q->ins);
-	q->ins = NULL;
+	sqlite3_finalize(q->del);
+	q->ins = q->del = NULL;
 	st = prepare(q, "UPDATE nc_loads SET rows = ?, rejected = ?, sha256 = ?,"
 	    " source = ?, extracted_at = ?, loaded_at = ?, schema_version = ?"
 	    " WHERE load_id = ?");
@@ -373,6 +398,7 @@ sq_close(struct store *s)
 	struct sq *q = (struct sq *)s;
 
 	sqlite3_finalize(q->ins);
+	sqlite3_finalize(q->del);
 	if (sqlite3_close(q->db) != SQLITE_OK)
 		warnx("%s: close: %s", q->path, sqlite3_errmsg(q->db));
 	free(q->path);
