@@ -189,10 +189,10 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 
 	for (size_t i = 0; i < o->nkeys; i++) {
 		f = field(fl, o->keys[i]);
-		if (f == NULL || f->type == FLAT_NULL ||
-		    (f->type != FLAT_STRING && f->type != FLAT_NUMBER)) {
-			snprintf(why, whysize, "%s: %s", o->keys[i],
-			    f == NULL || f->type == FLAT_NULL ? "missing" :
+		/* A null key value (a row without a site) is a group of its own. */
+		if (f == NULL || (f->type != FLAT_STRING && f->type != FLAT_NUMBER &&
+		    f->type != FLAT_NULL)) {
+			snprintf(why, whysize, "%s: %s", o->keys[i], f == NULL ? "missing" :
 			    "not a string or number");
 			goto bad;
 		}
@@ -201,8 +201,11 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 			strbuf_addc(&hid, '\037');
 			strbuf_addc(&kj, ',');
 		}
-		strbuf_add(&id, f->val, f->vlen);
-		strbuf_add(&hid, f->val, f->vlen);
+		if (f->type != FLAT_NULL) {
+			strbuf_add(&id, f->val, f->vlen);
+			strbuf_add(&hid, f->val, f->vlen);
+		} else
+			strbuf_addc(&hid, '\036');
 		ndjson_dump_string(&kj, o->keys[i], strlen(o->keys[i]));
 		strbuf_addc(&kj, ':');
 		flat_dump_value(&kj, f);
