@@ -253,6 +253,53 @@ ets_outside(const struct ets_fit *f)
 	return d;
 }
 
+/*
+ * Admissibility of a seasonal model (Hyndman et al. 2008, ch. 10, the
+ * check R's forecast::ets adds to the usual region by default): the
+ * eigenvalues of D = F - g w' lie in the unit disc.  For AAdA, with s_m
+ * the seasonal state in use, the characteristic polynomial of D divided by
+ * the unit root that the seasonal indices always carry is
+ *   (z - phi)(z^m - 1) + (phi b + a (z - phi)) S(z) + phi b (z^m - 1)
+ *     + g (z - phi),                     S(z) = 1 + z + ... + z^(m-1)
+ * (b = 0 and phi = 1 for no trend, whose extra factor z - 1 is dropped
+ * too: z^m - 1 + a S(z) + g).  Its roots are tested by the Schur-Cohn
+ * recursion (fc_roots_inside).  Non-seasonal models inside the usual region are admissible.
+ */
+static int
+ets_admissible(const struct ets_fit *f)
+{
+	const int m = f->m;
+	const double a = f->alpha, g = f->gamma;
+	double c[ETS_MAXM + 2];
+	int d;
+
+	if (f->sp.season == S_N)
+		return 1;
+	if (f->sp.trend == T_N) {
+		d = m;
+		for (int i = 0; i < m; i++)
+			c[i] = a;
+		c[0] += g - 1;
+		c[m] = 1;
+	} else {
+		const double phi = f->sp.trend == T_AD ? f->phi : 1;
+		const double b = f->beta;
+
+		d = m + 1;
+		for (int i = 0; i <= d; i++)
+			c[i] = 0;
+		/* (z - phi)(z^m - 1) */
+		c[m + 1] += 1, c[m] -= phi, c[1] -= 1, c[0] += phi;
+		/* (phi b - a phi) S(z) + a z S(z) */
+		for (int i = 0; i < m; i++)
+			c[i] += phi * b - a * phi, c[i + 1] += a;
+		/* phi b (z^m - 1) + g (z - phi) */
+		c[m] += phi * b, c[0] -= phi * b;
+		c[1] += g, c[0] -= g * phi;
+	}
+	return fc_roots_inside(c, d, 1);
+}
+
 static double
 ets_objective(const double *x, void *p)
 {
@@ -263,6 +310,8 @@ ets_objective(const double *x, void *p)
 	d = ets_outside(c->f);
 	if (d > 0)
 		return ETS_BIG * (1 + d);
+	if (!ets_admissible(c->f))
+		return ETS_BIG;
 	return ets_filter(c->f, c->y, c->n, NULL);
 }
 
@@ -403,8 +452,28 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n)
 		if (i == 0 || (f->sp.trend != T_N && i == 1))
 			step[i] = 0.05;
 	f->lik = fc_minimise(ets_objective, &c, x, step, k, 2000, 1e-7);
+	if (f->sp.trend == T_AD) {
+		/* a second start: the undamped optimum with phi = 0.98 */
+		struct ets_fit u = *f;
+		double x2[ETS_NPAR], lik2;
+
+		u.sp.trend = T_A;
+		if (ets_fit_one(&u, y, n) == 0) {
+			u.sp.trend = T_AD;
+			u.phi = ets_phi_hi;
+			ets_pack(&u, scale, x2);
+			c.f = &u;
+			lik2 = fc_minimise(ets_objective, &c, x2, step, k,
+			    2000, 1e-7);
+			c.f = f;
+			if (lik2 < f->lik) {
+				memcpy(x, x2, sizeof(x2));
+				f->lik = lik2;
+			}
+		}
+	}
 	ets_unpack(f, scale, x);
-	if (ets_outside(f) > 0)
+	if (ets_outside(f) > 0 || !ets_admissible(f))
 		return -1;
 	f->lik = ets_filter(f, y, n, NULL);
 	if (!(f->lik < ETS_BIG))

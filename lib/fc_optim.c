@@ -7,6 +7,10 @@
 
 #include "fc_optim.h"
 
+#ifndef FC_RESTARTS
+#define FC_RESTARTS 3
+#endif
+
 struct fc_thunk {
 	fc_objective f;
 	void *ctx;
@@ -59,6 +63,36 @@ fc_minimise(fc_objective f, void *ctx, double *x, const double *step,
 		v = f(x, ctx);
 		return isfinite(v) ? v : 1e300;
 	}
-	fc_run(&t, x, step, k, maxit, tol);
-	return fc_run(&t, x, step, k, maxit, tol);
+	v = fc_run(&t, x, step, k, maxit, tol);
+	for (int r = 0; r < FC_RESTARTS; r++) {
+		double w = fc_run(&t, x, step, k, maxit, tol);
+
+		if (!(w < v - 1e-9 * (1 + fabs(v))))
+			return w;
+		v = w;
+	}
+	return v;
+}
+
+int
+fc_roots_inside(double *c, int d, double r)
+{
+	double rk = 1;
+
+	/* roots of p(z) inside r <=> roots of p(r z) inside 1 */
+	for (int i = 0; i <= d; i++) {
+		c[i] *= rk;
+		rk *= r;
+	}
+	/* Schur-Cohn: |c_0| < |c_d|, then (c_d p - c_0 p*) / z */
+	for (; d > 0; d--) {
+		double lead = c[d], k = c[0];
+
+		if (!(fabs(k) < fabs(lead) * (1 + 1e-10)) ||
+		    fabs(lead) * fabs(lead) - k * k <= 1e-300)
+			return 0;
+		for (int i = 0; i < d; i++)
+			c[i] = lead * c[i + 1] - k * c[d - 1 - i];
+	}
+	return 1;
 }
