@@ -365,6 +365,7 @@ struct dumper {
 	struct flat fl;
 	struct flat_field fbuf[64];
 	unsigned long long out;
+	struct strbuf buf;         /* output, written in large pieces */
 };
 
 static int
@@ -429,8 +430,12 @@ dump_row(void *ctx, const struct store_row *r)
 		}
 		json_decref(obj);
 	}
-	nc_write(stdout, r->record, r->len);
-	nc_write(stdout, "\n", 1);
+	strbuf_add(&d->buf, r->record, r->len);
+	strbuf_addc(&d->buf, '\n');
+	if (d->buf.len >= 1 << 16) {
+		nc_write(stdout, d->buf.s, d->buf.len);
+		d->buf.len = 0;
+	}
 	d->out++;
 	return 0;
 }
@@ -544,7 +549,11 @@ cmd_dump(int argc, char **argv)
 	}
 	flat_init(&d.fl, d.fbuf, 64);
 	json_object_seed(0);
+	spec.want_keys = d.shard_n > 0;
 	s->ops->dump(s, &spec, dump_row, &d);
+	if (d.buf.len > 0)
+		nc_write(stdout, d.buf.s, d.buf.len);
+	strbuf_release(&d.buf);
 	nc_close_stdout();
 	if (nc_verbose)
 		fprintf(stderr, "%s: %s: %llu records\n", nc_progname, name, d.out);

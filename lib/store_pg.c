@@ -387,7 +387,16 @@ split_row(struct pg *g, const char *buf, int n, const char **f, size_t *flen, in
 	isnull[0] = 0;
 	for (int i = 0; i < n; i++) {
 		char c = buf[i];
+		int j = i;
 
+		/* A run of plain bytes goes in at once. */
+		while (j < n && buf[j] != '\t' && buf[j] != '\\' && buf[j] != '\n')
+			j++;
+		if (j > i) {
+			strbuf_add(sb, buf + i, (size_t)(j - i));
+			i = j - 1;
+			continue;
+		}
 		if (c == '\n')
 			break;
 		if (c == '\t') {
@@ -445,8 +454,14 @@ pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 	PGresult *r;
 
 	add(&sb, "COPY (SELECT ");
-	store_add_keys(&sb, ds, "");
-	add(&sb, ds->nkeys ? ", date, record FROM " : "date, record FROM ");
+	for (int i = 0; i < ds->nkeys; i++) {
+		if (d->want_keys)
+			add_ident(&sb, ds->keys[i]);
+		else
+			add(&sb, "NULL");
+		add(&sb, ", ");
+	}
+	add(&sb, "date, record FROM ");
 	add_ident(&sb, ds->name);
 	add(&sb, " WHERE true");
 	if (d->since) {

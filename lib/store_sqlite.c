@@ -335,9 +335,12 @@ sq_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 
 	add(&sb, "SELECT ");
 	for (int i = 0; i < ds->nkeys; i++) {
-		add(&sb, "\"");
-		add(&sb, ds->keys[i]);
-		add(&sb, "\", ");
+		if (d->want_keys) {
+			add(&sb, "\"");
+			add(&sb, ds->keys[i]);
+			add(&sb, "\", ");
+		} else
+			add(&sb, "NULL, ");
 	}
 	add(&sb, "date, record FROM \"");
 	add(&sb, ds->name);
