@@ -64,7 +64,7 @@ struct store_dump {
 	const struct store_dataset *ds;
 	const char *since, *until;         /* date bounds, or NULL */
 	const char *partition;             /* or NULL */
-	int want_keys;                     /* rows need key[] (else NULLs) */
+	int want_keys;                     /* rows need key[]; date is not set */
 	/* Equalities on key columns or "date", done in SQL. */
 	const char *wcol[STORE_MAX_KEYS * 2];
 	const char *wval[STORE_MAX_KEYS * 2];

@@ -449,19 +449,18 @@ pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 	struct store_row row;
 	const char *f[STORE_MAX_KEYS + 2];
 	size_t flen[STORE_MAX_KEYS + 2];
-	int nf = ds->nkeys + 2, n;
+	int nk = d->want_keys ? ds->nkeys : 0, nf = nk + 1, n;
 	char *buf;
 	PGresult *r;
 
+	memset(&row, 0, sizeof(row));
+	/* Rows: [key columns (--shard),] record. */
 	add(&sb, "COPY (SELECT ");
-	for (int i = 0; i < ds->nkeys; i++) {
-		if (d->want_keys)
-			add_ident(&sb, ds->keys[i]);
-		else
-			add(&sb, "NULL");
+	for (int i = 0; i < nk; i++) {
+		add_ident(&sb, ds->keys[i]);
 		add(&sb, ", ");
 	}
-	add(&sb, "date, record FROM ");
+	add(&sb, "record FROM ");
 	add_ident(&sb, ds->name);
 	add(&sb, " WHERE true");
 	if (d->since) {
@@ -501,14 +500,12 @@ pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 		if (split_row(g, buf, n, f, flen, nf) != 0)
 			errx(NC_FAIL, "error: postgresql: dump: a row not as expected");
 		PQfreemem(buf);
-		for (int i = 0; i < ds->nkeys; i++) {
+		for (int i = 0; i < nk; i++) {
 			row.key[i] = f[i];
 			row.keylen[i] = flen[i];
 		}
-		row.date = f[ds->nkeys];
-		row.datelen = flen[ds->nkeys];
-		row.record = f[ds->nkeys + 1];
-		row.len = flen[ds->nkeys + 1];
+		row.record = f[nk];
+		row.len = flen[nk];
 		fn(ctx, &row);
 	}
 	if (n == -2)

@@ -331,18 +331,17 @@ sq_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 	struct strbuf sb = { 0 };
 	struct store_row row;
 	sqlite3_stmt *st;
-	int rc, nb = 0, dcol;
+	int rc, nb = 0, nk;
 
+	/* Rows: [key columns (--shard),] record. */
 	add(&sb, "SELECT ");
-	for (int i = 0; i < ds->nkeys; i++) {
-		if (d->want_keys) {
-			add(&sb, "\"");
-			add(&sb, ds->keys[i]);
-			add(&sb, "\", ");
-		} else
-			add(&sb, "NULL, ");
+	nk = d->want_keys ? ds->nkeys : 0;
+	for (int i = 0; i < nk; i++) {
+		add(&sb, "\"");
+		add(&sb, ds->keys[i]);
+		add(&sb, "\", ");
 	}
-	add(&sb, "date, record FROM \"");
+	add(&sb, "record FROM \"");
 	add(&sb, ds->name);
 	add(&sb, "\" WHERE 1");
 	if (d->since)
@@ -377,16 +376,14 @@ sq_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 		bind_text(q, st, ++nb, d->partition, strlen(d->partition));
 	for (int i = 0; i < d->nw; i++)
 		bind_text(q, st, ++nb, d->wval[i], strlen(d->wval[i]));
-	dcol = ds->nkeys;
+	memset(&row, 0, sizeof(row));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < ds->nkeys; i++) {
+		for (int i = 0; i < nk; i++) {
 			row.key[i] = (const char *)sqlite3_column_text(st, i);
 			row.keylen[i] = (size_t)sqlite3_column_bytes(st, i);
 		}
-		row.date = (const char *)sqlite3_column_text(st, dcol);
-		row.datelen = (size_t)sqlite3_column_bytes(st, dcol);
-		row.record = (const char *)sqlite3_column_text(st, dcol + 1);
-		row.len = (size_t)sqlite3_column_bytes(st, dcol + 1);
+		row.record = (const char *)sqlite3_column_text(st, nk);
+		row.len = (size_t)sqlite3_column_bytes(st, nk);
 		if (fn(ctx, &row) != 0)
 			break;
 	}
