@@ -236,7 +236,8 @@ for line in sys.stdin:
 		rm -f fifo && mkfifo fifo
 		{ gen_items 5000 K; exec sleep 30; } >fifo & g=$!
 		nc-store load -d "$DB" -p one conc <fifo & l=$!
-		sleep 1 && kill -9 $l; wait $l || true; kill $g; wait $g || true
+		sleep 1 && kill -9 $l; st=0; wait $l || st=$?; kill $g; wait $g || true
+		test $st = 137 &&
 		nc-store dump -d "$DB" conc >after && cmp_files before after &&
 		gen_items 10 R | nc-store load -d "$DB" -p one conc &&
 		nc-store dump -d "$DB" -p one conc >one && test "$(wc -l <one)" = 10
