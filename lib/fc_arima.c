@@ -1,41 +1,107 @@
 /*
- * fc_arima.c: ARIMA(p,d,q)(P,D,Q)m models for nc-forecast.
+ * fc_arima.c: seasonal ARIMA(p,d,q)(P,D,Q)m models for nc-forecast.
  *
- * First version: fixed orders, estimated by conditional sum of squares
- * (Box and Jenkins) over the differenced series with GSL Nelder-Mead;
- * forecasts from the ARMA recursion integrated back, standard errors from
- * the psi-weights of the full (differenced) model.
+ * The series is differenced, w = (1 - B)^d (1 - B^m)^D y, and w - c is a
+ * stationary, invertible ARMA with AR polynomial phi(B) Phi(B^m) and MA
+ * polynomial theta(B) Theta(B^m).  c is the mean when d + D = 0 and the
+ * drift (times m after a seasonal difference) when d + D = 1, as R's
+ * forecast::Arima does with include.mean / include.drift.
+ *
+ * Estimation (Box, Jenkins and Reinsel; R's method "CSS-ML"): conditional
+ * sum of squares first, then the exact Gaussian likelihood from a Kalman
+ * filter started from that point.  The state-space form is Harvey's (as in
+ * Gardner, Harvey and Phillips 1980; Durbin and Koopman 2012, sec. 3.4):
+ * state dimension r = max(p*, q* + 1), the initial covariance is the
+ * stationary one, sum_j T^j R R' T'^j, and the filter switches to its
+ * steady state when the prediction variance stops changing.  The AR and
+ * MA coefficients are optimised through partial autocorrelations (tanh,
+ * Durbin-Levinson: Jones 1980), so that every candidate is stationary and
+ * invertible; GSL Nelder-Mead does the minimising.
+ *
+ * "auto" is the stepwise search of Hyndman and Khandakar (2008), as R's
+ * auto.arima: D from the seasonal strength of a classical decomposition
+ * (1 when above 0.64, R's "seas" criterion; R measures it on STL), d from
+ * repeated KPSS tests at 5% (Kwiatkowski et al. 1992, level stationarity,
+ * Bartlett window of trunc(3 sqrt(n) / 13) lags as R), start models
+ * (2,d,2)(1,D,1), (0,d,0)(0,D,0), (1,d,0)(1,D,0), (0,d,1)(0,D,1), then
+ * neighbours by +-1 on each order and on pairs, and the constant on/off,
+ * moving whenever the AICc falls; p, q <= 5, P, Q <= 2, p+q+P+Q <= 5; fits
+ * with an AR or MA root within 1.01 of the unit circle are rejected.
+ *
+ * Forecasts: the Kalman state forecast for w, integrated back to y;
+ * standard errors sigma * sqrt(sum psi_j^2) from the psi-weights of
+ * theta(B) Theta(B^m) / (phi(B) Phi(B^m) (1 - B)^d (1 - B^m)^D).
  *
  * Ownership: owned by the forecasting models; only fc_arima() is exported.
+ * A call allocates its work space once; the likelihood loops allocate
+ * nothing.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_poly.h>
+
 #include "fc_optim.h"
 #include "fcmodel.h"
 #include "nc.h"
 
 #define AR_MAXK 16              /* free coefficients at most */
+#define AR_MAXM 52              /* seasonal periods above: no seasonal part */
+#define AR_BIG 1e300
 
 struct ar_spec {
 	int p, d, q, P, D, Q, m;
 	int cst;                /* a constant (mean or drift) */
 };
 
-struct ar_fit {
-	struct ar_spec sp;
+/* One series' work space, sized for the largest model of the search. */
+struct ar_work {
+	const double *y;
+	size_t n;
 	double *w;              /* differenced series */
 	size_t nw;
-	double *phi, *theta;    /* expanded AR and MA polynomials */
+	double *e;              /* CSS residuals or Kalman innovations */
+	double *phi, *theta;    /* expanded polynomials (without the 1) */
+	double *a, *P, *M, *g;  /* Kalman state, covariance, scratch */
+	double *A, *X, *Y;      /* scratch of ar_p0 */
+	int cap;                /* capacity of phi/theta, and of r */
+	struct ar_spec sp;
 	int pf, qf;
-	double *e;              /* residual work space, nw */
 	double c;
-	double sigma2;
+	double coef[AR_MAXK];   /* phi, theta, Phi, Theta, c in R's signs */
 };
 
-/* Coefficients of prod (1 - phi B)(1 - Phi B^m) or with + for the MA. */
+struct ar_fit {
+	struct ar_spec sp;
+	double x[AR_MAXK];      /* optimiser's values */
+	double aicc, sigma2, lik;
+	int ok;
+};
+
+/*
+ * Partial autocorrelations tanh(u) to the coefficients a of a stationary
+ * 1 - a_1 z - ... - a_k z^k (Durbin-Levinson).
+ */
+static void
+ar_pacf(const double *u, int k, double *a)
+{
+	double tmp[8];
+
+	for (int j = 0; j < k; j++) {
+		double r = tanh(u[j]);
+
+		for (int i = 0; i < j; i++)
+			tmp[i] = a[i] - r * a[j - 1 - i];
+		for (int i = 0; i < j; i++)
+			a[i] = tmp[i];
+		a[j] = r;
+	}
+}
+
+/* Coefficients of (1 + s a_1 B + ..)(1 + s A_1 B^m + ..), s = -1 for AR. */
 static int
 ar_expand(const double *a, int p, const double *sa, int P, int m, int sign,
     double *out)
@@ -56,80 +122,235 @@ ar_expand(const double *a, int p, const double *sa, int P, int m, int sign,
 	return k;
 }
 
-static void
-ar_unpack(struct ar_fit *f, const double *x)
+static int
+ar_nfree(const struct ar_spec *s)
 {
-	const struct ar_spec *s = &f->sp;
-	double poly[512];
-	int k;
-
-	k = ar_expand(x, s->p, x + s->p + s->q, s->P, s->m, -1, poly);
-	for (int i = 1; i <= k; i++)
-		f->phi[i - 1] = -poly[i];
-	f->pf = k;
-	k = ar_expand(x + s->p, s->q, x + s->p + s->q + s->P, s->Q, s->m, 1,
-	    poly);
-	for (int i = 1; i <= k; i++)
-		f->theta[i - 1] = poly[i];
-	f->qf = k;
-	f->c = s->cst ? x[s->p + s->q + s->P + s->Q] : 0;
+	return s->p + s->q + s->P + s->Q + s->cst;
 }
 
+/* Optimiser's values to the model's coefficients and polynomials. */
+static void
+ar_unpack(struct ar_work *wk, const double *x)
+{
+	const struct ar_spec *s = &wk->sp;
+	double *ar = wk->coef, *ma = ar + s->p, *sar = ma + s->q;
+	double *sma = sar + s->P;
+	int k;
+
+	ar_pacf(x, s->p, ar);
+	memcpy(ma, x + s->p, (size_t)s->q * sizeof(double));
+	ar_pacf(x + s->p + s->q, s->P, sar);
+	memcpy(sma, x + s->p + s->q + s->P, (size_t)s->Q * sizeof(double));
+	wk->c = s->cst ? x[s->p + s->q + s->P + s->Q] : 0;
+	wk->coef[s->p + s->q + s->P + s->Q] = wk->c;
+
+	/* the expansion goes through M, free until the filter runs */
+	k = ar_expand(ar, s->p, sar, s->P, s->m, -1, wk->M);
+	for (int i = 1; i <= k; i++)
+		wk->phi[i - 1] = -wk->M[i];
+	wk->pf = k;
+	k = ar_expand(ma, s->q, sma, s->Q, s->m, 1, wk->M);
+	for (int i = 1; i <= k; i++)
+		wk->theta[i - 1] = wk->M[i];
+	wk->qf = k;
+}
+
+/* Conditional sum of squares of the innovations after the first p*. */
 static double
 ar_css(const double *x, void *p)
 {
-	struct ar_fit *f = p;
+	struct ar_work *wk = p;
+	const double *w = wk->w, c = wk->c;
 	double ssq = 0;
 
-	ar_unpack(f, x);
-	for (size_t t = 0; t < f->nw; t++) {
-		double e = 0;
+	ar_unpack(wk, x);
+	for (size_t t = 0; t < wk->nw; t++) {
+		double e;
 
-		if (t < (size_t)f->pf) {
-			f->e[t] = 0;
+		if (t < (size_t)wk->pf) {
+			wk->e[t] = 0;
 			continue;
 		}
-		e = f->w[t] - f->c;
-		for (int i = 0; i < f->pf; i++)
-			e -= f->phi[i] * (f->w[t - 1 - (size_t)i] - f->c);
-		for (int j = 0; j < f->qf && (size_t)j < t; j++)
-			e -= f->theta[j] * f->e[t - 1 - (size_t)j];
-		f->e[t] = e;
+		e = w[t] - c;
+		for (int i = 0; i < wk->pf; i++)
+			e -= wk->phi[i] * (w[t - 1 - (size_t)i] - c);
+		for (int j = 0; j < wk->qf && (size_t)j < t; j++)
+			e -= wk->theta[j] * wk->e[t - 1 - (size_t)j];
+		wk->e[t] = e;
 		ssq += e * e;
 	}
 	return ssq;
 }
 
-static int
-ar_parse(const char *s, int m, struct ar_spec *sp)
+/* X = T X for the r x r matrix X (T: phi in column 0, ones above). */
+static void
+ar_tmul(const struct ar_work *wk, int r, double *X, double *row0)
 {
-	int v[6] = { 0 }, k = 0;
-	char *end;
+	memcpy(row0, X, (size_t)r * sizeof(double));
+	for (int i = 0; i < r; i++)
+		for (int k = 0; k < r; k++)
+			X[i * r + k] = (i < wk->pf ? wk->phi[i] * row0[k] : 0) +
+			    (i + 1 < r ? X[(i + 1) * r + k] : 0);
+}
 
-	memset(sp, 0, sizeof(*sp));
-	while (k < 6) {
-		long x = strtol(s, &end, 10);
+/* Z = X Y' (r x r, row-major). */
+static void
+ar_mulT(const double *X, const double *Y, int r, double *Z)
+{
+	for (int i = 0; i < r; i++)
+		for (int k = 0; k < r; k++) {
+			double v = 0;
 
-		if (end == s || x < 0 || x > 5)
-			return -1;
-		v[k++] = (int)x;
-		if (*end == '\0')
-			break;
-		if (*end != ',')
-			return -1;
-		s = end + 1;
+			for (int j = 0; j < r; j++)
+				v += X[i * r + j] * Y[k * r + j];
+			Z[i * r + k] = v;
+		}
+}
+
+/*
+ * The stationary state covariance P0 = sum_j T^j R R' T'^j into wk->P:
+ * the first 4r terms one by one (T^j R is a vector); when the sum has not
+ * converged by then (a root near the unit circle), the rest by doubling:
+ * with S the partial sum and A = T^J, P = S + A S A' + A^2 S A^2' + ...
+ */
+static void
+ar_p0(struct ar_work *wk, int r)
+{
+	const size_t rr = (size_t)r * (size_t)r;
+	const int J = 4 * r;
+	double *P = wk->P, *g = wk->g, *A = wk->A, *X = wk->X, *Y = wk->Y;
+	double tr = 0;
+
+	for (int i = 0; i < r; i++)
+		g[i] = i == 0 ? 1 : (i <= wk->qf ? wk->theta[i - 1] : 0);
+	memset(P, 0, rr * sizeof(double));
+	for (int j = 0; j < J; j++) {
+		double norm = 0, g0;
+
+		for (int i = 0; i < r; i++) {
+			for (int k = 0; k < r; k++)
+				P[i * r + k] += g[i] * g[k];
+			norm += g[i] * g[i];
+		}
+		tr += norm;
+		if (norm <= 1e-14 * tr)
+			return;
+		g0 = g[0];
+		for (int i = 0; i < r; i++)
+			g[i] = (i < wk->pf ? wk->phi[i] * g0 : 0) +
+			    (i + 1 < r ? g[i + 1] : 0);
 	}
-	if (*end != '\0' || (k != 3 && k != 6))
-		return -1;
-	sp->p = v[0], sp->d = v[1], sp->q = v[2];
-	sp->P = v[3], sp->D = v[4], sp->Q = v[5];
-	sp->m = m < 1 ? 1 : m;
-	if (sp->m == 1 && (sp->P || sp->D || sp->Q))
-		return -1;
-	if (sp->d > 2 || sp->D > 1 || sp->P > 2 || sp->Q > 2)
-		return -1;
-	sp->cst = sp->d + sp->D <= 1;
+	memset(A, 0, rr * sizeof(double));
+	for (int i = 0; i < r; i++)
+		A[i * r + i] = 1;
+	for (int j = 0; j < J; j++)
+		ar_tmul(wk, r, A, g);
+	for (int it = 0; it < 60; it++) {
+		double add = 0;
+
+		ar_mulT(A, P, r, X);            /* X = A P' = A P */
+		ar_mulT(X, A, r, Y);            /* Y = A P A' */
+		for (size_t i = 0; i < rr; i++)
+			P[i] += Y[i];
+		for (int i = 0; i < r; i++)
+			add += Y[i * r + i];
+		tr = 0;
+		for (int i = 0; i < r; i++)
+			tr += P[i * r + i];
+		if (add <= 1e-14 * tr)
+			return;
+		for (int i = 0; i < r; i++)     /* A = A A: X = A (A')' */
+			for (int k = 0; k < r; k++) {
+				double v = 0;
+
+				for (int j = 0; j < r; j++)
+					v += A[i * r + j] * A[j * r + k];
+				X[i * r + k] = v;
+			}
+		memcpy(A, X, rr * sizeof(double));
+	}
+}
+
+/*
+ * Kalman filter of w - c (unit innovation variance): sets *ssq (sum of
+ * v^2 / F) and *sumlog (sum of log F), the innovations in wk->e, and
+ * leaves the one-step state prediction past the end in wk->a.
+ * Returns 0, or -1 when a prediction variance is not positive.
+ */
+static int
+ar_kalman(struct ar_work *wk, double *ssq, double *sumlog)
+{
+	const int pf = wk->pf, qf = wk->qf;
+	const int r = pf > qf + 1 ? pf : qf + 1;
+	double *a = wk->a, *P = wk->P, *M = wk->M, *g = wk->g;
+	double lastF = -1;
+	int steady = 0;
+
+	ar_p0(wk, r);
+	for (int i = 0; i < r; i++)
+		a[i] = 0;
+	*ssq = 0;
+	*sumlog = 0;
+	for (size_t t = 0; t < wk->nw; t++) {
+		double F = P[0], v = wk->w[t] - wk->c - a[0], a0;
+
+		if (!(F > 0))
+			return -1;
+		wk->e[t] = v;
+		*ssq += v * v / F;
+		*sumlog += log(F);
+		/* update: a += P[.,0] v / F; predict: a = T a */
+		for (int i = 0; i < r; i++)
+			a[i] += P[i * r] * v / F;
+		a0 = a[0];
+		for (int i = 0; i < r; i++)
+			a[i] = (i < pf ? wk->phi[i] * a0 : 0) +
+			    (i + 1 < r ? a[i + 1] : 0);
+		if (steady)
+			continue;
+		/* P = T (P - P[.,0] P[0,.] / F) T' + R R' */
+		for (int i = 0; i < r; i++)
+			g[i] = P[i * r];
+		for (int i = 0; i < r; i++)
+			for (int k = 0; k < r; k++)
+				P[i * r + k] -= g[i] * g[k] / F;
+		for (int i = 0; i < r; i++)
+			for (int k = 0; k < r; k++)
+				M[i * r + k] = (i < pf ? wk->phi[i] *
+				    P[k] : 0) + (i + 1 < r ? P[(i + 1) * r + k] :
+				    0);
+		for (int i = 0; i < r; i++) {
+			double Ri = i == 0 ? 1 : (i <= qf ? wk->theta[i - 1] :
+			    0);
+
+			for (int k = 0; k < r; k++) {
+				double Rk = k == 0 ? 1 : (k <= qf ?
+				    wk->theta[k - 1] : 0);
+
+				P[i * r + k] = (k < pf ? M[i * r] *
+				    wk->phi[k] : 0) + (k + 1 < r ?
+				    M[i * r + k + 1] : 0) + Ri * Rk;
+			}
+		}
+		if (fabs(P[0] - lastF) < 1e-11 * P[0] && fabs(P[0] - 1) < 1e-9)
+			steady = 1;
+		lastF = P[0];
+	}
 	return 0;
+}
+
+/* 0.5 log(sigma^2) + sum log F / (2 nw): -log L / nw without constants. */
+static double
+ar_ml(const double *x, void *p)
+{
+	struct ar_work *wk = p;
+	double ssq, sumlog;
+
+	ar_unpack(wk, x);
+	if (ar_kalman(wk, &ssq, &sumlog) != 0 || !(ssq > 0))
+		return AR_BIG;
+	return 0.5 * log(ssq / (double)wk->nw) + sumlog / (2.0 *
+	    (double)wk->nw);
 }
 
 /* Delta(B) = (1 - B)^d (1 - B^m)^D as 1 + sum delta_i B^i; its degree. */
@@ -154,132 +375,573 @@ ar_delta(const struct ar_spec *s, double *delta)
 	return k;
 }
 
+/* w = Delta(B) y for the spec's d and D. */
+static void
+ar_difference(struct ar_work *wk)
+{
+	double delta[2 * AR_MAXM + 4];
+	int dd = ar_delta(&wk->sp, delta);
+
+	wk->nw = wk->n > (size_t)dd ? wk->n - (size_t)dd : 0;
+	for (size_t t = 0; t < wk->nw; t++) {
+		double v = 0;
+
+		for (int i = 0; i <= dd; i++)
+			v += delta[i] * wk->y[t + (size_t)dd - (size_t)i];
+		wk->w[t] = v;
+	}
+}
+
+/* 1 when no AR or MA root of the fit lies within 1.01 of the circle. */
+static int
+ar_roots_ok(const struct ar_work *wk)
+{
+	double c[2 * AR_MAXM * 2 + 12];
+	int k;
+
+	/* roots of 1 - sum phi z^i outside 1.01 <=> the reversed inside */
+	for (k = wk->pf; k > 0 && fabs(wk->phi[k - 1]) < 1e-8; k--)
+		;
+	if (k > 0) {
+		for (int i = 0; i < k; i++)
+			c[i] = -wk->phi[k - 1 - i];
+		c[k] = 1;
+		if (!fc_roots_inside(c, k, 1 / 1.01))
+			return 0;
+	}
+	for (k = wk->qf; k > 0 && fabs(wk->theta[k - 1]) < 1e-8; k--)
+		;
+	if (k > 0) {
+		for (int i = 0; i < k; i++)
+			c[i] = wk->theta[k - 1 - i];
+		c[k] = 1;
+		if (!fc_roots_inside(c, k, 1 / 1.01))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Make 1 + ma_1 z + .. + ma_q z^q invertible as R's arima does (maInvert):
+ * roots inside the unit circle are replaced by their reciprocals, which
+ * leaves the likelihood unchanged.  1 when the polynomial changed.
+ */
+static int
+ar_ma_invert(double *ma, int q)
+{
+	double c[8], z[16], re[8], im[8], out[8] = { 1 };
+	gsl_poly_complex_workspace *ws;
+	int k = q, ok;
+
+	while (k > 0 && ma[k - 1] == 0)
+		k--;
+	if (k == 0)
+		return 0;
+	for (int i = 0; i < k; i++)
+		c[i] = ma[k - 1 - i];
+	c[k] = 1;
+	if (fc_roots_inside(c, k, 1))
+		return 0;
+	c[0] = 1;
+	for (int i = 1; i <= k; i++)
+		c[i] = ma[i - 1];
+	ws = gsl_poly_complex_workspace_alloc((size_t)k + 1);
+	ok = gsl_poly_complex_solve(c, (size_t)k + 1, ws, z) == GSL_SUCCESS;
+	gsl_poly_complex_workspace_free(ws);
+	if (!ok)
+		return 0;
+	/* prod (1 - z / root): complex arithmetic on (re, im) pairs */
+	for (int i = 0; i <= k; i++)
+		re[i] = i == 0, im[i] = 0;
+	for (int j = 0; j < k; j++) {
+		double zr = z[2 * j], zi = z[2 * j + 1], m2 = zr * zr + zi * zi;
+		double ir, ii;
+
+		if (m2 < 1) {           /* the reciprocal root */
+			zr /= m2, zi /= -m2;
+			m2 = zr * zr + zi * zi;
+		}
+		ir = zr / m2, ii = -zi / m2;    /* 1 / root */
+		for (int i = j + 1; i >= 1; i--) {
+			double pr = re[i - 1] * ir - im[i - 1] * ii;
+			double pi = re[i - 1] * ii + im[i - 1] * ir;
+
+			re[i] -= pr, im[i] -= pi;
+		}
+	}
+	for (int i = 1; i <= k; i++)
+		out[i] = re[i];
+	for (int i = 0; i < k; i++)
+		ma[i] = out[i + 1];
+	return 1;
+}
+
+/*
+ * Fit one model (w already differenced for its d and D): CSS, then ML
+ * from there.  Fills f; f->ok is 0 when the model cannot be fitted.
+ */
+static void
+ar_fit_one(struct ar_work *wk, const struct ar_spec *sp, int check_roots,
+    struct ar_fit *f)
+{
+	double step[AR_MAXK], val, ssq, sumlog;
+	int k = ar_nfree(sp), npar;
+	size_t nw = wk->nw;
+
+	memset(f, 0, sizeof(*f));
+	f->sp = *sp;
+	f->aicc = INFINITY;
+	wk->sp = *sp;
+	npar = k + 1;
+	if (nw <= (size_t)(sp->p + sp->P * sp->m) + (size_t)npar + 1)
+		return;
+	for (int i = 0; i < k; i++) {
+		f->x[i] = 0;
+		step[i] = 0.2;
+	}
+	if (sp->cst) {
+		double mean = 0, var = 0;
+
+		for (size_t t = 0; t < nw; t++)
+			mean += wk->w[t];
+		mean /= (double)nw;
+		for (size_t t = 0; t < nw; t++)
+			var += (wk->w[t] - mean) * (wk->w[t] - mean);
+		f->x[k - 1] = mean;
+		step[k - 1] = sqrt(var / (double)nw) / 4 + 1e-8;
+	}
+	if (k > sp->cst)
+		fc_minimise(ar_css, wk, f->x, step, (size_t)k, 1000, 1e-6);
+	for (int i = 0; i < k - sp->cst; i++)
+		step[i] = 0.1;
+	val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000, 1e-7);
+	if (!(val < AR_BIG))
+		return;
+	if (ar_ma_invert(f->x + sp->p, sp->q) |
+	    ar_ma_invert(f->x + sp->p + sp->q + sp->P, sp->Q))
+		val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000,
+		    1e-7);
+	ar_unpack(wk, f->x);
+	if (ar_kalman(wk, &ssq, &sumlog) != 0 || !(ssq > 0))
+		return;
+	if (check_roots && !ar_roots_ok(wk))
+		return;
+	f->sigma2 = ssq / (double)nw;
+	f->lik = (double)nw * (log(2 * M_PI * f->sigma2) + 1) + sumlog;
+	f->aicc = f->lik + 2.0 * npar + 2.0 * npar * (npar + 1) /
+	    (double)((long)nw - npar - 1);
+	f->ok = isfinite(f->aicc);
+}
+
+/* "p,d,q" or "p,d,q,P,D,Q"; 0, or -1 when not an order. */
+static int
+ar_parse(const char *s, int m, struct ar_spec *sp)
+{
+	int v[6] = { 0 }, k = 0;
+	char *end = NULL;
+
+	memset(sp, 0, sizeof(*sp));
+	while (k < 6) {
+		long x = strtol(s, &end, 10);
+
+		if (end == s || x < 0 || x > 5)
+			return -1;
+		v[k++] = (int)x;
+		if (*end != ',')
+			break;
+		s = end + 1;
+	}
+	if (*end != '\0' || (k != 3 && k != 6))
+		return -1;
+	sp->p = v[0], sp->d = v[1], sp->q = v[2];
+	sp->P = v[3], sp->D = v[4], sp->Q = v[5];
+	sp->m = m < 1 ? 1 : m;
+	if (sp->m == 1 && (sp->P || sp->D || sp->Q))
+		return -1;
+	if (sp->m > AR_MAXM && (sp->P || sp->D || sp->Q))
+		return -1;
+	if (sp->d > 2 || sp->D > 1 || sp->P > 2 || sp->Q > 2)
+		return -1;
+	/* as R's Arima: a mean when undifferenced, no drift otherwise */
+	sp->cst = sp->d + sp->D == 0;
+	return 0;
+}
+
+/* KPSS statistic for level stationarity (Kwiatkowski et al. 1992). */
+static double
+ar_kpss(const double *x, size_t n)
+{
+	double mean = 0, s = 0, num = 0, s2 = 0;
+	size_t l = (size_t)trunc(3 * sqrt((double)n) / 13);
+
+	for (size_t t = 0; t < n; t++)
+		mean += x[t];
+	mean /= (double)n;
+	for (size_t t = 0; t < n; t++) {
+		double e = x[t] - mean;
+
+		s += e;
+		num += s * s;
+		s2 += e * e;
+	}
+	for (size_t j = 1; j <= l && j < n; j++) {
+		double acc = 0;
+
+		for (size_t t = j; t < n; t++)
+			acc += (x[t] - mean) * (x[t - j] - mean);
+		s2 += 2 * (1 - (double)j / (double)(l + 1)) * acc;
+	}
+	s2 /= (double)n;
+	if (!(s2 > 0))
+		return 0;
+	return num / ((double)n * (double)n * s2);
+}
+
+static int
+ar_constant(const double *x, size_t n)
+{
+	for (size_t t = 1; t < n; t++)
+		if (x[t] != x[0])
+			return 0;
+	return 1;
+}
+
+/* d by repeated KPSS tests at 5% (critical value 0.463), at most 2. */
+static int
+ar_ndiffs(const double *x, size_t n, double *work)
+{
+	int d = 0;
+
+	memcpy(work, x, n * sizeof(double));
+	while (d < 2 && n > 2 && !ar_constant(work, n) &&
+	    ar_kpss(work, n) > 0.463) {
+		for (size_t t = 0; t + 1 < n; t++)
+			work[t] = work[t + 1] - work[t];
+		n--;
+		d++;
+	}
+	return d;
+}
+
+/*
+ * Seasonal strength max(0, 1 - var(R) / var(S + R)) of a classical
+ * additive decomposition (centred moving average of order m); D = 1 when
+ * above 0.64 (Wang, Smith and Hyndman 2006; R's nsdiffs "seas" test).
+ */
+static int
+ar_nsdiffs(const double *y, size_t n, int m, double *work)
+{
+	double idx[AR_MAXM] = { 0 }, cnt[AR_MAXM] = { 0 }, tot = 0;
+	double mr = 0, ms = 0, vr = 0, vs = 0;
+	size_t half = (size_t)m / 2, k = 0;
+
+	if (m < 2 || m > AR_MAXM || n < 3 * (size_t)m || ar_constant(y, n))
+		return 0;
+	/* work[t] = y - trend for half <= t < n - half */
+	for (size_t t = half; t + half < n; t++) {
+		double ma = 0;
+
+		for (size_t i = t - half; i <= t + half; i++)
+			ma += (m % 2 == 0 && (i == t - half || i == t + half)) ?
+			    y[i] / 2 : y[i];
+		work[t] = y[t] - ma / m;
+		idx[t % (size_t)m] += work[t];
+		cnt[t % (size_t)m]++;
+	}
+	for (int i = 0; i < m; i++) {
+		idx[i] = cnt[i] > 0 ? idx[i] / cnt[i] : 0;
+		tot += idx[i];
+	}
+	for (int i = 0; i < m; i++)
+		idx[i] -= tot / m;
+	for (size_t t = half; t + half < n; t++) {
+		mr += work[t] - idx[t % (size_t)m];
+		ms += work[t];
+		k++;
+	}
+	mr /= (double)k;
+	ms /= (double)k;
+	for (size_t t = half; t + half < n; t++) {
+		double rem = work[t] - idx[t % (size_t)m] - mr;
+
+		vr += rem * rem;
+		vs += (work[t] - ms) * (work[t] - ms);
+	}
+	if (!(vs > 0))
+		return 0;
+	return 1 - vr / vs > 0.64;
+}
+
+/* Fit a candidate of the search unless already tried; 1 when better. */
+static int
+ar_try(struct ar_work *wk, struct ar_spec *tried, int *ntried,
+    const struct ar_spec *sp, struct ar_fit *best)
+{
+	struct ar_fit f;
+
+	for (int i = 0; i < *ntried; i++)
+		if (memcmp(&tried[i], sp, sizeof(*sp)) == 0)
+			return 0;
+	if (*ntried >= 94)
+		return 0;
+	tried[(*ntried)++] = *sp;
+	ar_fit_one(wk, sp, 1, &f);
+	if (f.ok && (!best->ok || f.aicc < best->aicc)) {
+		*best = f;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The stepwise search of Hyndman and Khandakar (2008) in the order of R's
+ * auto.arima, including its habit of keeping the constant on after the
+ * null model without constant wins the start (the search goes on from
+ * (0,d,0)(0,D,0) with a constant).
+ */
+static void
+ar_stepwise(struct ar_work *wk, int m, int d, int D, struct ar_fit *best)
+{
+	/* (dp, dq, dP, dQ) moves in R's order: seasonal first */
+	static const int mv[16][4] = {
+		{ 0, 0, -1, 0 }, { 0, 0, 0, -1 }, { 0, 0, 1, 0 },
+		{ 0, 0, 0, 1 }, { 0, 0, -1, -1 }, { 0, 0, -1, 1 },
+		{ 0, 0, 1, -1 }, { 0, 0, 1, 1 }, { -1, 0, 0, 0 },
+		{ 0, -1, 0, 0 }, { 1, 0, 0, 0 }, { 0, 1, 0, 0 },
+		{ -1, -1, 0, 0 }, { -1, 1, 0, 0 }, { 1, -1, 0, 0 },
+		{ 1, 1, 0, 0 },
+	};
+	struct ar_spec tried[100], cur, c;
+	int ntried = 0, allowc = d + D <= 1, moved = 1;
+	int n = (int)wk->n;
+	int maxp = n / 3 < 5 ? n / 3 : 5, maxq = maxp;
+	int maxP = m > 1 ? (n / 3 / m < 2 ? n / 3 / m : 2) : 0, maxQ = maxP;
+
+	memset(&cur, 0, sizeof(cur));
+	memset(best, 0, sizeof(*best));
+	best->aicc = INFINITY;
+	cur.d = d, cur.D = D, cur.m = m, cur.cst = allowc;
+	cur.p = maxp < 2 ? maxp : 2, cur.q = maxq < 2 ? maxq : 2;
+	cur.P = maxP < 1 ? maxP : 1, cur.Q = maxQ < 1 ? maxQ : 1;
+	ar_try(wk, tried, &ntried, &cur, best);
+	c = cur, c.p = c.q = c.P = c.Q = 0;
+	if (ar_try(wk, tried, &ntried, &c, best))
+		cur = c;
+	if (maxp > 0 || maxP > 0) {
+		c = cur, c.p = maxp > 0, c.q = 0, c.P = maxP > 0, c.Q = 0;
+		if (ar_try(wk, tried, &ntried, &c, best))
+			cur = c;
+	}
+	if (maxq > 0 || maxQ > 0) {
+		c = cur, c.p = 0, c.q = maxq > 0, c.P = 0, c.Q = maxQ > 0;
+		if (ar_try(wk, tried, &ntried, &c, best))
+			cur = c;
+	}
+	if (allowc) {
+		c = cur, c.p = c.q = c.P = c.Q = 0, c.cst = 0;
+		if (ar_try(wk, tried, &ntried, &c, best))
+			cur.p = cur.q = cur.P = cur.Q = 0;
+	}
+	while (moved && ntried < 94) {
+		moved = 0;
+		for (int i = 0; i < 16 && !moved; i++) {
+			c = cur;
+			c.p += mv[i][0], c.q += mv[i][1];
+			c.P += mv[i][2], c.Q += mv[i][3];
+			if (c.p < 0 || c.q < 0 || c.P < 0 || c.Q < 0 ||
+			    c.p > maxp || c.q > maxq || c.P > maxP ||
+			    c.Q > maxQ)
+				continue;
+			moved = ar_try(wk, tried, &ntried, &c, best);
+		}
+		if (!moved && allowc) {
+			c = cur, c.cst = !c.cst;
+			moved = ar_try(wk, tried, &ntried, &c, best);
+		}
+		if (moved)
+			cur = c;
+	}
+}
+
+static void
+ar_name(const struct ar_spec *sp, char *buf, size_t len)
+{
+	int k;
+
+	if (sp->m > 1 && (sp->P || sp->D || sp->Q))
+		k = snprintf(buf, len, "ARIMA(%d,%d,%d)(%d,%d,%d)[%d]",
+		    sp->p, sp->d, sp->q, sp->P, sp->D, sp->Q, sp->m);
+	else
+		k = snprintf(buf, len, "ARIMA(%d,%d,%d)", sp->p, sp->d, sp->q);
+	if (k < 0 || (size_t)k >= len)
+		return;
+	if (sp->d + sp->D == 0)
+		snprintf(buf + k, len - (size_t)k, sp->cst ?
+		    " with non-zero mean" : " with zero mean");
+	else if (sp->d + sp->D == 1 && sp->cst)
+		snprintf(buf + k, len - (size_t)k, " with drift");
+}
+
+/* Forecasts, fitted values and standard errors of a fitted model. */
+static void
+ar_result(struct ar_work *wk, const struct ar_fit *f, size_t h,
+    struct fc_result *res)
+{
+	const size_t n = wk->n;
+	double delta[2 * AR_MAXM + 4], ssq, sumlog;
+	double *ext = xcalloc(n + h, sizeof(double));
+	double *psi = xcalloc(h, sizeof(double)), *phis, sum2 = 0;
+	int dd, r, nphis;
+
+	wk->sp = f->sp;
+	dd = ar_delta(&f->sp, delta);
+	ar_unpack(wk, f->x);
+	ar_kalman(wk, &ssq, &sumlog);
+	r = wk->pf > wk->qf + 1 ? wk->pf : wk->qf + 1;
+	memcpy(ext, wk->y, n * sizeof(double));
+	for (size_t t = 0; t < n; t++)
+		res->fitted[t] = t < (size_t)dd ? NAN :
+		    wk->y[t] - wk->e[t - (size_t)dd];
+	for (size_t i = 0; i < h; i++) {
+		double v = wk->a[0] + wk->c, a0 = wk->a[0];
+
+		for (int j = 1; j <= dd; j++)
+			v -= delta[j] * ext[n + i - (size_t)j];
+		ext[n + i] = v;
+		res->mean[i] = v;
+		for (int j = 0; j < r; j++)
+			wk->a[j] = (j < wk->pf ? wk->phi[j] * a0 : 0) +
+			    (j + 1 < r ? wk->a[j + 1] : 0);
+	}
+	/* psi-weights of theta(B) / (phi(B) Delta(B)) */
+	nphis = wk->pf + dd;
+	phis = xcalloc((size_t)nphis + 1, sizeof(double));
+	for (int i = 0; i <= wk->pf; i++)
+		for (int j = 0; j <= dd; j++)
+			phis[i + j] += (i == 0 ? 1 : -wk->phi[i - 1]) *
+			    delta[j];
+	for (size_t j = 0; j < h; j++) {
+		double v = j == 0 ? 1 : (j <= (size_t)wk->qf ?
+		    wk->theta[j - 1] : 0);
+
+		for (int i = 1; i <= nphis && (size_t)i <= j; i++)
+			v -= phis[i] * psi[j - (size_t)i];
+		psi[j] = v;
+		sum2 += v * v;
+		res->sd[j] = sqrt(f->sigma2 * sum2);
+	}
+	res->aicc = f->aicc;
+	res->sigma2 = f->sigma2;
+	ar_name(&f->sp, res->name, sizeof(res->name));
+	free(phis);
+	free(psi);
+	free(ext);
+}
+
+static void
+ar_work_init(struct ar_work *wk, const double *y, size_t n, int m)
+{
+	int cap = 5 + 2 * (m > 1 && m <= AR_MAXM ? m : 0) + 2;
+
+	memset(wk, 0, sizeof(*wk));
+	wk->y = y;
+	wk->n = n;
+	wk->cap = cap;
+	wk->w = xcalloc(n + 1, sizeof(double));
+	wk->e = xcalloc(n + 1, sizeof(double));
+	wk->phi = xcalloc((size_t)cap + 1, sizeof(double));
+	wk->theta = xcalloc((size_t)cap + 1, sizeof(double));
+	wk->a = xcalloc((size_t)cap + 1, sizeof(double));
+	wk->g = xcalloc((size_t)cap + 1, sizeof(double));
+	wk->P = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
+	wk->M = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
+	wk->A = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
+	wk->X = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
+	wk->Y = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
+}
+
+static void
+ar_work_release(struct ar_work *wk)
+{
+	free(wk->w);
+	free(wk->e);
+	free(wk->phi);
+	free(wk->theta);
+	free(wk->a);
+	free(wk->g);
+	free(wk->P);
+	free(wk->M);
+	free(wk->A);
+	free(wk->X);
+	free(wk->Y);
+}
+
+/* A constant series: ARIMA(0,0,0) with its mean, no error. */
+static int
+ar_flat(const double *y, size_t n, size_t h, struct fc_result *res)
+{
+	for (size_t t = 0; t < n; t++)
+		res->fitted[t] = y[0];
+	for (size_t i = 0; i < h; i++) {
+		res->mean[i] = y[0];
+		res->sd[i] = 0;
+	}
+	res->sigma2 = 0;
+	snprintf(res->name, sizeof(res->name),
+	    "ARIMA(0,0,0) with non-zero mean");
+	return 0;
+}
+
 int
 fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
     struct fc_result *res)
 {
+	struct ar_work wk;
 	struct ar_spec sp;
 	struct ar_fit f;
-	double delta[160], x[AR_MAXK], step[AR_MAXK], ssq, *ext, *psi, *phis;
-	int dd, k, nphis;
-	size_t nu;
 
-	if (ar_parse(spec, m, &sp) != 0) {
+	if (m < 1)
+		m = 1;
+	if (n < 3) {
+		snprintf(res->why, sizeof(res->why), "fewer than 3 observations");
+		return -1;
+	}
+	if (ar_constant(y, n))
+		return ar_flat(y, n, h, res);
+	ar_work_init(&wk, y, n, m);
+	if (strcmp(spec, "auto") == 0) {
+		int D = ar_nsdiffs(y, n, m, wk.e), d;
+		int ms = m > AR_MAXM ? 1 : m;
+
+		memset(&sp, 0, sizeof(sp));
+		sp.m = ms, sp.D = ms > 1 ? D : 0;
+		wk.sp = sp;
+		ar_difference(&wk);
+		d = ar_ndiffs(wk.w, wk.nw, wk.e);
+		sp.d = d;
+		wk.sp = sp;
+		ar_difference(&wk);
+		ar_stepwise(&wk, ms, d, sp.D, &f);
+	} else {
+		if (ar_parse(spec, m, &sp) != 0) {
+			ar_work_release(&wk);
+			snprintf(res->why, sizeof(res->why),
+			    "not an ARIMA order: '%s'", spec);
+			return -1;
+		}
+		wk.sp = sp;
+		ar_difference(&wk);
+		ar_fit_one(&wk, &sp, 0, &f);
+	}
+	if (!f.ok) {
+		ar_work_release(&wk);
 		snprintf(res->why, sizeof(res->why),
-		    "not an ARIMA order: '%s'", spec);
+		    "too few observations or no convergence");
 		return -1;
 	}
-	dd = ar_delta(&sp, delta);
-	k = sp.p + sp.q + sp.P + sp.Q + sp.cst;
-	if (n <= (size_t)dd + (size_t)(sp.p + sp.P * sp.m) + (size_t)k + 2) {
-		snprintf(res->why, sizeof(res->why), "too few observations");
-		return -1;
-	}
-	memset(&f, 0, sizeof(f));
-	f.sp = sp;
-	f.nw = n - (size_t)dd;
-	f.w = xcalloc(f.nw, sizeof(double));
-	f.e = xcalloc(f.nw, sizeof(double));
-	f.phi = xcalloc((size_t)(sp.p + sp.P * sp.m) + 1, sizeof(double));
-	f.theta = xcalloc((size_t)(sp.q + sp.Q * sp.m) + 1, sizeof(double));
-	for (size_t t = 0; t < f.nw; t++) {
-		double v = 0;
-
-		for (int i = 0; i <= dd; i++)
-			v += delta[i] * y[t + (size_t)dd - (size_t)i];
-		f.w[t] = v;
-	}
-	for (int i = 0; i < k; i++) {
-		x[i] = 0;
-		step[i] = 0.1;
-	}
-	if (sp.cst) {
-		double mean = 0, var = 0;
-
-		for (size_t t = 0; t < f.nw; t++)
-			mean += f.w[t];
-		mean /= (double)f.nw;
-		for (size_t t = 0; t < f.nw; t++)
-			var += (f.w[t] - mean) * (f.w[t] - mean);
-		x[k - 1] = mean;
-		step[k - 1] = sqrt(var / (double)f.nw) / 10 + 1e-6;
-	}
-	fc_minimise(ar_css, &f, x, step, (size_t)k, 2000, 1e-8);
-	ssq = ar_css(x, &f);
-	nu = f.nw - (size_t)f.pf;
-	f.sigma2 = ssq / (double)nu;
-
-	/* fitted values and forecasts of w, integrated back */
-	ext = xcalloc(n + h, sizeof(double));
-	memcpy(ext, y, n * sizeof(double));
-	for (size_t t = 0; t < n; t++)
-		res->fitted[t] = t < (size_t)dd + (size_t)f.pf ? NAN :
-		    y[t] - f.e[t - (size_t)dd];
-	{
-		double *wx = xcalloc(f.nw + h, sizeof(double));
-		double *ex = xcalloc(f.nw + h, sizeof(double));
-
-		memcpy(wx, f.w, f.nw * sizeof(double));
-		memcpy(ex, f.e, f.nw * sizeof(double));
-		for (size_t t = f.nw; t < f.nw + h; t++) {
-			double v = f.c;
-
-			for (int i = 0; i < f.pf; i++)
-				v += f.phi[i] * (wx[t - 1 - (size_t)i] - f.c);
-			for (int j = 0; j < f.qf; j++)
-				v += f.theta[j] * ex[t - 1 - (size_t)j];
-			wx[t] = v;
-			ex[t] = 0;
-		}
-		for (size_t i = 0; i < h; i++) {
-			double v = wx[f.nw + i];
-
-			for (int j = 1; j <= dd; j++)
-				v -= delta[j] * ext[n + i - (size_t)j];
-			ext[n + i] = v;
-			res->mean[i] = v;
-		}
-		free(wx);
-		free(ex);
-	}
-	/* psi-weights of theta(B) / (phi(B) Delta(B)) */
-	nphis = f.pf + dd;
-	phis = xcalloc((size_t)nphis + 1, sizeof(double));
-	for (int i = 0; i <= f.pf; i++)
-		for (int j = 0; j <= dd; j++) {
-			double a = i == 0 ? 1 : -f.phi[i - 1];
-
-			phis[i + j] += a * delta[j];
-		}
-	psi = xcalloc(h, sizeof(double));
-	{
-		double acc = 0;
-
-		for (size_t j = 0; j < h; j++) {
-			double v = j == 0 ? 1 : (j <= (size_t)f.qf ?
-			    f.theta[j - 1] : 0);
-
-			for (int i = 1; i <= nphis && (size_t)i <= j; i++)
-				v -= phis[i] * psi[j - (size_t)i];
-			psi[j] = v;
-			acc += v * v;
-			res->sd[j] = sqrt(f.sigma2 * acc);
-		}
-	}
-	res->sigma2 = f.sigma2;
-	if (sp.m > 1)
-		snprintf(res->name, sizeof(res->name),
-		    "ARIMA(%d,%d,%d)(%d,%d,%d)[%d]",
-		    sp.p, sp.d, sp.q, sp.P, sp.D, sp.Q, sp.m);
-	else
-		snprintf(res->name, sizeof(res->name), "ARIMA(%d,%d,%d)",
-		    sp.p, sp.d, sp.q);
-	free(psi);
-	free(phis);
-	free(ext);
-	free(f.w);
-	free(f.e);
-	free(f.phi);
-	free(f.theta);
+	wk.sp = f.sp;
+	ar_difference(&wk);
+	ar_result(&wk, &f, h, res);
+	ar_work_release(&wk);
 	return 0;
 }

@@ -84,15 +84,20 @@ fc_roots_inside(double *c, int d, double r)
 		c[i] *= rk;
 		rk *= r;
 	}
-	/* Schur-Cohn: |c_0| < |c_d|, then (c_d p - c_0 p*) / z */
+	/* Schur-Cohn: |c_0| < |c_d|, then (c_d p - c_0 p*) / z, scaled */
 	for (; d > 0; d--) {
-		double lead = c[d], k = c[0];
+		double k;
 
-		if (!(fabs(k) < fabs(lead) * (1 + 1e-10)) ||
-		    fabs(lead) * fabs(lead) - k * k <= 1e-300)
+		if (c[d] == 0)
 			return 0;
 		for (int i = 0; i < d; i++)
-			c[i] = lead * c[i + 1] - k * c[d - 1 - i];
+			c[i] /= c[d];
+		c[d] = 1;
+		k = c[0];
+		if (!(fabs(k) < 1 + 1e-10) || 1 - k * k <= 1e-300)
+			return 0;
+		for (int i = 0; i < d; i++)
+			c[i] = c[i + 1] - k * c[d - 1 - i];
 	}
 	return 1;
 }
