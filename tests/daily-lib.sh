@@ -1,0 +1,64 @@
+# tests/daily-lib.sh: helpers for the nc-daily tests (t095x-t099x), sourced
+# after tests/lib.sh.
+#
+#	daily_slice FROM TO >FILE   item-day records of the bundled sample dated
+#	                            FROM..TO, through the real nc-csv and
+#	                            scripts/nc-sample-map
+#	daily_config FILE DIR [LINES...]   a config file for a run in DIR
+#	store_snapshot DB >FILE     every dataset of the store, dumped
+#	day_records FILE DAY        the records of FILE dated DAY
+
+DAILY=$SRC_DIR/scripts/nc-daily
+SAMPLE_CSV=$SRC_DIR/data/sample/requisicoes-2024-2025.csv
+DAILY_NOW=2025-10-25T06:00:00Z
+
+daily_slice() {
+	nc-csv -s 'PRODUTO/SERVIÇO,SOLICITAÇÃO' "$SAMPLE_CSV" >"$TRASH/.sample.ndjson" &&
+	nc-sample-map "$TRASH/.sample.ndjson" |
+		jq -c --arg f "$1" --arg t "$2" 'select(.date != null and .date >= $f and .date <= $t)'
+}
+
+# daily_config FILE DIR [LINE...]: the settings every test shares (the
+# sample slice as the ERP file, no weather or economic source, the build's
+# programs), then LINEs.
+daily_config() {
+	_f=$1 _d=$2
+	shift 2
+	{
+		echo "NC_DAILY_DIR=$_d"
+		echo "NC_BIN=$NC_BIN"
+		echo "ERP_SOURCE=file"
+		echo "ERP_FILE=$TRASH/slice.ndjson"
+		echo "WEATHER_SOURCE=none"
+		echo "ECON_SOURCE=none"
+		echo "MIN_ROWS_ERP=0"
+		echo "HORIZON=7"
+		echo "JOBS=1"
+		echo "NOW=$DAILY_NOW"
+		echo "REORDER_OPTS='--lead-time 7'"
+		for _l in "$@"; do echo "$_l"; done
+	} >"$_f"
+}
+
+store_snapshot() {
+	for _ds in $(nc-store ls -d "$1" | jq -r .dataset); do
+		echo "== $_ds"
+		nc-store dump -d "$1" "$_ds"
+	done
+}
+
+day_records() {
+	jq -c --arg d "$2" 'select(.date == $d)' "$1"
+}
+
+# timings_of RUN_DIR DAY STAGE: "attempt status" lines of the stage.
+timings_of() {
+	awk -F '\t' -v d="$2" -v s="$3" '$1 == d && $2 == s { print $3, $4 }' "$1/timings.tsv"
+}
+
+# the_run DIR: the one run directory under DIR/log.
+the_run() {
+	set -- "$1"/log/*/
+	test $# = 1 || { echo "expected one run directory, got $#: $*" >&2; return 1; }
+	echo "${1%/}"
+}
