@@ -906,6 +906,11 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 		snprintf(res->why, sizeof(res->why), "fewer than 3 observations");
 		return -1;
 	}
+	if (strcmp(spec, "auto") != 0 && ar_parse(spec, m, &sp) != 0) {
+		snprintf(res->why, sizeof(res->why),
+		    "not an ARIMA order: '%s'", spec);
+		return -1;
+	}
 	if (ar_constant(y, n))
 		return ar_flat(y, n, h, res);
 	ar_work_init(&wk, y, n, m);
@@ -923,12 +928,6 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 		ar_difference(&wk);
 		ar_stepwise(&wk, ms, d, sp.D, &f);
 	} else {
-		if (ar_parse(spec, m, &sp) != 0) {
-			ar_work_release(&wk);
-			snprintf(res->why, sizeof(res->why),
-			    "not an ARIMA order: '%s'", spec);
-			return -1;
-		}
 		wk.sp = sp;
 		ar_difference(&wk);
 		ar_fit_one(&wk, &sp, 0, &f);

@@ -720,14 +720,14 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 		snprintf(res->why, sizeof(res->why), "fewer than 4 observations");
 		return -1;
 	}
+	if (strcmp(spec, "auto") != 0 && ets_parse(spec, &sp) != 0) {
+		snprintf(res->why, sizeof(res->why),
+		    "unknown ETS model '%s'", spec);
+		return -1;
+	}
 	if (ets_constant(y, n, h, res))
 		return 0;
 	if (strcmp(spec, "auto") != 0) {
-		if (ets_parse(spec, &sp) != 0) {
-			snprintf(res->why, sizeof(res->why),
-			    "unknown ETS model '%s'", spec);
-			return -1;
-		}
 		if ((why = ets_unfit(&sp, y, n, m)) != NULL) {
 			snprintf(res->why, sizeof(res->why), "%s", why);
 			return -1;
