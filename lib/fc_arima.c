@@ -51,6 +51,9 @@
 #define AR_MAXK 16              /* free coefficients at most */
 #define AR_MAXM 52              /* seasonal periods above: no seasonal part */
 #define AR_BIG 1e300
+#ifndef AR_RESTARTS
+#define AR_RESTARTS 1
+#endif
 
 struct ar_spec {
 	int p, d, q, P, D, Q, m;
@@ -511,16 +514,18 @@ ar_fit_one(struct ar_work *wk, const struct ar_spec *sp, int check_roots,
 		step[k - 1] = sqrt(var / (double)nw) / 4 + 1e-8;
 	}
 	if (k > sp->cst)
-		fc_minimise(ar_css, wk, f->x, step, (size_t)k, 1000, 1e-6);
+		fc_minimise(ar_css, wk, f->x, step, (size_t)k, 1000, 1e-6,
+		    0);
 	for (int i = 0; i < k - sp->cst; i++)
 		step[i] = 0.1;
-	val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000, 1e-7);
+	val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000, 1e-7,
+	    AR_RESTARTS);
 	if (!(val < AR_BIG))
 		return;
 	if (ar_ma_invert(f->x + sp->p, sp->q) |
 	    ar_ma_invert(f->x + sp->p + sp->q + sp->P, sp->Q))
 		val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000,
-		    1e-7);
+		    1e-7, AR_RESTARTS);
 	ar_unpack(wk, f->x);
 	if (ar_kalman(wk, &ssq, &sumlog) != 0 || !(ssq > 0))
 		return;

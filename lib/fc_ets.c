@@ -451,7 +451,7 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n)
 	for (size_t i = 0; i < k; i++)
 		if (i == 0 || (f->sp.trend != T_N && i == 1))
 			step[i] = 0.05;
-	f->lik = fc_minimise(ets_objective, &c, x, step, k, 2000, 1e-7);
+	f->lik = fc_minimise(ets_objective, &c, x, step, k, 2000, 1e-7, 3);
 	if (f->sp.trend == T_AD) {
 		/* a second start: the undamped optimum with phi = 0.98 */
 		struct ets_fit u = *f;
@@ -464,7 +464,7 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n)
 			ets_pack(&u, scale, x2);
 			c.f = &u;
 			lik2 = fc_minimise(ets_objective, &c, x2, step, k,
-			    2000, 1e-7);
+			    2000, 1e-7, 3);
 			c.f = f;
 			if (lik2 < f->lik) {
 				memcpy(x, x2, sizeof(x2));

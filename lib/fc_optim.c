@@ -7,10 +7,6 @@
 
 #include "fc_optim.h"
 
-#ifndef FC_RESTARTS
-#define FC_RESTARTS 3
-#endif
-
 struct fc_thunk {
 	fc_objective f;
 	void *ctx;
@@ -35,15 +31,27 @@ fc_run(struct fc_thunk *t, double *x, const double *step, size_t k,
 	gsl_multimin_function fn = { fc_call, k, t };
 	gsl_vector_view xv = gsl_vector_view_array(x, k);
 	gsl_vector_const_view sv = gsl_vector_const_view_array(step, k);
-	double best;
+	double best, last;
 
 	gsl_multimin_fminimizer_set(s, &fn, &xv.vector, &sv.vector);
-	for (int it = 0; it < maxit; it++) {
+	/*
+	 * Stop when the simplex is small, or when the best value has not
+	 * moved by a relative 1e-8 in the last 20 + 10k iterations (R's optim
+	 * uses a relative tolerance of 1e-8 on the values too).
+	 */
+	last = s->fval;
+	for (int it = 0, since = 0; it < maxit; it++) {
 		if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
 			break;
 		if (gsl_multimin_test_size(
 		    gsl_multimin_fminimizer_size(s), tol) == GSL_SUCCESS)
 			break;
+		if (last - s->fval > 1e-8 * (fabs(last) + 1e-8)) {
+			last = s->fval;
+			since = 0;
+		} else if (++since > 20 + 10 * (int)k) {
+			break;
+		}
 	}
 	for (size_t i = 0; i < k; i++)
 		x[i] = gsl_vector_get(s->x, i);
@@ -54,7 +62,7 @@ fc_run(struct fc_thunk *t, double *x, const double *step, size_t k,
 
 double
 fc_minimise(fc_objective f, void *ctx, double *x, const double *step,
-    size_t k, int maxit, double tol)
+    size_t k, int maxit, double tol, int restarts)
 {
 	struct fc_thunk t = { f, ctx };
 	double v;
@@ -64,7 +72,7 @@ fc_minimise(fc_objective f, void *ctx, double *x, const double *step,
 		return isfinite(v) ? v : 1e300;
 	}
 	v = fc_run(&t, x, step, k, maxit, tol);
-	for (int r = 0; r < FC_RESTARTS; r++) {
+	for (int r = 0; r < restarts; r++) {
 		double w = fc_run(&t, x, step, k, maxit, tol);
 
 		if (!(w < v - 1e-9 * (1 + fabs(v))))

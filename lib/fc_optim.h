@@ -16,13 +16,13 @@ typedef double (*fc_objective)(const double *x, void *ctx);
 
 /*
  * Minimise f from x with initial simplex steps step[], at most maxit
- * iterations per run, stopping when the simplex size is below tol; the
- * search is restarted from its optimum (up to 3 times, while that still
- * improves: Nelder-Mead often stalls).
+ * iterations per run, stopping when the simplex size is below tol or the
+ * best value stalls; the search is restarted from its optimum (up to
+ * restarts times, while that still improves: Nelder-Mead often stalls).
  * Returns the minimum value.
  */
 double fc_minimise(fc_objective f, void *ctx, double *x, const double *step,
-    size_t k, int maxit, double tol);
+    size_t k, int maxit, double tol, int restarts);
 
 /*
  * 1 when every root of c[0] + c[1] z + ... + c[d] z^d (c[d] != 0) lies

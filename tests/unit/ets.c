@@ -10,7 +10,8 @@
  *   optimum on the boundary (alpha = 0.9999) where we find a better one.
  *   We require never to be clearly worse.
  * - Forecasts are compared where both reached the same optimum (AICc
- *   within 1): means within 3% of the forecast level (the likelihood is
+ *   within 0.5; on the weekly sample, ETS(A,Ad,N) fits 0.7 apart give
+ *   trends 70% apart: the damped trend is not identified there): means within 3% of the forecast level (the likelihood is
  *   flat along the trend: AirPassengers AAN differs by 2.5% at an AICc
  *   0.1 better than R's), standard deviations
  *   within 5% (analytic classes 1 and 2 only; R's intervals for a
@@ -89,7 +90,7 @@ test_against_r(void)
 		else
 			ok(r.aicc <= c[i].aicc + 1, "%s %s AICc %.2f, R %.2f",
 			    c[i].series, c[i].spec, r.aicc, c[i].aicc);
-		if (fabs(r.aicc - c[i].aicc) <= 1 &&
+		if (fabs(r.aicc - c[i].aicc) <= 0.5 &&
 		    strcmp(r.name, c[i].name) == 0) {
 			double dm = fcx_maxrel(r.mean, c[i].mean, c[i].h,
 			    fcx_scale(c[i].mean, c[i].h));
