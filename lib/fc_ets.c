@@ -452,6 +452,28 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n)
 		if (i == 0 || (f->sp.trend != T_N && i == 1))
 			step[i] = 0.05;
 	f->lik = fc_minimise(ets_objective, &c, x, step, k, 2000, 1e-7, 3);
+	if (f->sp.season != S_N) {
+		/*
+		 * Seasonal likelihoods have several optima: a second start
+		 * with faster smoothing (alpha 0.3, beta 0.03, gamma 0.1).
+		 */
+		struct ets_fit u = *f;
+		double x2[ETS_NPAR], lik2;
+
+		ets_init(&u, y, n);
+		u.alpha = 0.3;
+		u.beta = f->sp.trend == T_N ? 0 : 0.03;
+		u.gamma = 0.1;
+		ets_pack(&u, scale, x2);
+		c.f = &u;
+		lik2 = fc_minimise(ets_objective, &c, x2, step, k, 2000, 1e-7,
+		    3);
+		c.f = f;
+		if (lik2 < f->lik) {
+			memcpy(x, x2, sizeof(x2));
+			f->lik = lik2;
+		}
+	}
 	if (f->sp.trend == T_AD) {
 		/* a second start: the undamped optimum with phi = 0.98 */
 		struct ets_fit u = *f;
