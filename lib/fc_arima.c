@@ -27,6 +27,8 @@
  * neighbours by +-1 on each order and on pairs, and the constant on/off,
  * moving whenever the AICc falls; p, q <= 5, P, Q <= 2, p+q+P+Q <= 5; fits
  * with an AR or MA root within 1.01 of the unit circle are rejected.
+ * Periods above 24 (weekly data, m = 52) are searched without seasonal
+ * terms: the state would have over 100 elements.
  *
  * Forecasts: the Kalman state forecast for w, integrated back to y;
  * standard errors sigma * sqrt(sum psi_j^2) from the psi-weights of
@@ -50,6 +52,7 @@
 
 #define AR_MAXK 16              /* free coefficients at most */
 #define AR_MAXM 52              /* seasonal periods above: no seasonal part */
+#define AR_AUTOM 24             /* auto: seasonal terms up to this period */
 #define AR_BIG 1e300
 #ifndef AR_RESTARTS
 #define AR_RESTARTS 1
@@ -921,7 +924,7 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 	ar_work_init(&wk, y, n, m);
 	if (strcmp(spec, "auto") == 0) {
 		int D = ar_nsdiffs(y, n, m, wk.e), d;
-		int ms = m > AR_MAXM ? 1 : m;
+		int ms = m > AR_AUTOM ? 1 : m;
 
 		memset(&sp, 0, sizeof(sp));
 		sp.m = ms, sp.D = ms > 1 ? D : 0;
@@ -947,5 +950,11 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 	ar_difference(&wk);
 	ar_result(&wk, &f, h, res);
 	ar_work_release(&wk);
+	for (size_t i = 0; i < h; i++)
+		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
+			snprintf(res->why, sizeof(res->why),
+			    "non-finite forecast");
+			return -1;
+		}
 	return 0;
 }

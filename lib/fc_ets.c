@@ -696,7 +696,8 @@ ets_unfit(const struct ets_spec *sp, const double *y, size_t n, int m)
 	return NULL;
 }
 
-static void
+/* Fill res from a fitted model; 0, or -1 when a forecast is not finite. */
+static int
 ets_result(const struct ets_fit *f, const double *y, size_t n, size_t h,
     struct fc_result *res)
 {
@@ -708,6 +709,13 @@ ets_result(const struct ets_fit *f, const double *y, size_t n, size_t h,
 	res->aicc = f->aicc;
 	res->sigma2 = f->sigma2;
 	ets_name(&f->sp, res->name, sizeof(res->name));
+	for (size_t i = 0; i < h; i++)
+		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
+			snprintf(res->why, sizeof(res->why),
+			    "non-finite forecast");
+			return -1;
+		}
+	return 0;
 }
 
 static int
@@ -762,8 +770,7 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 			    "too few observations for this model");
 			return -1;
 		}
-		ets_result(&best, y, n, h, res);
-		return 0;
+		return ets_result(&best, y, n, h, res);
 	}
 	for (int e = E_A; e <= E_M; e++)
 		for (int t = T_N; t <= T_AD; t++)
@@ -787,6 +794,5 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 		    "too few observations for any ETS model");
 		return -1;
 	}
-	ets_result(&best, y, n, h, res);
-	return 0;
+	return ets_result(&best, y, n, h, res);
 }
