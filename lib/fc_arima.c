@@ -519,6 +519,9 @@ ar_fit_one(struct ar_work *wk, const struct ar_spec *sp, int check_roots,
 	if (k > sp->cst)
 		fc_minimise(ar_css, wk, f->x, step, (size_t)k, 1000, 1e-6,
 		    0);
+	/* as R's arima: the ML search starts from an invertible CSS fit */
+	ar_ma_invert(f->x + sp->p, sp->q);
+	ar_ma_invert(f->x + sp->p + sp->q + sp->P, sp->Q);
 	for (int i = 0; i < k - sp->cst; i++)
 		step[i] = 0.1;
 	val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000, 1e-7,
