@@ -95,6 +95,21 @@ expect_success 'an extract that fails once succeeds on its retry, and the day co
 	test -d "$TRASH/g/state/days/$DAY"
 '
 
+# A webhook that refuses connections: the alert stage fails, nothing of the
+# day is committed, so the next run sends those alerts again.
+daily_config hook.conf "$TRASH/f" FEATURES=$FEATURES "WEBHOOK_URL=http://127.0.0.1:$port/hook" \
+	"ALERT_OPTS='--retries 0'"
+expect_code 70 'an alert that cannot be delivered fails the run with status 70 (alert)' '
+	"$DAILY" --config hook.conf --date $DAY 2>hook.err
+'
+expect_success '... the webhook URL reached nc-alert from WEBHOOK_URL; the state is as it was' '
+	grep -q "stage alert failed" hook.err
+	run=$(ls -d "$TRASH"/f/log/*/ | sort | tail -n 1)
+	grep -q "webhook: alert .* not delivered" "$run/$DAY/alert.log"
+	state_unchanged
+	test ! -e "$TRASH/f/state/days/$DAY"
+'
+
 # The quality gate.
 gate_last_run() { ls -d "$TRASH"/f/log/*/ | sort | tail -n 1; }
 
