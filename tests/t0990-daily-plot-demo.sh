@@ -61,6 +61,11 @@ expect_code 1 'an output that cannot be written fails' '
 	"$PLOT" forecast -o no-such-dir/f.png silver.ndjson fc.ndjson 2>/dev/null
 '
 
+# The EXAMPLES of nc-plot(1), on these records.
+cp fc.ndjson forecast.ndjson
+run_man_examples "$SRC_DIR/man/nc-plot.1"
+expect_success 'the examples drew their charts' 'is_png first.png && is_png reorder.png'
+
 # The demo, on three months (the backtest needs more than 8 weeks).
 DEMO_FROM=2024-12-16
 DEMO_DAYS=91
