@@ -47,7 +47,9 @@ expect_success 'the refusal does not print the password' '
 	grep -q "PGPASSWORD" pw.err && ! grep -q secret pw.err
 '
 
-daily_config day.conf "$TRASH/d" FEATURES=$FEATURES
+BCB=$SRC_DIR/data/sample/bcb
+daily_config day.conf "$TRASH/d" FEATURES=$FEATURES ECON_SOURCE=file \
+	"ECON_FILES='usd=$BCB/sgs_1_2020-11_2025-10_200.json ipca=$BCB/sgs_433_2024_200.json'"
 expect_success "one day ($DAY) runs through every stage" '
 	"$DAILY" --config day.conf --date $DAY >run.out 2>run.err || { cat run.err; exit 1; }
 	test ! -s run.out
@@ -65,6 +67,15 @@ expect_success 'silver is what nc-transform makes of the day'"'"'s records' '
 	day_records slice.ndjson $DAY | nc-transform -k item_id,site_id --now $DAILY_NOW | sort >want
 	nc-store dump -d "$DB" silver | sort >got
 	test -s got
+	cmp_files want got
+'
+
+expect_success 'the economic records of the day, from the saved SGS answers, in bronze and economic' '
+	nc-extract-bcb -f "$BCB/sgs_1_2020-11_2025-10_200.json" --since $DAY --until $DAY usd >want
+	test "$(wc -l <want)" = 1
+	nc-store dump -d "$DB" -p $DAY bronze_economic >got
+	cmp_files want got
+	nc-store dump -d "$DB" economic >got
 	cmp_files want got
 '
 
