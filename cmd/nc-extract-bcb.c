@@ -381,7 +381,7 @@ main(int argc, char *argv[])
 	int ch, rval = NC_OK, have_until = 0;
 
 	nc_init(argv[0]);
-	o.base_url = DEFAULT_URL;
+	o.base_url = getenv("NC_BCB_URL") && *getenv("NC_BCB_URL") ? getenv("NC_BCB_URL") : DEFAULT_URL;
 	while ((ch = getopt_long(argc, argv, "f:hm:r:u:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o.file = optarg; break;

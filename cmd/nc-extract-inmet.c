@@ -849,7 +849,7 @@ main(int argc, char *argv[])
 
 	nc_init(argv[0]);
 	setvbuf(stdin, NULL, _IOFBF, 1 << 16);
-	o.base_url = DEFAULT_URL;
+	o.base_url = getenv("NC_INMET_URL") && *getenv("NC_INMET_URL") ? getenv("NC_INMET_URL") : DEFAULT_URL;
 	while ((ch = getopt_long(argc, argv, "hm:r:u:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h': nc_usage(synopsis, 1);
