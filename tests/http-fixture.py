@@ -115,10 +115,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
             body = body[: int(rule["truncate"])]
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-        self.wfile.flush()
+        try:
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up first (the hang scenario): nothing to do.
+            self.close_connection = True
 
     do_GET = do_POST = do_HEAD = answer
 
