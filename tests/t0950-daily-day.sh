@@ -48,8 +48,10 @@ expect_success 'the refusal does not print the password' '
 '
 
 BCB=$SRC_DIR/data/sample/bcb
+WEATHER=$SRC_DIR/data/sample/weather/salvador-2025-hourly.inmet-layout.CSV
 daily_config day.conf "$TRASH/d" FEATURES=$FEATURES ECON_SOURCE=file \
-	"ECON_FILES='usd=$BCB/sgs_1_2020-11_2025-10_200.json ipca=$BCB/sgs_433_2024_200.json'"
+	"ECON_FILES='usd=$BCB/sgs_1_2020-11_2025-10_200.json ipca=$BCB/sgs_433_2024_200.json'" \
+	WEATHER_SOURCE=file "WEATHER_FILES=$WEATHER" MIN_ROWS_WEATHER=1
 expect_success "one day ($DAY) runs through every stage" '
 	"$DAILY" --config day.conf --date $DAY >run.out 2>run.err || { cat run.err; exit 1; }
 	test ! -s run.out
@@ -76,6 +78,15 @@ expect_success 'the economic records of the day, from the saved SGS answers, in 
 	nc-store dump -d "$DB" -p $DAY bronze_economic >got
 	cmp_files want got
 	nc-store dump -d "$DB" economic >got
+	cmp_files want got
+'
+
+expect_success 'the weather of the day, from the INMET-layout CSV, in bronze and weather' '
+	nc-extract-inmet "$WEATHER" | day_records /dev/stdin $DAY >want
+	test "$(wc -l <want)" = 1
+	nc-store dump -d "$DB" -p $DAY bronze_weather >got
+	cmp_files want got
+	nc-store dump -d "$DB" weather >got
 	cmp_files want got
 '
 
