@@ -187,6 +187,7 @@ $S.1/dados/ultimos/3?formato=json 200 sgs_1_ultimos3_200.json
 EOF
 NC_BCB_URL=$URL
 export NC_BCB_URL
-cd "$SRC_DIR" || exit 1
+# Run where data/sample/bcb is found, writing into the scratch directory.
+mkdir -p data/sample && ln -s "$SRC_DIR/data/sample/bcb" data/sample/bcb
 run_man_examples "$SRC_DIR/man/nc-extract-bcb.1"
 done_testing
