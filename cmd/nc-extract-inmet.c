@@ -88,9 +88,11 @@ struct reader {
 	struct station *st;
 	int col[NVAR];          /* column of each measurement, or -1 */
 	size_t ncols;           /* fields per row, from the header */
-	/* The fields of the row being read: offsets into fbuf. */
+	/* The fields of the row being read: libcsv's copies (offsets into
+	 * fbuf) or, for a line without quotes, pieces of the line itself. */
 	struct strbuf fbuf;
 	size_t *foff, *flen, nf, fcap;
+	const char **fptr;
 	const char *line;       /* the row's text, for rejects */
 	size_t linelen;
 	struct strbuf tmp;
@@ -257,18 +259,25 @@ reader_reject(struct reader *r, const char *fmt, const char *key, const char *va
 }
 
 /* The field as text from the fields of the row. */
-#define FIELD(r, i) ((r)->fbuf.s + (r)->foff[i])
+#define FIELD(r, i) ((r)->fptr[i])
+
+static void
+field_room(struct reader *r)
+{
+	if (r->nf == r->fcap) {
+		r->fcap = r->fcap ? r->fcap * 2 : 32;
+		r->foff = xrealloc(r->foff, r->fcap * sizeof(*r->foff));
+		r->flen = xrealloc(r->flen, r->fcap * sizeof(*r->flen));
+		r->fptr = xrealloc(r->fptr, r->fcap * sizeof(*r->fptr));
+	}
+}
 
 static void
 on_field(void *s, size_t len, void *arg)
 {
 	struct reader *r = arg;
 
-	if (r->nf == r->fcap) {
-		r->fcap = r->fcap ? r->fcap * 2 : 32;
-		r->foff = xrealloc(r->foff, r->fcap * sizeof(*r->foff));
-		r->flen = xrealloc(r->flen, r->fcap * sizeof(*r->flen));
-	}
+	field_room(r);
 	r->foff[r->nf] = r->fbuf.len;
 	r->flen[r->nf] = len;
 	strbuf_add(&r->fbuf, s, len);
@@ -489,11 +498,8 @@ data_row(struct reader *r)
 }
 
 static void
-on_row(int c, void *arg)
+row(struct reader *r)
 {
-	struct reader *r = arg;
-
-	(void)c;
 	r->in_row = 0;
 	if (!r->header_done) {
 		if (header(r) != 0)
@@ -504,6 +510,44 @@ on_row(int c, void *arg)
 		data_row(r);
 	r->nf = 0;
 	r->fbuf.len = 0;
+}
+
+static void
+on_row(int c, void *arg)
+{
+	struct reader *r = arg;
+
+	(void)c;
+	for (size_t i = 0; i < r->nf; i++)
+		r->fptr[i] = r->fbuf.s + r->foff[i];
+	row(r);
+}
+
+/*
+ * A line without quotes, split on ';' in place, with spaces and tabs
+ * around a field trimmed as libcsv trims them: the same fields libcsv
+ * gives, without copying them (most of the time of a big file).
+ */
+static void
+split_line(struct reader *r, const char *line, size_t len)
+{
+	const char *p = line, *end = line + len;
+
+	for (;;) {
+		const char *q = memchr(p, ';', (size_t)(end - p)), *e = q ? q : end;
+
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		field_room(r);
+		r->fptr[r->nf] = p;
+		r->flen[r->nf++] = (size_t)(e - p);
+		if (q == NULL)
+			break;
+		p = q + 1;
+	}
+	row(r);
 }
 
 /* "CODIGO (WMO):;A401" and the like, before the header line. */
@@ -628,6 +672,10 @@ from_csv(struct opts *o, int argc, char **argv)
 			r.line = line;
 			r.linelen = len;
 			r.in_row = 1;
+			if (memchr(line, '"', len) == NULL && memchr(line, '\0', len) == NULL) {
+				split_line(&r, line, len);
+				continue;
+			}
 		}
 		if (csv_parse(&r.p, line, len, on_field, on_row, &r) != len ||
 		    csv_parse(&r.p, "\n", 1, on_field, on_row, &r) != 1)
@@ -640,6 +688,7 @@ from_csv(struct opts *o, int argc, char **argv)
 	free(r.meta_name);
 	free(r.foff);
 	free(r.flen);
+	free(r.fptr);
 	strbuf_release(&r.fbuf);
 	strbuf_release(&r.tmp);
 	emit_days(o);
