@@ -473,24 +473,11 @@ main(int argc, char *argv[])
 		case 'e':
 			o.verdict = 1;
 			break;
-		case 'h':
-			nc_usage(synopsis, 1);
 		case 'k':
 			if (strlen(optarg) >= sizeof(keys))
 				errx(NC_USAGE, "-k: too long");
 			strcpy(keys, optarg);
 			break;
-		case 'm':
-			max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m");
-			break;
-		case 'r':
-			reject_path = optarg;
-			break;
-		case 'v':
-			nc_verbose++;
-			break;
-		case 'V':
-			nc_print_version();
 		case 'A':
 			o.all = 1;
 			break;
@@ -532,7 +519,8 @@ main(int argc, char *argv[])
 				errx(NC_USAGE, "--now: not an RFC 3339 timestamp: '%s'", optarg);
 			break;
 		default:
-			nc_usage(synopsis, 0);
+			/* -h, -V, -v, -m, -r, or a usage error */
+			nc_filter_option(ch, optarg, synopsis, &max_rejects, &reject_path);
 		}
 	}
 	argc -= optind;

@@ -794,22 +794,9 @@ main(int argc, char *argv[])
 	nc_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "hk:m:r:vVy:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h':
-			nc_usage(synopsis, 1);
 		case 'k':
 			keys = optarg;
 			break;
-		case 'm':
-			max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m");
-			break;
-		case 'r':
-			reject_path = optarg;
-			break;
-		case 'v':
-			nc_verbose++;
-			break;
-		case 'V':
-			nc_print_version();
 		case 'y':
 			if (*optarg == '\0')
 				errx(NC_USAGE, "-y: empty field name");
@@ -863,7 +850,8 @@ main(int argc, char *argv[])
 			nthreads = (int)nc_parse_long(optarg, 1, 64, "--threads");
 			break;
 		default:
-			nc_usage(synopsis, 0);
+			/* -h, -V, -v, -m, -r, or a usage error */
+			nc_filter_option(ch, optarg, synopsis, &max_rejects, &reject_path);
 		}
 	}
 	argc -= optind;

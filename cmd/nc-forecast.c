@@ -207,8 +207,6 @@ main(int argc, char *argv[])
 	ro.target = "quantity";
 	while ((ch = getopt_long(argc, argv, "hH:j:k:m:r:t:vVx:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h':
-			nc_usage(synopsis, 1);
 		case 'H':
 			r.H = (size_t)nc_parse_long(optarg, 1, 3660, "-H");
 			break;
@@ -218,20 +216,9 @@ main(int argc, char *argv[])
 		case 'k':
 			keys = optarg;
 			break;
-		case 'm':
-			max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m");
-			break;
-		case 'r':
-			reject_path = optarg;
-			break;
 		case 't':
 			ro.target = optarg;
 			break;
-		case 'v':
-			nc_verbose++;
-			break;
-		case 'V':
-			nc_print_version();
 		case 'x':
 			exog = optarg;
 			break;
@@ -275,7 +262,8 @@ main(int argc, char *argv[])
 			weights(&r.plan, optarg);
 			break;
 		default:
-			nc_usage(synopsis, 0);
+			/* -h, -V, -v, -m, -r, or a usage error */
+			nc_filter_option(ch, optarg, synopsis, &max_rejects, &reject_path);
 		}
 	}
 	argc -= optind;

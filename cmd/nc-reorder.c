@@ -971,24 +971,11 @@ main(int argc, char *argv[])
 	nc_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "hk:m:r:vV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'h':
-			nc_usage(synopsis, 1);
 		case 'k':
 			if (strlen(optarg) >= sizeof(keys))
 				errx(NC_USAGE, "-k: too long");
 			strcpy(keys, optarg);
 			break;
-		case 'm':
-			max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m");
-			break;
-		case 'r':
-			reject_path = optarg;
-			break;
-		case 'v':
-			nc_verbose++;
-			break;
-		case 'V':
-			nc_print_version();
 		case 'M':
 			if (strcmp(optarg, "forecast") == 0)
 				o.method = RP_FORECAST;
@@ -1022,7 +1009,8 @@ main(int argc, char *argv[])
 			o.simulate = nc_parse_long(optarg, 1, 100000, "--simulate");
 			break;
 		default:
-			nc_usage(synopsis, 0);
+			/* -h, -V, -v, -m, -r, or a usage error */
+			nc_filter_option(ch, optarg, synopsis, &max_rejects, &reject_path);
 		}
 	}
 	argc -= optind;

@@ -51,6 +51,15 @@ void nc_close_stdout(void);
  */
 long nc_parse_long(const char *s, long min, long max, const char *what);
 
+/*
+ * The options every filter shares, for the default: of its getopt switch:
+ * -h (usage, exit 0), -V (version), -v (nc_verbose++), -m N into
+ * *max_rejects, -r FILE into *reject_path; anything else is a usage
+ * error (exit 2).
+ */
+void nc_filter_option(int ch, const char *arg, const char *synopsis,
+    long *max_rejects, const char **reject_path);
+
 /* Print the version line "nc-x (nc) 0.1.0" to stdout and exit 0. */
 void nc_print_version(void) __attribute__((noreturn));
 

@@ -136,3 +136,26 @@ nc_usage(const char *synopsis, int to_stdout)
 	fputs(synopsis, stderr);
 	exit(NC_USAGE);
 }
+
+void
+nc_filter_option(int ch, const char *arg, const char *synopsis,
+    long *max_rejects, const char **reject_path)
+{
+	switch (ch) {
+	case 'h':
+		nc_usage(synopsis, 1);
+	case 'V':
+		nc_print_version();
+	case 'v':
+		nc_verbose++;
+		break;
+	case 'm':
+		*max_rejects = nc_parse_long(arg, 0, LONG_MAX, "-m");
+		break;
+	case 'r':
+		*reject_path = arg;
+		break;
+	default:
+		nc_usage(synopsis, 0);
+	}
+}
