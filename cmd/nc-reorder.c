@@ -907,17 +907,19 @@ read_side_file(const char *path, const char *keyfield, const char *altfield,
 			dst = by_alt;
 		}
 		v = json_object_get(o, valfield);
-		if (!json_is_string(k) || ndjson_number(v, &d) != 1)
+		if (!json_is_string(k) || ndjson_number(v, &d) != 1) {
+			json_decref(o);	/* exits below: no leak for LeakSanitizer */
 			errx(NC_USAGE, "%s:%lu: needs a string %s%s%s and a number %s", path,
 			    in.lineno, keyfield, altfield ? " or " : "", altfield ? altfield : "",
 			    valfield);
-		if (is_level) {
-			if (d >= 1 && d < 100)
-				d /= 100;
-			if (!(d > 0 && d < 1))
-				errx(NC_USAGE, "%s:%lu: %s: not in (0, 1)", path, in.lineno, valfield);
-		} else if (d < 0)
-			errx(NC_USAGE, "%s:%lu: %s: negative", path, in.lineno, valfield);
+		}
+		if (is_level && d >= 1 && d < 100)
+			d /= 100;
+		if (is_level ? !(d > 0 && d < 1) : d < 0) {
+			json_decref(o);
+			errx(NC_USAGE, "%s:%lu: %s: %s", path, in.lineno, valfield,
+			    is_level ? "not in (0, 1)" : "negative");
+		}
 		if (whole) {
 			json_object_set_new(o, valfield, json_real(d));
 			json_object_set(*dst, json_string_value(k), o);
