@@ -58,7 +58,7 @@ timings_of() {
 
 # the_run DIR: the one run directory under DIR/log.
 the_run() {
-	set -- "$1"/log/*/
+	set -- "$1"/log/2*/
 	test $# = 1 || { echo "expected one run directory, got $#: $*" >&2; return 1; }
 	echo "${1%/}"
 }

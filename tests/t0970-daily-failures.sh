@@ -37,7 +37,7 @@ daily_config pg.conf "$TRASH/f" FEATURES=$FEATURES ERP_SOURCE=pg \
 expect_code 10 'an ERP that refuses connections fails the run with status 10 (extract-erp)' '
 	"$DAILY" --config pg.conf --retries 2 --retry-wait 0 --date $DAY >pg.out 2>pg.err
 '
-RUN=$(ls -d "$TRASH"/f/log/*/ | sort | tail -n 1)
+RUN=$(readlink -f "$TRASH/f/log/latest")
 RUN=${RUN%/}
 
 expect_success 'the extract was tried three times (--retries 2), each logged' '
@@ -67,7 +67,7 @@ expect_code 10 'an ERP file that cannot be read fails extract-erp too' '
 	"$DAILY" --config nofile.conf --retries 0 --date $DAY 2>nofile.err
 '
 expect_success '... and says why' '
-	grep -q "cannot read ERP_FILE" "$(ls -d "$TRASH"/f/log/*/ | sort | tail -n 1)/$DAY/extract-erp.log"
+	grep -q "cannot read ERP_FILE" "$(readlink -f "$TRASH/f/log/latest")/$DAY/extract-erp.log"
 	state_unchanged
 '
 
@@ -104,14 +104,14 @@ expect_code 70 'an alert that cannot be delivered fails the run with status 70 (
 '
 expect_success '... the webhook URL reached nc-alert from WEBHOOK_URL; the state is as it was' '
 	grep -q "stage alert failed" hook.err
-	run=$(ls -d "$TRASH"/f/log/*/ | sort | tail -n 1)
+	run=$(readlink -f "$TRASH/f/log/latest")
 	grep -q "webhook: alert .* not delivered" "$run/$DAY/alert.log"
 	state_unchanged
 	test ! -e "$TRASH/f/state/days/$DAY"
 '
 
 # The quality gate.
-gate_last_run() { ls -d "$TRASH"/f/log/*/ | sort | tail -n 1; }
+gate_last_run() { readlink -f "$TRASH/f/log/latest"; }
 
 expect_code 31 'a day without ERP rows stops at the gate when MIN_ROWS_ERP=1 (status 31)' '
 	daily_config min.conf "$TRASH/f" FEATURES=$FEATURES MIN_ROWS_ERP=1
@@ -165,6 +165,17 @@ expect_success 'with MAX_AGE_HOURS=72 the same data passes' '
 	daily_config stale72.conf "$TRASH/s" FEATURES=$FEATURES ERP_SOURCE=pg \
 		"NC_BIN=$TRASH/stale:$NC_BIN" MAX_AGE_HOURS=72 GOLD=none
 	"$DAILY" --config stale72.conf --date $DAY
+'
+
+# Several runs a second apart at most: their directories still sort in the
+# order the runs were made, and log/latest is the newest.
+expect_success 'run directories sort in run order; log/latest is the newest' '
+	for i in 1 2 3; do
+		"$DAILY" --config good.conf --date $GOOD 2>/dev/null || return 1
+		readlink -f "$TRASH/f/log/latest" >>made.order
+	done
+	ls -d "$TRASH"/f/log/2*/ | sed "s#/\$##" | sort | tail -n 3 >sorted.order
+	cmp_files made.order sorted.order
 '
 
 done_testing
