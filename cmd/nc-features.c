@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "date.h"
 #include "features_exog.h"
+#include "features_fmt.h"
 #include "features_window.h"
 #include "flat.h"
 #include "flatget.h"
@@ -36,13 +37,18 @@ static const char synopsis[] =
 enum period { P_DAY, P_WEEK, P_MONTH };
 
 /* The fields nc-features writes: dropped from the input records. */
-static const char *const feature_names[] = {
-	"year", "month", "quarter", "day", "day_of_week", "day_of_year",
-	"month_sin", "month_cos", "day_of_week_sin", "day_of_week_cos",
-	"is_weekend", "is_month_start", "is_month_end", "is_holiday",
-	"days_to_holiday", "lag_1", "lag_7", "lag_30", "rolling_mean_7",
-	"rolling_std_7", "rolling_mean_30", "filled",
+#define F(name) { name, sizeof(name) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} feature_names[] = {
+	F("year"), F("month"), F("quarter"), F("day"), F("day_of_week"), F("day_of_year"),
+	F("month_sin"), F("month_cos"), F("day_of_week_sin"), F("day_of_week_cos"),
+	F("is_weekend"), F("is_month_start"), F("is_month_end"), F("is_holiday"),
+	F("days_to_holiday"), F("lag_1"), F("lag_7"), F("lag_30"), F("rolling_mean_7"),
+	F("rolling_std_7"), F("rolling_mean_30"), F("filled"),
 };
+#undef F
 
 #define NFEATURES (sizeof(feature_names) / sizeof(*feature_names))
 
@@ -85,7 +91,7 @@ static int
 owned(const struct opts *o, const char *k, size_t len)
 {
 	for (size_t i = 0; i < NFEATURES; i++)
-		if (strlen(feature_names[i]) == len && memcmp(feature_names[i], k, len) == 0)
+		if (feature_names[i].len == len && memcmp(feature_names[i].name, k, len) == 0)
 			return 1;
 	return o->exog.ncol > 0 && exog_has_column(&o->exog, k, len);
 }
@@ -118,9 +124,60 @@ make_key(const struct opts *o, const struct flat *fl, struct strbuf *out, char *
 	return NULL;
 }
 
+static int
+in_line(const char *p, const char *line, size_t len)
+{
+	return (uintptr_t)p >= (uintptr_t)line && (uintptr_t)p < (uintptr_t)line + len;
+}
+
+/*
+ * Is the line, without its closing brace, the template make_row() would
+ * build?  It is when no field is dropped, no string had escapes (decoded
+ * ones live in the view's arena) and the line has no blanks (its length is
+ * that of the fields dumped again): then dumping its fields gives back its
+ * bytes, and one copy does.
+ */
+static int
+line_is_template(const struct opts *o, const struct flat *fl, const struct flat_field *t,
+    const char *line, size_t len)
+{
+	size_t want = 1 + fl->n;        /* braces and commas */
+
+	if (line == NULL || t == NULL || t->type != FLAT_NUMBER)
+		return 0;
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct flat_field *f = &fl->f[i];
+
+		if ((f != t && owned(o, f->key, f->klen)) || !in_line(f->key, line, len))
+			return 0;
+		want += f->klen + 3;
+		switch (f->type) {
+		case FLAT_STRING:
+			if (!in_line(f->val, line, len))
+				return 0;
+			want += f->vlen + 2;
+			break;
+		case FLAT_NUMBER:
+			want += f->vlen;
+			break;
+		case FLAT_TRUE:
+		case FLAT_NULL:
+			want += 4;
+			break;
+		case FLAT_FALSE:
+			want += 5;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return want == len;
+}
+
+/* line: the line fl was scanned from, or NULL (parsed by jansson). */
 static const char *
-make_row(const struct opts *o, const struct flat *fl, struct strbuf *out, char *why,
-    size_t size)
+make_row(const struct opts *o, const struct flat *fl, const char *line, size_t len,
+    struct strbuf *out, char *why, size_t size)
 {
 	const struct flat_field *d = flat_get(fl, "date", 4);
 	const struct flat_field *t = flat_get(fl, o->target, o->target_len);
@@ -142,6 +199,16 @@ make_row(const struct opts *o, const struct flat *fl, struct strbuf *out, char *
 	}
 	h.klen = out->len - hoff - sizeof(h);
 	start = out->len;
+	if (line_is_template(o, fl, t, line, len)) {
+		strbuf_add(out, line, len - 1);
+		h.date_at = (size_t)(d->val - line) - 1;
+		h.date_len = d->vlen + 2;
+		h.y_at = (size_t)(t->val - line);
+		h.y_len = t->vlen;
+		h.tlen = len - 1;
+		memcpy(out->s + hoff, &h, sizeof(h));
+		return NULL;
+	}
 	strbuf_addc(out, '{');
 	for (size_t i = 0; i < fl->n; i++) {
 		const struct flat_field *f = &fl->f[i];
@@ -187,9 +254,11 @@ map_record(struct pm_item *it, struct strbuf *out, void *ctx)
 	const char *reason = NULL;
 	char why[256];
 	json_t *rec = NULL;
+	const char *line = it->line;
 
 	flat_init(&fl, buf, sizeof(buf) / sizeof(*buf));
 	if (flat_scan(&fl, it->line, it->len) != 0) {
+		line = NULL;
 		if ((rec = ndjson_parse(it->line, it->len, why, sizeof(why))) == NULL) {
 			it->status = REJECT_LINE;
 			reason = why;
@@ -197,7 +266,8 @@ map_record(struct pm_item *it, struct strbuf *out, void *ctx)
 			flat_from_json(&fl, rec);
 	}
 	it->off = out->len;
-	if (reason == NULL && (reason = make_row(o, &fl, out, why, sizeof(why))) != NULL)
+	if (reason == NULL &&
+	    (reason = make_row(o, &fl, line, it->len, out, why, sizeof(why))) != NULL)
 		it->status = REJECT_RECORD;
 	if (reason != NULL) {
 		it->off2 = out->len;
@@ -282,11 +352,11 @@ period_next(enum period p, long start)
 static void
 add_num(struct strbuf *sb, const char *name, double v, int have)
 {
-	char num[32];
+	char num[FFMT_BUFSZ];
 	int n;
 
 	strbuf_add(sb, name, strlen(name));
-	if (!have || (n = ndjson_fmt_double(num, v)) == 0)
+	if (!have || (n = ffmt_double(num, v)) == 0)
 		strbuf_add(sb, "null", 4);
 	else
 		strbuf_add(sb, num, (size_t)n);
@@ -296,15 +366,15 @@ add_num(struct strbuf *sb, const char *name, double v, int have)
 static void
 add_qty(struct strbuf *sb, double v, int have)
 {
-	char num[32];
+	char num[FFMT_BUFSZ];
 	int n;
 
 	if (!have)
 		strbuf_add(sb, "null", 4);
 	else if (v == floor(v) && fabs(v) < 1e15) {
-		n = snprintf(num, sizeof(num), "%lld", (long long)v);
+		n = ffmt_long(num, (long long)v);
 		strbuf_add(sb, num, (size_t)n);
-	} else if ((n = ndjson_fmt_double(num, v)) > 0)
+	} else if ((n = ffmt_double(num, v)) > 0)
 		strbuf_add(sb, num, (size_t)n);
 	else
 		strbuf_add(sb, "null", 4);
@@ -313,8 +383,8 @@ add_qty(struct strbuf *sb, double v, int have)
 static void
 add_int(struct strbuf *sb, const char *name, long v)
 {
-	char num[32];
-	int n = snprintf(num, sizeof(num), "%ld", v);
+	char num[FFMT_BUFSZ];
+	int n = ffmt_long(num, v);
 
 	strbuf_add(sb, name, strlen(name));
 	strbuf_add(sb, num, (size_t)n);
