@@ -18,17 +18,18 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "http.h"
 #include "input.h"
 #include "nc.h"
 #include "ndjson.h"
 #include "reject.h"
-#include "webhook.h"
 
 static const char synopsis[] =
     "usage: nc-alert [-ev] [-k keys] [-m max] [-r rejects] [--all] [--state file]\n"
     "                [--renotify days] [--yellow-factor f] [--red-factor f]\n"
     "                [--lang pt|en] [--format ndjson|text|slack] [--webhook url]\n"
-    "                [--retries n] [--now timestamp] [file ...]\n";
+    "                [--retries n] [--timeout s] [--connect-timeout s] [--max-time s]\n"
+    "                [--now timestamp] [file ...]\n";
 
 enum level { VERDE, AMARELO, VERMELHO };
 static const char *const level_name[] = { "VERDE", "AMARELO", "VERMELHO" };
@@ -44,7 +45,8 @@ struct opts {
 	double yellow, red;
 	long renotify;                  /* days; 0: never */
 	const char *state_path, *webhook;
-	struct webhook_opts wo;
+	struct http_opts http;          /* the webhook's; its path is a secret */
+	const char *secrets[2];
 	long long now;
 	char now_s[TS_BUFSZ];
 	json_t *state;                  /* {"alerts":{key:{...}}} */
@@ -172,28 +174,64 @@ assess(const struct opts *o, const json_t *rec, struct alert *a)
 	return NULL;
 }
 
-/* The series key "v1|v2" (strings as they are, numbers as JSON). */
+/*
+ * The series key, for the state file and the alert_id: the key fields'
+ * values joined by '|'.  A string is itself, with a backslash put before
+ * each backslash and '|'; a number is its JSON text; a null (a row without
+ * a site) is a value of its own, backslash-N, which no string gives:
+ * {"item_id":"A","site_id":null} is A|\N.  Keys of strings without '|' or
+ * backslashes are
+ * what they were before nulls were allowed, so older state files still
+ * match.  Returns NULL with *bad set to the field and *what to why.
+ */
 static char *
-key_of(const struct opts *o, const json_t *rec, const char **missing)
+key_of(const struct opts *o, const json_t *rec, const char **bad, const char **what)
 {
 	struct strbuf sb = { 0 };
 
 	for (int k = 0; k < o->nkeys; k++) {
 		const json_t *v = json_object_get(rec, o->keys[k]);
 
-		if (v == NULL || json_is_null(v)) {
-			*missing = o->keys[k];
+		if (v == NULL || !(json_is_string(v) || json_is_number(v) || json_is_null(v))) {
+			*bad = o->keys[k];
+			*what = v == NULL ? "missing" : "not a string, number or null";
 			strbuf_release(&sb);
 			return NULL;
 		}
 		if (k > 0)
 			strbuf_addc(&sb, '|');
-		if (json_is_string(v))
-			strbuf_add(&sb, json_string_value(v), json_string_length(v));
+		if (json_is_string(v)) {
+			const char *p = json_string_value(v);
+
+			for (size_t i = 0; i < json_string_length(v); i++) {
+				if (p[i] == '\\' || p[i] == '|')
+					strbuf_addc(&sb, '\\');
+				strbuf_addc(&sb, p[i]);
+			}
+		} else if (json_is_null(v))
+			strbuf_add(&sb, "\\N", 2);
 		else
 			ndjson_dump(&sb, v);
 	}
 	return sb.s ? sb.s : xstrdup("");
+}
+
+/* The key for people (--format text): values as they are, null as "-". */
+static void
+key_text(const struct opts *o, const json_t *rec, struct strbuf *sb)
+{
+	for (int k = 0; k < o->nkeys; k++) {
+		const json_t *v = json_object_get(rec, o->keys[k]);
+
+		if (k > 0)
+			strbuf_addc(sb, '|');
+		if (json_is_string(v))
+			strbuf_add(sb, json_string_value(v), json_string_length(v));
+		else if (v == NULL || json_is_null(v))
+			strbuf_addc(sb, '-');
+		else
+			ndjson_dump(sb, v);
+	}
 }
 
 static void
@@ -230,40 +268,87 @@ alert_record(const struct opts *o, const json_t *rec, const struct alert *a, con
 
 /* One line for people: "VERMELHO [critical] 010825 CONECTOR: reason; ...". */
 static void
-alert_text(const struct opts *o, const json_t *rec, const struct alert *a, const char *key,
-    struct strbuf *sb)
+alert_text(const struct opts *o, const json_t *rec, const struct alert *a, struct strbuf *sb)
 {
 	const char *name = json_string_value(json_object_get(rec, "item_name"));
 	char line[1024], b1[32], b2[32];
+	struct strbuf key = { 0 };
+
+	key_text(o, rec, &key);
 
 	snprintf(line, sizeof(line), o->en ?
 	    "%s [%s] %s%s%s: %s; order %s, cover %s days" :
 	    "%s [%s] %s%s%s: %s; comprar %s, cobertura %s dias",
-	    level_name[a->level], a->urgency, key, name ? " " : "", name ? name : "",
+	    level_name[a->level], a->urgency, key.s, name ? " " : "", name ? name : "",
 	    a->reason, isnan(a->qty) ? "?" : fmt2(a->qty, b1),
 	    isnan(a->cover) ? "?" : fmt2(a->cover, b2));
 	strbuf_add(sb, line, strlen(line));
+	strbuf_release(&key);
 }
 
 static void
-render(const struct opts *o, const json_t *rec, const struct alert *a, const char *key,
-    const json_t *out, struct strbuf *sb)
+render(const struct opts *o, const json_t *rec, const struct alert *a, const json_t *out,
+    struct strbuf *sb)
 {
 	sb->len = 0;
 	if (o->format == F_NDJSON) {
 		ndjson_dump(sb, out);
 	} else if (o->format == F_TEXT) {
-		alert_text(o, rec, a, key, sb);
+		alert_text(o, rec, a, sb);
 	} else {
 		struct strbuf t = { 0 };
 		json_t *msg;
 
-		alert_text(o, rec, a, key, &t);
+		alert_text(o, rec, a, &t);
 		msg = json_pack("{s:s}", "text", t.s);
 		ndjson_dump(sb, msg);
 		json_decref(msg);
 		strbuf_release(&t);
 	}
+}
+
+/*
+ * POST the rendered alert to the webhook (lib/http: timeouts, retries of
+ * 408/429/5xx with Retry-After, proxies from the environment).  Returns
+ * 0 on a 2xx answer, else -1 after a warning; the URL's path, where
+ * Slack and Teams keep their token, is shown as "***".
+ */
+static int
+deliver(const struct opts *o, const struct strbuf *msg, const char *id, const char *input,
+    unsigned long lineno)
+{
+	struct http_response r;
+	char why[512], ex[160];
+	const char *ct = o->format == F_TEXT ? "text/plain; charset=utf-8" : "application/json";
+
+	if (http_post(&o->http, o->webhook, ct, msg->s, msg->len, &r, why, sizeof(why)) != 0) {
+		warnx("%s:%lu: webhook: alert %s not delivered: %s", input, lineno, id, why);
+		return -1;
+	}
+	if (r.status / 100 == 2) {
+		http_response_release(&r);
+		return 0;
+	}
+	http_redact(&o->http, o->webhook, strlen(o->webhook), why, sizeof(why));
+	warnx("%s:%lu: webhook: alert %s not delivered: HTTP %ld from %s after %ld attempt%s%s%s",
+	    input, lineno, id, r.status, why, r.attempts, r.attempts == 1 ? "" : "s",
+	    r.len ? ": " : "", http_redact(&o->http, r.body, r.len, ex, sizeof(ex)));
+	http_response_release(&r);
+	return -1;
+}
+
+/*
+ * The webhook URL's secret part: what follows the host (Slack's
+ * /services/T.../B.../token), or NULL when there is none.
+ */
+static const char *
+url_secret(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p != NULL ? p + 3 : url;
+	p += strcspn(p, "/?#");
+	return p[0] != '\0' && p[1] != '\0' ? p : NULL;
 }
 
 /* Should this alert go out, given its state entry?  Sets *why. */
@@ -299,16 +384,16 @@ handle(struct opts *o, json_t *rec, const char *input, unsigned long lineno,
     struct strbuf *sb)
 {
 	struct alert a;
-	const char *reason, *missing = NULL, *why = "all";
+	const char *reason, *badkey = NULL, *what = NULL, *why = "all";
 	json_t *alerts = json_object_get(o->state, "alerts"), *entry, *out;
 	char *key, id[1024], day[DATE_BUFSZ];
 	const char *opened;
 	int delivered = 1;
 
-	if ((key = key_of(o, rec, &missing)) == NULL) {
+	if ((key = key_of(o, rec, &badkey, &what)) == NULL) {
 		char r[128];
 
-		snprintf(r, sizeof(r), "%s: missing", missing);
+		snprintf(r, sizeof(r), "%s: %s", badkey, what);
 		reject_record(&o->rej, rec, NULL, input, lineno, r);
 		return;
 	}
@@ -342,17 +427,10 @@ handle(struct opts *o, json_t *rec, const char *input, unsigned long lineno,
 	day[DATE_BUFSZ - 1] = '\0';
 	snprintf(id, sizeof(id), "%s|%s|%s", key, level_name[a.level], day);
 	out = alert_record(o, rec, &a, id);
-	render(o, rec, &a, key, out, sb);
-	if (o->webhook != NULL) {
-		char err[256];
-		const char *ct = o->format == F_TEXT ? "text/plain; charset=utf-8" :
-		    "application/json";
-
-		if (webhook_post(o->webhook, sb->s, sb->len, ct, &o->wo, err, sizeof(err)) != 0) {
-			warnx("%s:%lu: webhook: alert %s not delivered: %s", input, lineno, id, err);
-			delivered = 0;
-			counts.failed++;
-		}
+	render(o, rec, &a, out, sb);
+	if (o->webhook != NULL && deliver(o, sb, id, input, lineno) != 0) {
+		delivered = 0;
+		counts.failed++;
 	}
 	strbuf_addc(sb, '\n');
 	nc_write(stdout, sb->s, sb->len);
@@ -451,12 +529,12 @@ main(int argc, char *argv[])
 		{ "lang", required_argument, NULL, 'L' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "webhook", required_argument, NULL, 'W' },
-		{ "retries", required_argument, NULL, 'T' },
+		HTTP_LONGOPTS,
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = {
-		.yellow = 1.2, .red = 0.8, .renotify = 7, .wo = WEBHOOK_OPTS_INIT,
+		.yellow = 1.2, .red = 0.8, .renotify = 7, .http = HTTP_OPTS_INIT,
 		.now = (long long)time(NULL),
 	};
 	struct input in;
@@ -468,6 +546,10 @@ main(int argc, char *argv[])
 	int ch, rval;
 
 	nc_init(argv[0]);
+	/* A webhook waits less than an extractor: 3 retries, 20 s an attempt. */
+	o.http.retries = 3;
+	o.http.timeout_ms = 20000;
+	o.http.total_ms = 120000;
 	while ((ch = getopt_long(argc, argv, "ehk:m:r:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
@@ -511,14 +593,13 @@ main(int argc, char *argv[])
 		case 'W':
 			o.webhook = optarg;
 			break;
-		case 'T':
-			o.wo.retries = nc_parse_long(optarg, 0, 20, "--retries");
-			break;
 		case 'n':
 			if (ts_parse(optarg, 0, &o.now) != 0)
 				errx(NC_USAGE, "--now: not an RFC 3339 timestamp: '%s'", optarg);
 			break;
 		default:
+			if (http_option(&o.http, ch, optarg))
+				break;
 			/* -h, -V, -v, -m, -r, or a usage error */
 			nc_filter_option(ch, optarg, synopsis, &max_rejects, &reject_path);
 		}
@@ -537,6 +618,11 @@ main(int argc, char *argv[])
 	if (o.webhook == NULL && (o.webhook = getenv("NC_WEBHOOK_URL")) != NULL &&
 	    *o.webhook == '\0')
 		o.webhook = NULL;
+	if (o.webhook != NULL) {
+		o.secrets[0] = url_secret(o.webhook);
+		o.http.secrets = o.secrets;
+		o.http.verbose = nc_verbose;
+	}
 	ts_format(o.now, o.now_s);
 	state_read(&o);
 	rejects_open(&o.rej, reject_path, max_rejects);
@@ -568,6 +654,6 @@ main(int argc, char *argv[])
 		rval = NC_VERDICT;
 	json_decref(o.state);
 	strbuf_release(&sb);
-	webhook_cleanup();
+	http_cleanup();
 	return rval;
 }

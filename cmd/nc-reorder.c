@@ -707,8 +707,12 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 	for (int k = 0; k < o->nkeys; k++) {
 		const struct flat_field *kf = find_key(fl, o->keys[k], o->klen[k]);
 
-		if (kf == NULL || kf->type == FLAT_NULL) {
-			snprintf(why, whysize, "%.*s: missing", (int)o->klen[k], o->keys[k]);
+		/* A null key value (a row without a site) is a value of its own,
+		 * as in nc-store and nc-forecast. */
+		if (kf == NULL || (kf->type != FLAT_STRING && kf->type != FLAT_NUMBER &&
+		    kf->type != FLAT_NULL)) {
+			snprintf(why, whysize, "%.*s: %s", (int)o->klen[k], o->keys[k],
+			    kf == NULL ? "missing" : "not a string, number or null");
 			goto bad;
 		}
 		if (k > 0) {
@@ -779,7 +783,7 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 			const struct flat_field *kf = find_key(fl, o->keys[k], o->klen[k]);
 
 			if (o->klen[k] == 7 && memcmp(o->keys[k], "item_id", 7) == 0 &&
-			    kf->type != FLAT_RAW)
+			    kf->type != FLAT_NULL)
 				s->item = xstrndup(kf->val, kf->vlen);
 		}
 		memset(s->has_attr, 0, sizeof(s->has_attr));

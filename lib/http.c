@@ -286,6 +286,27 @@ http_get(const struct http_opts *o, const char *url, struct http_response *r,
 }
 
 int
+http_post(const struct http_opts *o, const char *url, const char *content_type,
+    const char *body, size_t len, struct http_response *r, char *why, size_t whysize)
+{
+	char *ct = NULL;
+	const char *headers[2] = { NULL, NULL };
+	int rval;
+
+	if (content_type != NULL) {
+		size_t n = strlen(content_type) + sizeof("Content-Type: ");
+
+		ct = xmalloc(n);
+		snprintf(ct, n, "Content-Type: %s", content_type);
+		headers[0] = ct;
+	}
+	rval = http_request(o, "POST", url, headers, body != NULL ? body : "", len, r, why,
+	    whysize);
+	free(ct);
+	return rval;
+}
+
+int
 http_type_is(const struct http_response *r, const char *type, char *why, size_t whysize)
 {
 	const char *ct = r->content_type ? r->content_type : "";

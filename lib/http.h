@@ -2,7 +2,7 @@
  * http.h: one HTTP request over libcurl, answered whole in memory, with
  * the retries, timeouts and redaction that every nc program talking to a
  * server needs (nc-extract-inmet, nc-extract-bcb; nc-alert's webhooks).
- * Owner: nc-extract-inmet/nc-extract-bcb.
+ * Owner: nc-extract-inmet/nc-extract-bcb; http_post() added for nc-alert.
  *
  * What http_request() does:
  *  - TLS verification on, a User-Agent "nc/VERSION (PROG)", proxies from
@@ -77,6 +77,18 @@ int http_request(const struct http_opts *o, const char *method, const char *url,
 /* GET with no extra header. */
 int http_get(const struct http_opts *o, const char *url, struct http_response *r,
     char *why, size_t whysize);
+
+/*
+ * POST body (len bytes) with a "Content-Type: content_type" header (none
+ * when content_type is NULL), with http_request()'s retries; as
+ * http_request(), 0 with a final response (check r->status) or -1 with a
+ * reason in why.  Used by nc-alert's webhooks.
+ *
+ *	if (http_post(&o, url, "application/json", "{}", 2, &r, why, sizeof(why)) != 0 ||
+ *	    r.status / 100 != 2) ...
+ */
+int http_post(const struct http_opts *o, const char *url, const char *content_type,
+    const char *body, size_t len, struct http_response *r, char *why, size_t whysize);
 
 /* 1 for 408, 429, 500, 502, 503 and 504: worth another attempt. */
 int http_status_transient(long status);

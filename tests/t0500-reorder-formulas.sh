@@ -111,6 +111,23 @@ expect_success '-k item_id,site_id: one record per item and site' '
 	test $(wc -l <out) = 2 && jq -se "map(.site_id) == [\"BA-SSA-01\", \"BA-FSA-02\"]" out
 '
 
+expect_success '-k item_id,site_id: a null site is a value of the key, as in nc-forecast' '
+	jq -c "select(.item_id == \"010825\")" $R/forecast.ndjson >one &&
+	{ cat one; jq -c ".site_id = null" one; jq -c ".site_id = \"null\"" one; } >in &&
+	nc-reorder -k item_id,site_id -r rej in >out &&
+	{ test ! -e rej || test ! -s rej; } &&
+	jq -se "map(.site_id) == [\"BA-SSA-01\", null, \"null\"] and
+		(map(.reorder_point) | unique | length == 1)" out
+'
+
+expect_success '-k item_id,site_id: a null site first, then sites; an absent site is still a reject' '
+	jq -c "select(.item_id == \"030042\")" $R/forecast.ndjson >one &&
+	{ jq -c ".site_id = null" one; cat one; jq -c "del(.site_id)" one | head -n 1; } >in &&
+	st=0; nc-reorder -k item_id,site_id -r rej in >out 2>err || st=$?
+	test $st = 3 && test $(wc -l <out) = 2 && jq -se ".[0].site_id == null" out &&
+	jq -e ".reason == \"site_id: missing\"" rej
+'
+
 expect_success 'the latest origin wins when rows of several as_of come' '
 	jq -c "select(.item_id == \"030042\")" $R/forecast.ndjson >cur &&
 	{ sed -e "s/2026-11-26/2026-11-19/g" -e "s/\"forecasted_demand\":[0-9.]*/\"forecasted_demand\":99/" cur; cat cur; } | nc-reorder >out &&

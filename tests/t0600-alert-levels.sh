@@ -66,6 +66,18 @@ expect_success '--format text: one line per alert for mail' '
 	grep -qx "VERMELHO \[medium\] a PECA a: estoque 40 <= 0.8 x ponto de pedido 132 (105.6): compre já; comprar 142, cobertura 40 dias" out
 '
 
+expect_success '--format text with -k item_id,site_id: a null site shows as -' '
+	{ rec a 40 132 | jq -c ".site_id = null"; rec a 40 132 | jq -c ".site_id = \"S1\""; } |
+	nc-alert $NOW -k item_id,site_id --format text | cut -d: -f1 >out &&
+	printf "%s\n" "VERMELHO [medium] a|- PECA a" "VERMELHO [medium] a|S1 PECA a" >want &&
+	cmp_files want out
+'
+
+expect_code 3 'a key field that is an object or array is a reject' '
+	rec a 40 132 | jq -c ".site_id = {\"x\": 1}" | nc-alert $NOW -k item_id,site_id -r rej >out 2>err; st=$?
+	test ! -s out && jq -e ".reason == \"site_id: not a string, number or null\"" rej && exit $st
+'
+
 expect_success '--format slack: {"text": ...}' '
 	rec a 40 132 | nc-alert $NOW --format slack --lang en >out &&
 	jq -e "keys == [\"text\"] and (.text | startswith(\"VERMELHO [medium] a PECA a: stock 40\"))" out

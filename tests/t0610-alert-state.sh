@@ -48,6 +48,33 @@ expect_success 'items absent from a run keep their state (a shard of the items)'
 	jq -e ".alerts | has(\"B\")" st
 '
 
+# Keys: a string as it is, with "\" and "|" escaped by a "\"; a null is \N.
+expect_success '-k item_id,site_id: a null site is a series of its own, in the state file too' '
+	{ rec A 50 100 | jq -c ".site_id = null"; rec A 50 100 | jq -c ".site_id = \"S1\""
+	  rec A 110 100 | jq -c ".site_id = \"\\\\N\""; rec "A|B" 50 100 | jq -c ".site_id = null"; } >sites &&
+	nc-alert -k item_id,site_id --state sk $(day 20) sites >out &&
+	jq -r "[.item_id, .site_id // \"(null)\", .level, .alert_id] | join(\" \")" out >got &&
+	cat >want <<-\EOF &&
+	A (null) VERMELHO A|\N|VERMELHO|2026-11-20
+	A S1 VERMELHO A|S1|VERMELHO|2026-11-20
+	A \N AMARELO A|\\N|AMARELO|2026-11-20
+	A|B (null) VERMELHO A\|B|\N|VERMELHO|2026-11-20
+	EOF
+	cmp_files want got &&
+	jq -r ".alerts | keys[]" sk >got &&
+	cat >want <<-\EOF &&
+	A\|B|\N
+	A|S1
+	A|\N
+	A|\\N
+	EOF
+	cmp_files want got &&
+	nc-alert -k item_id,site_id --state sk $(day 21) sites >out && test ! -s out &&
+	rec A 500 100 | jq -c ".site_id = null" | nc-alert -k item_id,site_id --state sk $(day 22) >out &&
+	test ! -s out && jq -r ".alerts | keys[]" sk >got && grep -vx "A|\\\\N" want >want2 &&
+	cmp_files want2 got
+'
+
 expect_success '--all ignores the state: everything out, state untouched' '
 	cp st before &&
 	{ rec A 110 100; rec B 60 100; rec C 500 100; } | nc-alert --all --state st $(day 29) >out &&

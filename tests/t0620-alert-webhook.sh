@@ -36,6 +36,24 @@ expect_success 'a failed delivery: exit 1, not marked sent; the next run sends i
 	rec A 50 100 | nc-alert $NOW --state st >out && test ! -s out
 '
 
+expect_success 'the token in the webhook path never reaches the messages' '
+	webhook_start 100 &&
+	st=0; rec A 50 100 | nc-alert -v $NOW --retries 1 --webhook "$URL/T0/B0/s3cr3tT0k3n" >out 2>err || st=$?
+	webhook_stop
+	test $st = 1 && test $(wc -l <posts) = 2 && grep -q "retry 1 of 1" err &&
+	grep -q "not delivered: HTTP 503 from http://127.0.0.1:[0-9]*\*\*\* after 2 attempts: no" err &&
+	! grep -q s3cr3t err
+'
+
+expect_success '--max-time bounds the retries of one alert' '
+	webhook_start 100 &&
+	st=0; rec A 50 100 | nc-alert $NOW --retries 10 --max-time 2 --webhook "$URL" >out 2>err || st=$?
+	webhook_stop
+	test $st = 1 && test $(wc -l <posts) = 2 && grep -q "gave up: a wait of 2000 ms" err
+'
+
+expect_code 2 'a bad --timeout is a usage error' 'nc-alert --timeout 0 </dev/null'
+
 expect_code 1 'a receiver that is not there: exit 1 after the retries' '
 	webhook_start 0 && webhook_stop &&
 	rec A 50 100 | nc-alert $NOW --retries 0 --webhook "$URL" >out 2>err

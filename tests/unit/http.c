@@ -1,8 +1,96 @@
-/* tests/unit/http.c: lib/http's pure parts (no network). */
+/*
+ * tests/unit/http.c: lib/http's pure parts, and http_post() against a
+ * one-shot server on 127.0.0.1 (no network).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "tap.h"
+
+/* A server that takes one request, keeps it, and answers 201 "made". */
+struct one_shot {
+	int fd;
+	char req[4096];
+	size_t len;
+};
+
+static void *
+serve_one(void *arg)
+{
+	struct one_shot *srv = arg;
+	static const char answer[] = "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 4\r\nConnection: close\r\n\r\nmade";
+	int c = accept(srv->fd, NULL, NULL);
+	ssize_t n;
+
+	if (c < 0)
+		return NULL;
+	/* Headers, then the body of the Content-Length they announce. */
+	while (srv->len < sizeof(srv->req) - 1 &&
+	    (n = read(c, srv->req + srv->len, sizeof(srv->req) - 1 - srv->len)) > 0) {
+		char *end, *cl;
+
+		srv->len += (size_t)n;
+		srv->req[srv->len] = '\0';
+		if ((end = strstr(srv->req, "\r\n\r\n")) != NULL &&
+		    (cl = strcasestr(srv->req, "Content-Length: ")) != NULL &&
+		    srv->len >= (size_t)(end + 4 - srv->req) + strtoul(cl + 16, NULL, 10))
+			break;
+	}
+	if (write(c, answer, sizeof(answer) - 1) < 0)
+		perror("write");
+	close(c);
+	return NULL;
+}
+
+static void
+test_post(void)
+{
+	struct one_shot srv = { .len = 0 };
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	struct http_opts o = HTTP_OPTS_INIT;
+	struct http_response r;
+	pthread_t th;
+	char url[64], why[256];
+	int rc;
+
+	setenv("no_proxy", "127.0.0.1", 1);     /* a proxy of the environment: not here */
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	srv.fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (srv.fd < 0 || bind(srv.fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(srv.fd, 1) != 0 || getsockname(srv.fd, (struct sockaddr *)&a, &alen) != 0) {
+		ok(0, "a local server for http_post");
+		return;
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", ntohs(a.sin_port));
+	pthread_create(&th, NULL, serve_one, &srv);
+	o.retries = 0;
+	rc = http_post(&o, url, "application/json", "{\"a\":1}", 7, &r, why, sizeof(why));
+	pthread_join(th, NULL);
+	close(srv.fd);
+	ok(rc == 0 && r.status == 201 && r.attempts == 1, "http_post: one attempt, status 201");
+	is_str(rc == 0 ? r.body : "", "made", "http_post: the answer's body");
+	ok(strncmp(srv.req, "POST /hook HTTP/1.1\r\n", 21) == 0, "http_post: a POST to the path");
+	ok(strstr(srv.req, "\r\nContent-Type: application/json\r\n") != NULL,
+	    "http_post: the Content-Type given");
+	ok(strstr(srv.req, "\r\nUser-Agent: nc/") != NULL, "http_post: the toolkit's User-Agent");
+	ok(srv.len >= 7 && memcmp(srv.req + srv.len - 7, "{\"a\":1}", 7) == 0,
+	    "http_post: the body, whole");
+	if (rc == 0)
+		http_response_release(&r);
+	/* Nobody listens there now: refused, and the reason names the URL. */
+	o.secrets = (const char *[]){ "/hook", NULL };
+	rc = http_post(&o, url, NULL, NULL, 0, &r, why, sizeof(why));
+	ok(rc == -1 && strstr(why, "/hook") == NULL && strstr(why, "***") != NULL,
+	    "http_post: a refused connection is -1, the secret path redacted");
+}
 
 int
 main(void)
@@ -35,5 +123,7 @@ main(void)
 	r.content_type = NULL;
 	ok(http_type_is(&r, "application/json", why, sizeof(why)) == -1, "no Content-Type refused");
 	is_str(why, "expected application/json, got none", "the reason says none");
+	test_post();
+	http_cleanup();
 	return tap_done();
 }
