@@ -52,7 +52,22 @@ struct row {
 	int ndays;
 	double mean, sd, actual;        /* actual: NAN when absent */
 	long horizon;
+	int history;                    /* a quantity row, not a forecast */
 };
+
+/*
+ * The guard against broken uncertainty: a row's sd (forecast_sd, or the
+ * one its quantiles or interval imply) above SD_SCALE_MAX times the
+ * series' scale, max(1, its largest forecast, its largest actual or
+ * history demand), rejects the series; so does a forecast above
+ * SD_SCALE_MAX times the largest demand of a history that is there.
+ * The sd of a demand that is never negative is at most its largest
+ * value's order of magnitude; lumpy series of the sample reach 450 times
+ * their largest forecast (one request of hundreds after months of
+ * nothing), so the bound catches broken numbers (2.09e30), not
+ * uncomfortable ones.
+ */
+#define SD_SCALE_MAX 1000.0
 
 struct series {
 	struct strbuf key;              /* "k1json\037k2json" */
@@ -615,10 +630,49 @@ emit_overall(void)
 	strbuf_release(&sb);
 }
 
+/*
+ * The series' numbers against SD_SCALE_MAX (see there).  Returns NULL, or
+ * the reason to reject the series, in why.
+ */
+static const char *
+series_insane(const struct series *s, char *why, size_t whysize)
+{
+	double fmax = 0, hmax = NAN, scale;
+	char d[DATE_BUFSZ];
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct row *r = &s->rows[i];
+		double h = r->history ? r->mean : r->actual;
+
+		if (!r->history && r->mean > fmax)
+			fmax = r->mean;
+		if (!isnan(h) && !(h <= hmax))
+			hmax = h;
+	}
+	scale = fmax > 1 ? fmax : 1;
+	if (!isnan(hmax) && hmax > scale)
+		scale = hmax;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].sd > SD_SCALE_MAX * scale) {
+			date_format(s->rows[i].date, d);
+			snprintf(why, whysize, "forecast_sd %g (%s) is over %g x the series' "
+			    "scale %g (its largest forecast or demand, at least 1): a broken forecast",
+			    s->rows[i].sd, d, SD_SCALE_MAX, scale);
+			return why;
+		}
+	if (!isnan(hmax) && fmax > SD_SCALE_MAX * (hmax > 1 ? hmax : 1)) {
+		snprintf(why, whysize, "forecasted_demand %g is over %g x the largest demand of "
+		    "the history, %g: a broken forecast", fmax, SD_SCALE_MAX, hmax);
+		return why;
+	}
+	return NULL;
+}
+
 static void
 series_finish(struct opts *o, struct series *s)
 {
 	double lt, lt_sd, sl;
+	char why[256];
 
 	if (!s->active)
 		return;
@@ -626,6 +680,10 @@ series_finish(struct opts *o, struct series *s)
 	tot.series++;
 	if (series_lead_time(o, s, &lt, &lt_sd) != 0) {
 		series_reject(o, s, "lead_time_days: missing (give --lead-time or --lead-times)");
+		return;
+	}
+	if (series_insane(s, why, sizeof(why)) != NULL) {
+		series_reject(o, s, why);
 		return;
 	}
 	sl = series_service_level(o, s, s->item);
@@ -647,14 +705,24 @@ find_key(const struct flat *fl, const char *name, size_t len)
 /*
  * The sd of a row: forecast_sd; else from its widest upper quantile q<P>
  * against q50 (or the forecast); else from ci_upper at ci_level; else 0.
+ * Returns 0, or -1 with a reason in why when the field it would use is
+ * not a finite number (an sd is also >= 0).
  */
-static double
-row_sd(const struct flat *fl, const struct flat_field **f, double mean)
+static int
+row_sd(const struct flat *fl, const struct flat_field **f, double mean, double *out,
+    char *why, size_t whysize)
 {
 	double sd, hi, lv, center, qp, best = NAN, bp = 0;
+	int st;
 
-	if (fnum(f[F_SD], &sd) == 1 && sd >= 0)
-		return sd;
+	if ((st = fnum(f[F_SD], &sd)) != 0) {
+		if (st < 0 || sd < 0) {
+			snprintf(why, whysize, "forecast_sd: not a finite number >= 0");
+			return -1;
+		}
+		*out = sd;
+		return 0;
+	}
 	if (fnum(f[F_Q50], &center) != 1)
 		center = mean;
 	for (size_t i = 0; i < fl->n; i++) {
@@ -671,17 +739,31 @@ row_sd(const struct flat *fl, const struct flat_field **f, double mean)
 			if (*c == '_')
 				*c = '.';
 		p = strtod(pbuf, NULL) / 100;
-		if (p > 0.5 && p < 1 && p > bp && fnum(x, &qp) == 1 &&
-		    !isnan(sd = rp_sd_from_upper(center, qp, p))) {
+		if (!(p > 0.5 && p < 1))
+			continue;
+		if ((st = fnum(x, &qp)) < 0) {
+			snprintf(why, whysize, "%.*s: not a finite number", (int)x->klen, x->key);
+			return -1;
+		}
+		if (p > bp && st == 1 && !isnan(sd = rp_sd_from_upper(center, qp, p))) {
 			best = sd;
 			bp = p;
 		}
 	}
-	if (!isnan(best))
-		return best;
-	if (fnum(f[F_CIHI], &hi) == 1 && fnum(f[F_CILEVEL], &lv) == 1 &&
-	    lv > 0 && lv < 100 && !isnan(sd = rp_sd_from_upper(mean, hi, 0.5 + lv / 200)))
-		return sd;
+	if (!isnan(best)) {
+		*out = best;
+		return 0;
+	}
+	if ((st = fnum(f[F_CIHI], &hi)) < 0) {
+		snprintf(why, whysize, "ci_upper: not a finite number");
+		return -1;
+	}
+	if (st == 1 && fnum(f[F_CILEVEL], &lv) == 1 &&
+	    lv > 0 && lv < 100 && !isnan(sd = rp_sd_from_upper(mean, hi, 0.5 + lv / 200))) {
+		*out = sd;
+		return 0;
+	}
+	*out = 0;
 	return 0;
 }
 
@@ -745,9 +827,11 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 			snprintf(why, whysize, "forecasted_demand: not a number >= 0");
 			goto bad;
 		}
-		r.sd = row_sd(fl, f, r.mean);
+		if (row_sd(fl, f, r.mean, &r.sd, why, whysize) != 0)
+			goto bad;
 	} else if (fnum(f[F_QUANTITY], &r.mean) == 1) {
 		r.sd = 0;               /* a history row (item-day, feature) */
+		r.history = 1;
 	} else {
 		snprintf(why, whysize, "forecasted_demand: missing");
 		goto bad;
