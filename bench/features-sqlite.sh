@@ -42,7 +42,7 @@ SELECT json_patch(line, json_object(
 	'day_of_week_sin', sin(2 * pi() * dow / 7), 'day_of_week_cos', cos(2 * pi() * dow / 7),
 	'is_weekend', dow IN (1, 7), 'is_month_start', d <= 7, 'is_month_end', d >= 25,
 	'lag_1', lag_1, 'lag_7', lag_7, 'lag_30', lag_30, 'rolling_mean_7', rm7,
-	'rolling_std_7', CASE WHEN n7 > 1 THEN sqrt(max(ss7 - s7 * s7 / n7, 0) / (n7 - 1)) END,
+	'rolling_std_7', CASE WHEN n7 > 1 THEN sqrt(max(ss7 - 1.0 * s7 * s7 / n7, 0) / (n7 - 1)) END,
 	'rolling_mean_30', rm30))
 FROM w ORDER BY item_id, date;
 SQL
