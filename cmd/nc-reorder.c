@@ -529,7 +529,7 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 	struct rp_sim sim;
 	struct strbuf sb = { 0 };
 	long amax = NO_DATE, wlen = o->simulate, w0, missing = 0;
-	double *act, *pp, *S, init = NAN, cost, value;
+	double *act, *pp, *S, init = NAN, before_pp = NAN, cost, value;
 	long *ah;
 	size_t i, j;
 
@@ -558,22 +558,29 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 		/* The policy set at the end of day as_of. */
 		long t = s->rows[i].as_of - w0;
 
-		if (s->rows[i].as_of == NO_DATE || t < -1 || t >= wlen)
+		if (s->rows[i].as_of == NO_DATE || t >= wlen)
 			continue;
 		profile_of(&p, s->rows + i, j - i);
 		if (rp_compute(&p, &par, &res) != 0)
 			continue;
-		if (t == -1 || (t == 0 && isnan(init)))
+		if (t < 0) {            /* the latest before the window sets the start */
 			init = res.order_up_to;
-		if (t >= 0) {
-			pp[t] = res.reorder_point;
-			S[t] = res.order_up_to;
+			before_pp = res.reorder_point;
+			continue;
 		}
+		pp[t] = res.reorder_point;
+		S[t] = res.order_up_to;
 	}
+	/* A day without an origin of its own keeps the latest policy (weekly
+	 * or monthly forecasts set one a period). */
 	for (long t = 0; t < wlen; t++) {
 		missing += ah[t] == LONG_MAX;
 		if (isnan(init) && !isnan(S[t]))
 			init = S[t];
+		if (isnan(pp[t])) {
+			pp[t] = t > 0 ? pp[t - 1] : before_pp;
+			S[t] = t > 0 ? S[t - 1] : init;
+		}
 	}
 	rp_simulate((size_t)wlen, act, pp, S, (long)ceil(lt - 1e-9),
 	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), &sim);

@@ -11,7 +11,8 @@ R=$FIXTURES/reorder
 #   day 5: 1 lost (stockout day)      day 6: nothing
 #   day 7: +3, 2 served, stock 1; position 1 <= 2: order 2
 #   day 8: 1 served, stock 0; position 2 <= 2: order 1
-#   day 9: 1 lost (stockout day)
+#   day 9: 1 lost (stockout day); no origin on the 9th: the 8th's policy
+#          holds, and position 3 > 2: no order
 # Cycles (order to order): [4], [5..6] lost, [7], [8..9] lost: 2 of 4 held.
 # Served 6 of 8: fill rate 0.75; end-of-day stock 0 0 0 1 0 0: mean 1/6.
 expect_success 'the replay matches the hand computation' '
@@ -21,6 +22,29 @@ expect_success 'the replay matches the hand computation' '
 		.cycles == 4 and .stockout_cycles == 2 and .cycle_service_level == 0.5 and
 		.fill_rate == 0.75 and .demand == 8 and .served == 6 and .avg_stock == 0.1667 and
 		.avg_stock_value == 1.6667 and .missing_actual_days == 0" out
+'
+
+# Weekly origins (as nc-daily forecasts): the policy of an origin holds
+# until the next one.  Forecast 7 a week (1/day), sd 0, LT 2, review 1:
+# PP 2, S 3.  Origins 4 and 11 January; actual 14 (2/day) in the week of
+# 5 January, 7 (1/day) in the week of 12.  Window 5..18 January (t 0..13),
+# stock starts at S = 3 (the origin of the 4th, before the window).
+#   t0: 3-2 = 1, order 2 (due t3)   t1: 1 served, 1 lost, order 1 (t4)
+#   t2: 2 lost                      t3: +2, 2 served, order 2 (t6)
+#   t4: +1, 1 served, 1 lost, order 1 (t7)          t5: 2 lost
+#   t6: +2, 2 served, order 2 (t9)  t7: +1, 1 served, order 1 (t10)
+#   t8: 1 lost                      t9: +2, 1 served, stock 1, order 1
+#   t10: +1, 1 served, stock 1, order 1   t11..t13: 1 served, order 1
+# Orders 11, cycles 12 of which 5 short; served 14 of 21; stockout days
+# t1 t2 t4 t5 t8; end-of-day stock 1 at t0, t9, t10: mean 3/14.
+expect_success 'weekly origins: each policy holds until the next origin (hand case)' '
+	w() { printf "{\"item_id\":\"W\",\"as_of\":\"%s\",\"date\":\"%s\",\"horizon\":%s,\"period\":\"week\",\"forecasted_demand\":7,\"forecast_sd\":0,\"actual_demand\":%s,\"lead_time_days\":2,\"cost\":10}\n" "$@"; }
+	{ w 2026-01-04 2026-01-05 1 14; w 2026-01-04 2026-01-12 2 7; w 2026-01-11 2026-01-12 1 7; } >weekly &&
+	nc-reorder --simulate 14 --review 1 weekly >out &&
+	jq -se ".[0] | .from == \"2026-01-05\" and .to == \"2026-01-18\" and .initial_stock == 3 and
+		.orders == 11 and .cycles == 12 and .stockout_cycles == 5 and .stockout_days == 5 and
+		.demand == 21 and .served == 14 and .fill_rate == 0.6667 and
+		.cycle_service_level == 0.5833 and .avg_stock == 0.2143 and .avg_stock_value == 2.1429" out
 '
 
 expect_success 'an overall record follows the items' '
