@@ -59,9 +59,9 @@ struct row {
  * The guard against broken uncertainty: a row's sd (forecast_sd, or the
  * one its quantiles or interval imply) above SD_SCALE_MAX times the
  * series' scale, max(1, its largest forecast, its largest actual or
- * history demand), rejects the series; so does a forecast above
- * SD_SCALE_MAX times the largest demand of a history that is there.
- * The sd of a demand that is never negative is at most its largest
+ * history demand), rejects the series.  (A forecast is not judged against
+ * the actuals: a backtest's window of them may be all zeros after the
+ * spike that the forecast remembers.)  The sd of a demand that is never negative is at most its largest
  * value's order of magnitude; lumpy series of the sample reach 450 times
  * their largest forecast (one request of hundreds after months of
  * nothing), so the bound catches broken numbers (2.09e30), not
@@ -667,11 +667,6 @@ series_insane(const struct series *s, char *why, size_t whysize)
 			    s->rows[i].sd, d, SD_SCALE_MAX, scale);
 			return why;
 		}
-	if (!isnan(hmax) && fmax > SD_SCALE_MAX * (hmax > 1 ? hmax : 1)) {
-		snprintf(why, whysize, "forecasted_demand %g is over %g x the largest demand of "
-		    "the history, %g: a broken forecast", fmax, SD_SCALE_MAX, hmax);
-		return why;
-	}
 	return NULL;
 }
 

@@ -61,12 +61,10 @@ expect_success 'a q95 far out of scale is caught through the sd it implies' '
 	test $st = 3 && test ! -s out && grep -q "forecast_sd 6.0795" rej
 '
 
-expect_success 'with actuals, a forecast over 1000 x the largest actual demand is a reject' '
+expect_success 'a forecast far above the actuals is not judged (a window without demand after a spike)' '
 	jq -c "select(.item_id == \"020311\")" $R/backtest.ndjson >bt &&
-	nc-reorder --simulate 30 bt >out &&
-	jq -c "if .as_of == \"2026-11-01\" and .horizon == 5 then .forecasted_demand = 1e9 | .forecast_sd = 1 else . end" bt >bad &&
-	st=0; nc-reorder --simulate 30 -r rej bad >out 2>err || st=$?
-	test $st = 3 && test ! -s out && grep -q "forecasted_demand 1e+09 is over 1000 x the largest demand" rej
+	jq -c ".actual_demand = 0 | .forecasted_demand = 1900 | .forecast_sd = 2000" bt >quiet &&
+	nc-reorder --simulate 30 quiet >out && jq -se ".[0].demand == 0 and .[0].orders == 0" out
 '
 
 expect_success 'the lumpiest series of the sample (sd 450 x forecast) is not caught' '
