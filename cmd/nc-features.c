@@ -90,6 +90,13 @@ static const struct opts *run_opts(const void *ctx);
 static int
 owned(const struct opts *o, const char *k, size_t len)
 {
+	/* Most input fields start with a letter no feature starts with. */
+	switch (len > 0 ? *k : 0) {
+	case 'd': case 'f': case 'i': case 'l': case 'm': case 'q': case 'r': case 'y':
+		break;
+	default:
+		return o->exog.ncol > 0 && exog_has_column(&o->exog, k, len);
+	}
 	for (size_t i = 0; i < NFEATURES; i++)
 		if (feature_names[i].len == len && memcmp(feature_names[i].name, k, len) == 0)
 			return 1;
@@ -312,6 +319,7 @@ struct series {
 	/* Output. */
 	struct strbuf out;
 	struct strbuf text;     /* daytext strings */
+	struct ffmt_cache fc;   /* the windows' numbers as text */
 	struct daytext *days;
 	long days_base, ndays;
 	unsigned long in, rows, filled;
@@ -465,10 +473,53 @@ day_text(struct series *s, long start)
 	return t;
 }
 
+/* A window's value (null when !have), its text from the series' cache. */
+static void
+add_cached(struct series *s, double v, int have)
+{
+	const char *t;
+	int n;
+
+	if (have && (t = ffmt_cached(&s->fc, v, &n), n > 0))
+		strbuf_add(&s->out, t, (size_t)n);
+	else
+		strbuf_add(&s->out, "null", 4);
+}
+
+/* The lags (as the target prints) and the windows of the current row. */
+static void
+window_text(struct series *s)
+{
+	struct fwin_seed f;
+
+	fwin_seed(&s->win, &f);
+	const struct {
+		const char *name;
+		size_t len;
+		double v;
+		int have, qty;
+	} w[] = {
+		{ ",\"lag_1\":", 9, f.lag_1, f.have_lag_1, 1 },
+		{ ",\"lag_7\":", 9, f.lag_7, f.have_lag_7, 1 },
+		{ ",\"lag_30\":", 10, f.lag_30, f.have_lag_30, 1 },
+		{ ",\"rolling_mean_7\":", 18, f.mean_7, f.have_mean_7, 0 },
+		{ ",\"rolling_std_7\":", 17, f.std_7, f.have_std_7, 0 },
+		{ ",\"rolling_mean_30\":", 19, f.mean_30, f.have_mean_30, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++) {
+		strbuf_add(&s->out, w[i].name, w[i].len);
+		if (w[i].qty)
+			add_qty(&s->out, w[i].v, w[i].have);
+		else
+			add_cached(s, w[i].v, w[i].have);
+	}
+}
+
 static void
 flush_out(struct series *s, int force)
 {
-	if (s->out.len > 0 && (force || s->out.len >= 1 << 16)) {
+	if (s->out.len > 0 && (force || s->out.len >= 1 << 18)) {
 		nc_write(stdout, s->out.s, s->out.len);
 		s->out.len = 0;
 	}
@@ -486,8 +537,6 @@ emit(struct series *s, long start, const char *tmpl, const struct rowhdr *h, dou
 	const struct daytext *t = day_text(s, start);
 	size_t a = h->date_at, b = h->y_at;
 	char date[DATE_BUFSZ];
-	double v;
-	int have;
 
 	fwin_push(&s->win, y, ynull);
 	date_format(start, date);
@@ -519,21 +568,7 @@ emit(struct series *s, long start, const char *tmpl, const struct rowhdr *h, dou
 		strbuf_add(sb, filled ? ",\"filled\":true" : ",\"filled\":false",
 		    filled ? 14 : 15);
 	strbuf_add(sb, s->text.s + t->cal_off, t->cal_len);
-	strbuf_add(sb, ",\"lag_1\":", 9);
-	have = fwin_lag(&s->win, 1, &v);
-	add_qty(sb, v, have);
-	strbuf_add(sb, ",\"lag_7\":", 9);
-	have = fwin_lag(&s->win, 7, &v);
-	add_qty(sb, v, have);
-	strbuf_add(sb, ",\"lag_30\":", 10);
-	have = fwin_lag(&s->win, 30, &v);
-	add_qty(sb, v, have);
-	have = fwin_mean(&s->win, 7, &v);
-	add_num(sb, ",\"rolling_mean_7\":", v, have);
-	have = fwin_std(&s->win, 7, &v);
-	add_num(sb, ",\"rolling_std_7\":", v, have);
-	have = fwin_mean(&s->win, 30, &v);
-	add_num(sb, ",\"rolling_mean_30\":", v, have);
+	window_text(s);
 	strbuf_add(sb, s->text.s + t->exo_off, t->exo_len);
 	strbuf_add(sb, "}\n", 2);
 	s->rows++;
@@ -783,6 +818,7 @@ run(struct input *in, struct opts *o, int nthreads)
 	strbuf_release(&r.s.etmpl);
 	strbuf_release(&r.s.out);
 	strbuf_release(&r.s.text);
+	ffmt_cache_release(&r.s.fc);
 	free(r.s.days);
 }
 

@@ -79,3 +79,40 @@ fwin_std(const struct fwin *w, int n, double *v)
 	*v = sqrt(ss / (m - 1));
 	return 1;
 }
+
+void
+fwin_seed(const struct fwin *w, struct fwin_seed *f)
+{
+	unsigned long first30 = w->n > 30 ? w->n - 30 : 0, first7 = w->n > 7 ? w->n - 7 : 0;
+	double x7[7], s7 = 0, s30 = 0, mean, ss = 0;
+	int m7 = 0, m30 = 0;
+
+	f->have_lag_1 = fwin_lag(w, 1, &f->lag_1);
+	f->have_lag_7 = fwin_lag(w, 7, &f->lag_7);
+	f->have_lag_30 = fwin_lag(w, 30, &f->lag_30);
+	/* The sums in row order, as fwin_mean() and fwin_std() add. */
+	for (unsigned long r = first30; r < w->n; r++) {
+		double v = w->v[r % FWIN_CAP];
+
+		if (w->null[r % FWIN_CAP])
+			continue;
+		s30 += v;
+		m30++;
+		if (r >= first7) {
+			s7 += v;
+			x7[m7++] = v;
+		}
+	}
+	f->have_mean_30 = m30 > 0;
+	f->mean_30 = m30 > 0 ? s30 / m30 : 0;
+	f->have_mean_7 = m7 > 0;
+	f->mean_7 = m7 > 0 ? s7 / m7 : 0;
+	f->have_std_7 = m7 >= 2;
+	f->std_7 = 0;
+	if (m7 >= 2) {
+		mean = s7 / m7;
+		for (int i = 0; i < m7; i++)
+			ss += (x7[i] - mean) * (x7[i] - mean);
+		f->std_7 = sqrt(ss / (m7 - 1));
+	}
+}

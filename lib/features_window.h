@@ -31,4 +31,14 @@ int fwin_mean(const struct fwin *w, int n, double *v);
 /* Sample standard deviation over the same rows; null under 2 values. */
 int fwin_std(const struct fwin *w, int n, double *v);
 
+/* The seed's features of the current row, each with have_* 0 for null. */
+struct fwin_seed {
+	double lag_1, lag_7, lag_30, mean_7, std_7, mean_30;
+	int have_lag_1, have_lag_7, have_lag_30, have_mean_7, have_std_7, have_mean_30;
+};
+
+/* All of them in one pass, equal bit for bit to fwin_lag(1, 7, 30),
+ * fwin_mean(7), fwin_std(7) and fwin_mean(30). */
+void fwin_seed(const struct fwin *w, struct fwin_seed *f);
+
 #endif

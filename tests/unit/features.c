@@ -91,11 +91,52 @@ test_window(void)
 	ok(fwin_lag(&w, 30, &v) && v == 69, "lag 30 after a wrap of the ring");
 }
 
+/* fwin_seed() gives exactly what the single functions give, on random
+ * series with nulls, across the ring's wrap. */
+static void
+test_seed(void)
+{
+	unsigned long state = 12345;
+	long differ = 0, rows = 0;
+
+	for (int series = 0; series < 50; series++) {
+		struct fwin w;
+
+		fwin_reset(&w);
+		for (int i = 0; i < 200; i++) {
+			struct fwin_seed f;
+			double v1 = 0, v7 = 0, v30 = 0, m7 = 0, s7 = 0, m30 = 0;
+			int h1, h7, h30, hm7, hs7, hm30;
+
+			state = state * 6364136223846793005UL + 1442695040888963407UL;
+			fwin_push(&w, (double)(state >> 40 & 1023) / ((state >> 20 & 3) + 1),
+			    (state >> 33 & 7) == 0);
+			fwin_seed(&w, &f);
+			h1 = fwin_lag(&w, 1, &v1);
+			h7 = fwin_lag(&w, 7, &v7);
+			h30 = fwin_lag(&w, 30, &v30);
+			hm7 = fwin_mean(&w, 7, &m7);
+			hs7 = fwin_std(&w, 7, &s7);
+			hm30 = fwin_mean(&w, 30, &m30);
+			rows++;
+			if (h1 != f.have_lag_1 || h7 != f.have_lag_7 || h30 != f.have_lag_30 ||
+			    hm7 != f.have_mean_7 || hs7 != f.have_std_7 || hm30 != f.have_mean_30 ||
+			    (h1 && v1 != f.lag_1) || (h7 && v7 != f.lag_7) ||
+			    (h30 && v30 != f.lag_30) || (hm7 && m7 != f.mean_7) ||
+			    (hs7 && s7 != f.std_7) || (hm30 && m30 != f.mean_30))
+				differ++;
+		}
+	}
+	ok(differ == 0, "fwin_seed equals the single functions: %ld rows, %ld differ",
+	    rows, differ);
+}
+
 int
 main(void)
 {
 	test_easter();
 	test_calendars();
 	test_window();
+	test_seed();
 	return tap_done();
 }

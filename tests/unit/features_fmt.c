@@ -140,6 +140,23 @@ main(void)
 	is_str((ffmt_double(buf, 2.5), buf), "2.5", "2.5");
 	is_str((ffmt_double(buf, 7.0), buf), "7.0", "a whole number keeps .0");
 	ok(ffmt_double(buf, NAN) == 0 && ffmt_double(buf, INFINITY) == 0, "NaN and infinity: 0");
+	{
+		struct ffmt_cache c = { 0 };
+		int n, same = 1;
+
+		/* More values than slots, each twice: hits, misses, collisions. */
+		for (int round = 0; round < 2; round++)
+			for (int i = 0; i < 20000; i++) {
+				double d = (double)(i % 5000) / (1 + i % 7);
+				const char *s = ffmt_cached(&c, d, &n);
+
+				ffmt_double(buf, d);
+				same &= n == (int)strlen(buf) && strcmp(s, buf) == 0;
+			}
+		ok(same, "ffmt_cached gives what ffmt_double gives");
+		ok(ffmt_cached(&c, NAN, &n) != NULL && n == 0, "ffmt_cached NaN: length 0");
+		ffmt_cache_release(&c);
+	}
 	is_str((ffmt_long(buf, 0), buf), "0", "ffmt_long 0");
 	is_str((ffmt_long(buf, -42), buf), "-42", "ffmt_long -42");
 	is_str((ffmt_long(buf, INT64_MIN), buf), "-9223372036854775808", "ffmt_long INT64_MIN");
