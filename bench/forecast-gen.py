@@ -26,13 +26,14 @@ MONTHS = 60
 
 
 def poisson(rng, lam):
-    """Knuth's multiplication method (lam is small here)."""
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
+    """Inversion: the first k whose cumulative probability passes u."""
+    u, k = rng.random(), 0
+    term = cum = math.exp(-lam)
+    while cum < u:
         k += 1
+        term *= lam / k
+        cum += term
+    return k
 
 
 def seasonal(rng):

@@ -93,7 +93,7 @@ methods <- list(
   TSB = tsb
 )
 # prophet with its defaults (seasonalities switched on by the data's span
-# and spacing), 80% and 95% bounds and the 0.5/0.9 quantiles from 500
+# and spacing), 80% and 95% bounds and the 0.5/0.9 quantiles from 200
 # predictive samples; the point forecast is its yhat.
 if (suppressWarnings(suppressMessages(requireNamespace("prophet", quietly = TRUE)))) {
   suppressMessages(library(prophet))
@@ -101,7 +101,7 @@ if (suppressWarnings(suppressMessages(requireNamespace("prophet", quietly = TRUE
     by <- if (period == "month") "month" else "week"
     ds <- seq(as.Date("2019-01-01"), by = by, length.out = length(y) + h)
     m <- suppressMessages(prophet(data.frame(ds = ds[seq_along(y)], y = y),
-      uncertainty.samples = 500))
+      uncertainty.samples = 200))
     fu <- data.frame(ds = ds[-seq_along(y)])
     s <- predictive_samples(m, fu)$yhat
     q <- t(apply(s, 1, quantile, c(0.1, 0.9, 0.025, 0.975)))
