@@ -781,9 +781,14 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 	double h;
 	const struct flat_field *period;
 
+	static size_t field_len[NFIELDS];
+
+	if (field_len[0] == 0)
+		for (int k = 0; k < NFIELDS; k++)
+			field_len[k] = strlen(field_names[k]);
 	for (size_t i = 0; i < fl->n; i++)
 		for (int k = 0; k < NFIELDS; k++)
-			if (fl->f[i].klen == strlen(field_names[k]) &&
+			if (fl->f[i].klen == field_len[k] && fl->f[i].key[0] == field_names[k][0] &&
 			    memcmp(fl->f[i].key, field_names[k], fl->f[i].klen) == 0) {
 				f[k] = &fl->f[i];
 				break;
