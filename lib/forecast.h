@@ -4,7 +4,8 @@
  *
  *   forecast_class.c   demand classes (Syntetos and Boylan)
  *   forecast_engine.c  candidates, rolling-origin cross-validation,
- *                      selection or ensemble, intervals and quantiles
+ *                      selection or ensemble
+ *   forecast_interval.c  intervals and quantiles, and their guard
  *   forecast_series.c  reading records into regular series per key
  *   forecast_eval.c    backtest accuracy measures and their summary
  *   forecast_out.c     forecast, backtest and summary records
@@ -65,6 +66,28 @@ void fc_fc_release(struct fc_fc *f);
 
 /* Candidate models of a class in automatic mode, NULL-terminated. */
 const char *const *fc_candidates(const char *cls);
+
+/* A forecast, bound, quantile or sd above FC_ABSURD times the largest
+ * |y| of the history (1 when all zero) never reaches the output. */
+#define FC_ABSURD 20
+double fc_absurd_cap(const double *y, size_t n);
+
+/* Interval methods, in the order they are tried (forecast_interval.c). */
+enum fc_iv { FC_IV_ANALYTIC, FC_IV_COMPOUND, FC_IV_EMPIRICAL, FC_IV_HISTORY };
+const char *fc_iv_name(enum fc_iv m);
+
+/*
+ * Fill out's sd, intervals and quantiles around out->mean for series
+ * y[0..n-1]: method first, or the next ones when it does not apply or
+ * gives a figure that is not finite or above fc_absurd_cap() (note then
+ * says so).  e[r * hc + j] are the cross-validation errors (actual -
+ * forecast) of R origins at horizons 1..hc (NULL when none).  Then bounds
+ * are >= 0, hold the mean, and quantiles do not cross.  Returns the
+ * method used.
+ */
+enum fc_iv fc_intervals(struct fc_fc *out, const struct fc_plan *p,
+    const double *y, size_t n, const double *e, size_t R, size_t hc,
+    enum fc_iv first, char *note, size_t notesize);
 
 /* Sample quantile (type 7, as R's default) of sorted x[0..n-1]. */
 double fc_quantile_sorted(const double *x, size_t n, double p);

@@ -13,13 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-
 #include "forecast.h"
 #include "nc.h"
 
 #define MAX_CAND 16
-#define MIN_POOL 30            /* errors wanted per horizon's interval */
 
 static const char *const cand_zero[] = { "zero", NULL };
 static const char *const cand_short[] = { "mean", "naive", NULL };
@@ -71,20 +68,13 @@ fc_level_name(char *buf, size_t size, double v)
 	snprintf(buf, size, "%s", tmp);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Fit model name; 0 with finite forecasts, or -1 and res->why. */
 static int
 fit(const char *name, const double *y, size_t n, int m,
     const struct fc_ctx *cx, size_t h, struct fc_result *res)
 {
 	const struct fc_model *md = fc_model_find(name);
+	double cap;
 
 	fc_result_init(res, n, h);
 	if (md == NULL) {
@@ -98,9 +88,14 @@ fit(const char *name, const double *y, size_t n, int m,
 	}
 	if (md->fn(y, n, m, cx, h, res) != 0)
 		return -1;
+	cap = fc_absurd_cap(y, n);
 	for (size_t i = 0; i < h; i++)
 		if (!isfinite(res->mean[i])) {
 			snprintf(res->why, sizeof(res->why), "non-finite forecast");
+			return -1;
+		} else if (fabs(res->mean[i]) > cap) {
+			snprintf(res->why, sizeof(res->why), "forecast %.3g absurd "
+			    "(over %d times the largest demand)", res->mean[i], FC_ABSURD);
 			return -1;
 		}
 	return 0;
@@ -204,112 +199,6 @@ fc_fc_release(struct fc_fc *f)
 }
 
 /* Normal intervals and quantiles around the mean. */
-static void
-analytic(struct fc_fc *out, const struct fc_plan *p)
-{
-	for (size_t i = 0; i < out->h; i++) {
-		double sd = isfinite(out->sd[i]) ? out->sd[i] : 0;
-		for (size_t l = 0; l < p->nlevels; l++) {
-			double z = gsl_cdf_ugaussian_Pinv(0.5 + p->levels[l] / 200);
-			out->lo[l * out->h + i] = out->mean[i] - z * sd;
-			out->hi[l * out->h + i] = out->mean[i] + z * sd;
-		}
-		for (size_t j = 0; j < p->nq; j++)
-			out->q[j * out->h + i] = out->mean[i] +
-			    gsl_cdf_ugaussian_Pinv(p->q[j]) * sd;
-	}
-}
-
-/* Empirical intervals: errors (actual - forecast) of the cross-validation
- * at horizon i, pooled with the nearest horizons until MIN_POOL; with
- * ratio, e holds actual / forecast and the bounds scale the forecast (for
- * intermittent demand, whose zeros an additive error would put above a
- * forecast that has since grown). */
-static double
-bound(double mean, double err, int ratio)
-{
-	return ratio ? mean * err : mean + err;
-}
-
-static void
-empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
-    size_t R, size_t hc, int ratio)
-{
-	double *pool = xcalloc(R * hc + 1, sizeof(double));
-
-	for (size_t i = 0; i < out->h; i++) {
-		size_t j = i < hc ? i : hc - 1, k = 0, lo = j, hi = j;
-		double ss = 0;
-
-		for (;;) {
-			k = 0;
-			for (size_t r = 0; r < R; r++)
-				for (size_t jj = lo; jj <= hi; jj++)
-					if (isfinite(e[r * hc + jj]))
-						pool[k++] = e[r * hc + jj];
-			if (k >= MIN_POOL || (lo == 0 && hi == hc - 1))
-				break;
-			if (lo > 0)
-				lo--;
-			if (hi < hc - 1)
-				hi++;
-		}
-		qsort(pool, k, sizeof(double), cmp_double);
-		for (size_t t = 0; t < k; t++)
-			ss += (pool[t] - ratio) * (pool[t] - ratio);
-		out->sd[i] = k > 0 ? sqrt(ss / (double)k) * (ratio ? out->mean[i] : 1) : 0;
-		for (size_t l = 0; l < p->nlevels; l++) {
-			double a = (1 - p->levels[l] / 100) / 2;
-			out->lo[l * out->h + i] = bound(out->mean[i], fc_quantile_sorted(pool, k, a), ratio);
-			out->hi[l * out->h + i] = bound(out->mean[i], fc_quantile_sorted(pool, k, 1 - a), ratio);
-		}
-		for (size_t q = 0; q < p->nq; q++)
-			out->q[q * out->h + i] = bound(out->mean[i],
-			    fc_quantile_sorted(pool, k, p->q[q]), ratio);
-	}
-	free(pool);
-}
-
-/* No cross-validation possible: the spread of the history, as the mean
- * model's interval (sd * sqrt(1 + 1/n)). */
-static void
-history_sd(struct fc_fc *out, const double *y, size_t n)
-{
-	double mu = 0, s2 = 0, sd = 0;
-
-	for (size_t i = 0; i < n; i++)
-		mu += y[i] / (double)n;
-	for (size_t i = 0; i < n; i++)
-		s2 += (y[i] - mu) * (y[i] - mu);
-	if (n >= 2)
-		sd = sqrt(s2 / (double)(n - 1) * (1 + 1.0 / (double)n));
-	for (size_t i = 0; i < out->h; i++)
-		out->sd[i] = sd;
-}
-
-static void
-clamp(struct fc_fc *out)
-{
-	size_t h = out->h;
-
-	for (size_t i = 0; i < h; i++) {
-		out->mean[i] = fmax(out->mean[i], 0);
-		if (!isfinite(out->sd[i]))
-			out->sd[i] = 0;
-	}
-	for (size_t i = 0; i < h * out->nlevels; i++) {
-		out->lo[i] = isfinite(out->lo[i]) ? fmax(out->lo[i], 0) : 0;
-		out->hi[i] = isfinite(out->hi[i]) ? fmax(out->hi[i], out->lo[i]) : 0;
-	}
-	for (size_t i = 0; i < h * out->nq; i++)
-		out->q[i] = isfinite(out->q[i]) ? fmax(out->q[i], 0) : 0;
-	/* Quantiles of the same horizon must not cross. */
-	for (size_t j = 1; j < out->nq; j++)
-		for (size_t i = 0; i < h; i++)
-			if (out->q[j * h + i] < out->q[(j - 1) * h + i])
-				out->q[j * h + i] = out->q[(j - 1) * h + i];
-}
-
 /* The models to evaluate: plan's weights, plan's model, or the class's. */
 static void
 choose_candidates(struct cv *cv, const struct fc_plan *p, const char *cls, size_t n)
@@ -376,9 +265,10 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	struct cv cv;
 	struct fc_result res[MAX_CAND];
 	double w[MAX_CAND], adi, cv2, *e = NULL, tot = 0;
-	int ok[MAX_CAND], single_sd = 0, ratio = 0;
+	int ok[MAX_CAND], single_sd = 0;
 	size_t used, nfit = 0, len = 0;
-	char why[160] = "";
+	char why[160] = "", note[128];
+	enum fc_iv first;
 
 	out_alloc(out, h, p);
 	out->cls = fc_classify(y, n, &adi, &cv2);
@@ -455,31 +345,28 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	/* The cross-validation errors of what is output. */
 	if (cv.R > 0) {
 		e = xcalloc(cv.R * cv.hc, sizeof(double));
-		ratio = strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0;
-		for (int pass = 0; pass < 2; pass++)
-			for (size_t k = 0; k < cv.R * cv.hc; k++) {
-				double f = 0;
-				for (size_t c = 0; c < cv.nc; c++)
-					if (w[c] > 0)
-						f += w[c] * cv.f[c][k];
-				if (pass == 0 && ratio && !(f > 0) && !isnan(f))
-					ratio = 0;      /* a zero forecast: no ratio */
-				if (pass == 1)
-					e[k] = ratio ? cv.a[k] / f : cv.a[k] - f;
-			}
+		for (size_t k = 0; k < cv.R * cv.hc; k++) {
+			double f = 0;
+			for (size_t c = 0; c < cv.nc; c++)
+				if (w[c] > 0)
+					f += w[c] * cv.f[c][k];
+			e[k] = cv.a[k] - f;
+		}
 	}
 	for (size_t i = 0; i < h; i++)
 		out->mean[i] = fmax(out->mean[i], 0);
-	if (single_sd) {
-		out->analytic = 1;
-		analytic(out, p);
-	} else if (cv.R * cv.hc >= 10) {
-		empirical(out, p, e, cv.R, cv.hc, ratio);
-	} else {
-		history_sd(out, y, n);
-		analytic(out, p);
+	if (single_sd)
+		first = FC_IV_ANALYTIC;
+	else if (strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0)
+		first = FC_IV_COMPOUND;
+	else
+		first = FC_IV_EMPIRICAL;
+	out->analytic = fc_intervals(out, p, y, n, e, cv.R, cv.hc, first, note,
+	    sizeof(note)) == FC_IV_ANALYTIC;
+	if (note[0] != '\0') {
+		len = strlen(out->model);
+		snprintf(out->model + len, sizeof(out->model) - len, " (%s)", note);
 	}
-	clamp(out);
 	free(e);
 	for (size_t c = 0; c < cv.nc; c++)
 		if (ok[c])

@@ -219,6 +219,75 @@ engine(void)
 	fc_fc_release(&f);
 }
 
+/* A forecast of h = 2 with the plan's levels and quantiles. */
+static void
+fc_alloc(struct fc_fc *f, const struct fc_plan *p, double mean)
+{
+	memset(f, 0, sizeof(*f));
+	f->h = 2;
+	f->nlevels = p->nlevels;
+	f->nq = p->nq;
+	f->mean = calloc(2, sizeof(double));
+	f->sd = calloc(2, sizeof(double));
+	f->lo = calloc(2 * p->nlevels, sizeof(double));
+	f->hi = calloc(2 * p->nlevels, sizeof(double));
+	f->q = calloc(2 * p->nq + 1, sizeof(double));
+	f->mean[0] = f->mean[1] = mean;
+}
+
+static void
+intervals(void)
+{
+	struct fc_plan p = { .model = "auto", .nlevels = 2, .levels = { 80, 95 },
+	    .nq = 3, .q = { 0.5, 0.9, 0.95 } };
+	/* 20 periods, demands 2, 4, 6, 8 (zbar 5): 0.5 a period is p = 0.1 */
+	double y[20] = { 0, 2, 0, 0, 0, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 8, 0, 0, 0, 0 };
+	double e[12];
+	char note[128];
+	struct fc_fc f;
+	enum fc_iv m;
+
+	fc_alloc(&f, &p, 0.5);
+	m = fc_intervals(&f, &p, y, 20, NULL, 0, 0, FC_IV_COMPOUND, note, sizeof(note));
+	ok(m == FC_IV_COMPOUND && note[0] == '\0', "compound interval for intermittent demand");
+	/* P(0) = 0.9 >= 0.2: 80%% is [0, Q(0.8)] = [0, 0] -> holds the mean 0.5;
+	 * 95%%: [0, Q(0.95)], Q(0.95) = size quantile (0.95 - 0.9) / 0.1 = 0.5 of
+	 * 2, 4, 6, 8 (type 7: 5); q90 = 0 (u <= 0.9), q50 = 0. */
+	ok(f.lo[0] == 0 && f.hi[0] == 0.5 && f.lo[2] == 0 && close_to(f.hi[2], 5, 1e-12),
+	    "compound bounds by hand (80%%: [0, mean], 95%%: [0, 5]): %g %g", f.hi[0], f.hi[2]);
+	ok(f.q[0] == 0 && f.q[2] == 0 && close_to(f.q[4], 5, 1e-12), "compound quantiles by hand");
+	/* sd^2 = p E[S^2] - mu^2 = 0.1 * 30 - 0.25 */
+	ok(close_to(f.sd[0], sqrt(2.75), 1e-12), "compound sd by hand (%g)", f.sd[0]);
+	fc_fc_release(&f);
+
+	/* a model sd of 2e30 (TSB at daily, before) never reaches the output */
+	fc_alloc(&f, &p, 0.5);
+	f.sd[0] = f.sd[1] = 2.09e30;
+	for (int i = 0; i < 12; i++)
+		e[i] = i % 4 == 0 ? 2 : -0.5;
+	m = fc_intervals(&f, &p, y, 20, e, 4, 3, FC_IV_ANALYTIC, note, sizeof(note));
+	ok(m == FC_IV_EMPIRICAL && strstr(note, "absurd") != NULL && strstr(note, "instead") != NULL,
+	    "an absurd analytic sd falls back to the cross-validation errors: %s", note);
+	ok(f.sd[0] < 20 * 8 && f.hi[2] < 20 * 8 && f.lo[0] <= 0.5 && f.hi[0] >= 0.5,
+	    "the fallback is bounded by the history and holds the mean");
+	fc_fc_release(&f);
+	fc_alloc(&f, &p, 0.5);
+	f.sd[0] = f.sd[1] = NAN;
+	m = fc_intervals(&f, &p, y, 20, NULL, 0, 0, FC_IV_ANALYTIC, note, sizeof(note));
+	ok(m == FC_IV_HISTORY && isfinite(f.sd[1]) && f.sd[1] < 8,
+	    "no finite sd and no errors: the history's spread (%g)", f.sd[1]);
+	fc_fc_release(&f);
+
+	/* errors of a biased method all below the forecast: still [lo, mean] */
+	fc_alloc(&f, &p, 3);
+	for (int i = 0; i < 12; i++)
+		e[i] = -1 - 0.1 * i;
+	fc_intervals(&f, &p, y, 20, e, 4, 3, FC_IV_EMPIRICAL, note, sizeof(note));
+	ok(f.hi[2] >= 3 && f.lo[2] < 3 && f.hi[0] >= 3 && f.q[1] <= f.q[3] && f.q[3] <= f.q[5],
+	    "a biased method's interval still holds its forecast; quantiles in order");
+	fc_fc_release(&f);
+}
+
 static void
 measures(void)
 {
@@ -259,6 +328,7 @@ main(void)
 	classes();
 	regression();
 	engine();
+	intervals();
 	measures();
 	return tap_done();
 }

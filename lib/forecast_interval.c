@@ -1,0 +1,297 @@
+/*
+ * forecast_interval.c: prediction intervals and quantiles of nc-forecast
+ * (forecast.h), and the guard that keeps absurd ones out of the output.
+ * Owner: nc-forecast.
+ *
+ * Four methods, tried in this order from the first that applies:
+ *   analytic   normal around the mean with the model's own standard
+ *              deviation (ETS, ARIMA: Hyndman et al. 2008, ch. 6);
+ *   compound   intermittent and lumpy demand: a demand occurs with
+ *              probability p = mean / zbar and its size follows the
+ *              empirical distribution of the series' non-zero demands
+ *              (zbar their mean), scaled when mean > zbar; the mean of
+ *              that distribution is the point forecast (the compound
+ *              Bernoulli model behind Croston's method: Shenstone and
+ *              Hyndman 2005, J. Forecasting 24(6));
+ *   empirical  quantiles of the cross-validation errors (actual - forecast)
+ *              at each horizon, pooled with the nearest horizons until 30
+ *              (Williams and Goodman 1971);
+ *   history    normal with the spread of the history (the mean model's
+ *              interval, sd sqrt(1 + 1/n)).
+ * A method whose standard deviation, bound or quantile is not finite or
+ * above FC_ABSURD times the largest demand of the history is not used:
+ * the next one is, and the caller says so in the row.  History never
+ * fails that test.  Last, every interval is made to hold the point
+ * forecast (lower <= mean <= upper: a skewed distribution can put its
+ * mean above its upper quantile) and the quantiles of a horizon never
+ * decrease.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "forecast.h"
+#include "nc.h"
+
+#define MIN_POOL 30            /* errors wanted per horizon's interval */
+
+static const char *const iv_names[] = {
+	"analytic", "compound", "cross-validation errors", "history"
+};
+
+const char *
+fc_iv_name(enum fc_iv m)
+{
+	return iv_names[m];
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Normal intervals and quantiles around the mean with out->sd. */
+static void
+iv_normal(struct fc_fc *out, const struct fc_plan *p)
+{
+	for (size_t i = 0; i < out->h; i++) {
+		double sd = out->sd[i];
+
+		for (size_t l = 0; l < p->nlevels; l++) {
+			double z = gsl_cdf_ugaussian_Pinv(0.5 + p->levels[l] / 200);
+			out->lo[l * out->h + i] = out->mean[i] - z * sd;
+			out->hi[l * out->h + i] = out->mean[i] + z * sd;
+		}
+		for (size_t j = 0; j < p->nq; j++)
+			out->q[j * out->h + i] = out->mean[i] +
+			    gsl_cdf_ugaussian_Pinv(p->q[j]) * sd;
+	}
+}
+
+/* Quantile u of the compound distribution: no demand with 1 - pr, else a
+ * size c * S with S the sorted sizes z[0..k-1]. */
+static double
+compound_q(const double *z, size_t k, double pr, double c, double u)
+{
+	if (u <= 1 - pr)
+		return 0;
+	return c * fc_quantile_sorted(z, k, (u - (1 - pr)) / pr);
+}
+
+static int
+iv_compound(struct fc_fc *out, const struct fc_plan *p, const double *y, size_t n)
+{
+	double *z = xcalloc(n + 1, sizeof(double)), zbar = 0, z2 = 0;
+	size_t k = 0;
+
+	for (size_t t = 0; t < n; t++)
+		if (y[t] > 0) {
+			z[k++] = y[t];
+			zbar += y[t];
+			z2 += y[t] * y[t];
+		}
+	if (k == 0) {
+		free(z);
+		return -1;
+	}
+	zbar /= (double)k;
+	z2 /= (double)k;
+	qsort(z, k, sizeof(double), cmp_double);
+	for (size_t i = 0; i < out->h; i++) {
+		double mu = fmax(out->mean[i], 0), pr = mu / zbar, c = 1, v;
+
+		if (pr > 1) {
+			c = pr;
+			pr = 1;
+		}
+		v = pr * c * c * z2 - mu * mu;
+		out->sd[i] = sqrt(v > 0 ? v : 0);
+		for (size_t l = 0; l < p->nlevels; l++) {
+			double a = 1 - p->levels[l] / 100;
+			double *lo = &out->lo[l * out->h + i], *hi = &out->hi[l * out->h + i];
+
+			if (pr == 0) {
+				*lo = *hi = 0;
+			} else if (1 - pr >= a) {
+				/* P(0) >= a: [0, Q(1 - a)] holds the level */
+				*lo = 0;
+				*hi = compound_q(z, k, pr, c, 1 - a);
+			} else {
+				*lo = compound_q(z, k, pr, c, a / 2);
+				*hi = compound_q(z, k, pr, c, 1 - a / 2);
+			}
+		}
+		for (size_t j = 0; j < p->nq; j++)
+			out->q[j * out->h + i] = pr == 0 ? 0 :
+			    compound_q(z, k, pr, c, p->q[j]);
+	}
+	free(z);
+	return 0;
+}
+
+/* Empirical intervals from the errors e[r * hc + j] (actual - forecast at
+ * origin r, horizon j + 1); -1 when there are too few. */
+static int
+iv_empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
+    size_t R, size_t hc)
+{
+	double *pool;
+
+	if (e == NULL || R * hc < 10)
+		return -1;
+	pool = xcalloc(R * hc + 1, sizeof(double));
+	for (size_t i = 0; i < out->h; i++) {
+		size_t j = i < hc ? i : hc - 1, k = 0, lo = j, hi = j;
+		double ss = 0;
+
+		for (;;) {
+			k = 0;
+			for (size_t r = 0; r < R; r++)
+				for (size_t jj = lo; jj <= hi; jj++)
+					if (isfinite(e[r * hc + jj]))
+						pool[k++] = e[r * hc + jj];
+			if (k >= MIN_POOL || (lo == 0 && hi == hc - 1))
+				break;
+			if (lo > 0)
+				lo--;
+			if (hi < hc - 1)
+				hi++;
+		}
+		if (k == 0) {
+			free(pool);
+			return -1;
+		}
+		qsort(pool, k, sizeof(double), cmp_double);
+		for (size_t t = 0; t < k; t++)
+			ss += pool[t] * pool[t];
+		out->sd[i] = sqrt(ss / (double)k);
+		for (size_t l = 0; l < p->nlevels; l++) {
+			double a = (1 - p->levels[l] / 100) / 2;
+			out->lo[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, a);
+			out->hi[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, 1 - a);
+		}
+		for (size_t q = 0; q < p->nq; q++)
+			out->q[q * out->h + i] = out->mean[i] +
+			    fc_quantile_sorted(pool, k, p->q[q]);
+	}
+	free(pool);
+	return 0;
+}
+
+static void
+iv_history(struct fc_fc *out, const struct fc_plan *p, const double *y, size_t n)
+{
+	double mu = 0, s2 = 0, sd = 0;
+
+	for (size_t i = 0; i < n; i++)
+		mu += y[i] / (double)n;
+	for (size_t i = 0; i < n; i++)
+		s2 += (y[i] - mu) * (y[i] - mu);
+	if (n >= 2)
+		sd = sqrt(s2 / (double)(n - 1) * (1 + 1.0 / (double)n));
+	for (size_t i = 0; i < out->h; i++)
+		out->sd[i] = sd;
+	iv_normal(out, p);
+}
+
+double
+fc_absurd_cap(const double *y, size_t n)
+{
+	double top = 0;
+
+	for (size_t t = 0; t < n; t++)
+		if (fabs(y[t]) > top)
+			top = fabs(y[t]);
+	return FC_ABSURD * (top > 0 ? top : 1);
+}
+
+/* 1 when every figure is finite and within cap. */
+static int
+iv_sane(const struct fc_fc *out, double cap)
+{
+	size_t h = out->h;
+
+	for (size_t i = 0; i < h; i++)
+		if (!(fabs(out->sd[i]) <= cap))
+			return 0;
+	for (size_t i = 0; i < h * out->nlevels; i++)
+		if (!(fabs(out->lo[i]) <= cap) || !(fabs(out->hi[i]) <= cap))
+			return 0;
+	for (size_t i = 0; i < h * out->nq; i++)
+		if (!(fabs(out->q[i]) <= cap))
+			return 0;
+	return 1;
+}
+
+/* Bounds >= 0, the mean inside every interval, quantiles not crossing. */
+static void
+iv_finish(struct fc_fc *out)
+{
+	size_t h = out->h;
+
+	for (size_t i = 0; i < h; i++)
+		out->mean[i] = fmax(out->mean[i], 0);
+	for (size_t l = 0; l < out->nlevels; l++)
+		for (size_t i = 0; i < h; i++) {
+			double *lo = &out->lo[l * h + i], *hi = &out->hi[l * h + i];
+
+			*lo = fmin(fmax(*lo, 0), out->mean[i]);
+			*hi = fmax(*hi, out->mean[i]);
+		}
+	for (size_t i = 0; i < h * out->nq; i++)
+		out->q[i] = fmax(out->q[i], 0);
+	for (size_t j = 1; j < out->nq; j++)
+		for (size_t i = 0; i < h; i++)
+			if (out->q[j * h + i] < out->q[(j - 1) * h + i])
+				out->q[j * h + i] = out->q[(j - 1) * h + i];
+}
+
+enum fc_iv
+fc_intervals(struct fc_fc *out, const struct fc_plan *p, const double *y,
+    size_t n, const double *e, size_t R, size_t hc, enum fc_iv first,
+    char *note, size_t notesize)
+{
+	double cap = fc_absurd_cap(y, n);
+	enum fc_iv m = first;
+	int ok;
+
+	note[0] = '\0';
+	for (;; m++) {
+		switch (m) {
+		case FC_IV_ANALYTIC:
+			ok = 1;
+			for (size_t i = 0; i < out->h; i++)
+				ok &= isfinite(out->sd[i]) && out->sd[i] >= 0;
+			if (ok)
+				iv_normal(out, p);
+			break;
+		case FC_IV_COMPOUND:
+			ok = first == FC_IV_COMPOUND && iv_compound(out, p, y, n) == 0;
+			break;
+		case FC_IV_EMPIRICAL:
+			ok = iv_empirical(out, p, e, R, hc) == 0;
+			break;
+		default:
+			m = FC_IV_HISTORY;
+			iv_history(out, p, y, n);
+			ok = 1;
+		}
+		if (ok && (m == FC_IV_HISTORY || iv_sane(out, cap)))
+			break;
+		if (ok && note[0] == '\0')
+			snprintf(note, notesize, "%s interval absurd (sd %.3g)",
+			    iv_names[m], out->sd[out->h - 1]);
+	}
+	if (note[0] != '\0') {
+		size_t len = strlen(note);
+		snprintf(note + len, notesize - len, "; %s instead", iv_names[m]);
+	}
+	iv_finish(out);
+	return m;
+}

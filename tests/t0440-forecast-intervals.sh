@@ -1,0 +1,54 @@
+#!/bin/sh
+# nc-forecast intervals and quantiles on the company's requisitions, item x
+# site: bounded by the series' own history, holding the point forecast,
+# quantiles in order.
+. "$(dirname "$0")/lib.sh"
+F=$FIXTURES/forecast
+NOW=--now=2026-11-27T05:00:00Z
+D=$F/requisicoes-daily.ndjson
+
+# Largest daily demand of each series: "item|site\tmax".
+daily_max() {
+	jq -r '[.item_id, .site_id, .date, .quantity] | @tsv' "$D" |
+	LC_ALL=C awk -F '\t' '{ s[$1 "|" $2 "|" $3] += $4 }
+	END { for (k in s) { split(k, p, "|"); id = p[1] "|" p[2]; if (s[k] > m[id]) m[id] = s[k] }
+	for (id in m) print id "\t" m[id] }'
+}
+
+expect_success 'daily period: 010865/ALMOX-BA (three demands of 1) gets a small sd, not 2e30' '
+	nc-forecast $NOW -k item_id,site_id --period day -H 30 --as-of 2025-10-21 "$D" >out &&
+	jq -e -s "map(select(.item_id == \"010865\" and .site_id == \"ALMOX-BA\")) |
+	    length == 30 and all(.forecast_sd <= 1 and .ci_upper <= 1 and .forecasted_demand <= 1)" out
+'
+
+expect_success 'daily period: no sd, bound or quantile above 20 times the series largest day' '
+	nc-forecast $NOW -k item_id,site_id --period day -H 30 --as-of 2025-10-21 --level 80,95 \
+	    --quantiles 0.5,0.9,0.99 "$D" >out &&
+	daily_max >max &&
+	jq -r "[.item_id + \"|\" + .site_id, ([.forecast_sd, .ci_upper_80, .ci_upper_95, .q99, .forecasted_demand] | max)] | @tsv" out >top &&
+	LC_ALL=C awk -F "\t" "NR == FNR { m[\$1] = \$2; next } !(\$1 in m) || \$2 > 20 * m[\$1] { print; bad++ } END { exit bad > 0 }" max top &&
+	test $(wc -l <top) -gt 50000
+'
+
+expect_success 'weekly period: every interval holds the point forecast, quantiles in order' '
+	nc-forecast $NOW -k item_id,site_id --period week -H 5 --as-of 2025-10-21 --level 80,95 \
+	    --quantiles 0.5,0.9,0.95 "$D" >out &&
+	test $(wc -l <out) -gt 10000 &&
+	jq -e -s "all(.ci_lower_95 <= .ci_lower_80 and .ci_lower_80 <= .forecasted_demand and
+	    .forecasted_demand <= .ci_upper_80 and .ci_upper_80 <= .ci_upper_95 and
+	    .q50 <= .q90 and .q90 <= .q95 and .ci_lower_95 >= 0)" out
+'
+
+expect_success '012028/SPCRL005 (one demand of 10000 in the weeks): the upper bound is a demand, not 0' '
+	nc-forecast $NOW -k item_id,site_id --period week -H 5 --as-of 2025-10-21 "$D" >out &&
+	jq -e -s "map(select(.item_id == \"012028\" and .site_id == \"SPCRL005\")) |
+	    length == 5 and all(.forecasted_demand > 0 and .ci_upper_95 >= .forecasted_demand and .ci_lower_95 == 0)" out
+'
+
+expect_success 'intermittent series: the compound interval covers at least its level in a backtest' '
+	nc-forecast $NOW -k item_id,site_id --period week -H 4 --backtest 12 --summary --level 80,95 "$D" |
+	    tail -n 1 >sum &&
+	jq -e ".coverage_95 >= 0.92 and .coverage_80 >= 0.78" sum
+'
+
+done_testing
