@@ -133,6 +133,7 @@ work(size_t i, struct strbuf *out, void *vctx)
 	struct fc_fc f;
 
 	fc_regularise(s, r->period, r->last, r->H, r->k);
+	memset(&cx, 0, sizeof(cx));
 	cx.period = r->period;
 	cx.start = s->start;
 	cx.x = s->x;

@@ -74,6 +74,7 @@ struct ar_work {
 	double *a, *P, *M, *g;  /* Kalman state, covariance, scratch */
 	double *A, *X, *Y;      /* scratch of ar_p0 */
 	int cap;                /* capacity of phi/theta, and of r */
+	int approx;             /* search by CSS only (R's approximation) */
 	struct ar_spec sp;
 	int pf, qf;
 	double c;
@@ -519,6 +520,21 @@ ar_fit_one(struct ar_work *wk, const struct ar_spec *sp, int check_roots,
 	if (k > sp->cst)
 		fc_minimise(ar_css, wk, f->x, step, (size_t)k, 1000, 1e-6,
 		    0);
+	if (wk->approx) {
+		/* the CSS likelihood of the residuals after the first p* */
+		size_t nu;
+
+		ssq = ar_css(f->x, wk);
+		nu = nw - (size_t)wk->pf;
+		if (!(ssq > 0) || (check_roots && !ar_roots_ok(wk)))
+			return;
+		f->sigma2 = ssq / (double)nu;
+		f->lik = (double)nu * (log(2 * M_PI * f->sigma2) + 1);
+		f->aicc = f->lik + 2.0 * npar + 2.0 * npar * (npar + 1) /
+		    (double)((long)nu - npar - 1);
+		f->ok = isfinite(f->aicc) && (long)nu > npar + 1;
+		return;
+	}
 	/* as R's arima: the ML search starts from an invertible CSS fit */
 	ar_ma_invert(f->x + sp->p, sp->q);
 	ar_ma_invert(f->x + sp->p + sp->q + sp->P, sp->Q);
@@ -793,6 +809,21 @@ ar_name(const struct ar_spec *sp, char *buf, size_t len)
 		snprintf(buf + k, len - (size_t)k, " with drift");
 }
 
+/* The model and its optimiser's values as res->par (fc_arima_refilter). */
+static void
+ar_save(const struct ar_fit *f, struct fc_result *res)
+{
+	const struct ar_spec *s = &f->sp;
+	int k = ar_nfree(s);
+	double *p = res->par;
+
+	p[0] = s->p, p[1] = s->d, p[2] = s->q, p[3] = s->P, p[4] = s->D;
+	p[5] = s->Q, p[6] = s->m, p[7] = s->cst;
+	for (int i = 0; i < k; i++)
+		p[8 + i] = f->x[i];
+	res->npar = 8 + (size_t)k;
+}
+
 /* Forecasts, fitted values and standard errors of a fitted model. */
 static void
 ar_result(struct ar_work *wk, const struct ar_fit *f, size_t h,
@@ -844,6 +875,7 @@ ar_result(struct ar_work *wk, const struct ar_fit *f, size_t h,
 	res->aicc = f->aicc;
 	res->sigma2 = f->sigma2;
 	ar_name(&f->sp, res->name, sizeof(res->name));
+	ar_save(f, res);
 	free(phis);
 	free(psi);
 	free(ext);
@@ -904,6 +936,51 @@ ar_flat(const double *y, size_t n, size_t h, struct fc_result *res)
 }
 
 int
+fc_arima_refilter(const double *y, size_t n, const double *p, size_t npar,
+    size_t h, struct fc_result *res)
+{
+	struct ar_work wk;
+	struct ar_fit f;
+	double ssq, sumlog;
+	int k;
+
+	memset(&f, 0, sizeof(f));
+	f.sp.p = (int)p[0], f.sp.d = (int)p[1], f.sp.q = (int)p[2];
+	f.sp.P = (int)p[3], f.sp.D = (int)p[4], f.sp.Q = (int)p[5];
+	f.sp.m = (int)p[6], f.sp.cst = (int)p[7];
+	k = ar_nfree(&f.sp);
+	if (npar < 8 || f.sp.m < 1 || f.sp.m > AR_MAXM || k > AR_MAXK ||
+	    npar != 8 + (size_t)k) {
+		snprintf(res->why, sizeof(res->why), "not ARIMA parameters");
+		return -1;
+	}
+	memcpy(f.x, p + 8, (size_t)k * sizeof(double));
+	ar_work_init(&wk, y, n, f.sp.m);
+	wk.sp = f.sp;
+	ar_difference(&wk);
+	ar_unpack(&wk, f.x);
+	if (wk.nw <= (size_t)k + 1 || ar_kalman(&wk, &ssq, &sumlog) != 0 ||
+	    !(ssq > 0)) {
+		ar_work_release(&wk);
+		snprintf(res->why, sizeof(res->why), "ARIMA model does not fit "
+		    "this history");
+		return -1;
+	}
+	f.sigma2 = ssq / (double)wk.nw;
+	f.aicc = NAN;
+	f.ok = 1;
+	ar_result(&wk, &f, h, res);
+	ar_work_release(&wk);
+	for (size_t i = 0; i < h; i++)
+		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
+			snprintf(res->why, sizeof(res->why),
+			    "non-finite forecast");
+			return -1;
+		}
+	return 0;
+}
+
+int
 fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
     struct fc_result *res)
 {
@@ -937,7 +1014,23 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 		sp.d = d;
 		wk.sp = sp;
 		ar_difference(&wk);
+		/* as R's auto.arima's approximation, the search by CSS for
+		 * long series or long seasons; R then refits the chosen
+		 * model by CSS-ML, which on series that long moves the
+		 * estimates little and costs most of the time: we keep the
+		 * CSS estimates */
+		wk.approx = n > 150 || ms > 12;
 		ar_stepwise(&wk, ms, d, sp.D, &f);
+		if (wk.approx && f.ok) {
+			/* sigma^2 from the exact innovations, as a refilter */
+			double ssq, sumlog;
+
+			wk.sp = f.sp;
+			ar_difference(&wk);
+			ar_unpack(&wk, f.x);
+			if (ar_kalman(&wk, &ssq, &sumlog) == 0 && ssq > 0)
+				f.sigma2 = ssq / (double)wk.nw;
+		}
 	} else {
 		wk.sp = sp;
 		ar_difference(&wk);

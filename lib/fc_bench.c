@@ -106,8 +106,9 @@ fc_movavg(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 {
 	size_t kmax, best = 1;
 	double bsse = INFINITY, *c, *pre;
+	const struct fc_result *fx = fc_fixed(cx);
 
-	(void)m; (void)cx;
+	(void)m;
 	if (n < 2) {
 		snprintf(res->why, sizeof(res->why), "fewer than 2 periods");
 		return -1;
@@ -118,6 +119,8 @@ fc_movavg(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	pre[0] = 0;
 	for (size_t i = 0; i < n; i++)
 		pre[i + 1] = pre[i] + y[i];
+	if (fx != NULL && (size_t)fx->par[0] <= n)
+		kmax = 0, best = (size_t)fx->par[0];
 	for (size_t k = 1; k <= kmax; k++) {
 		double s = ma_sse(pre, n, k, kmax);
 		if (s < bsse - 1e-12 * fabs(bsse)) {
@@ -131,5 +134,7 @@ fc_movavg(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		res->mean[i] = (pre[n] - pre[n - best]) / (double)best;
 	free(pre);
 	snprintf(res->name, sizeof(res->name), "MA(%zu)", best);
+	res->par[0] = (double)best;
+	res->npar = 1;
 	return 0;
 }

@@ -427,9 +427,12 @@ ets_init(struct ets_fit *f, const double *y, size_t n)
 		f->phi = 1;
 }
 
-/* Fit one model; 0, or -1 when the data cannot support it. */
+/* Fit one model; 0, or -1 when the data cannot support it.  A damped
+ * model starts a second search from the undamped fit, und (fitted here
+ * when NULL). */
 static int
-ets_fit_one(struct ets_fit *f, const double *y, size_t n)
+ets_fit_one(struct ets_fit *f, const double *y, size_t n,
+    const struct ets_fit *und)
 {
 	double x[ETS_NPAR], step[ETS_NPAR], scale = 0;
 	struct ets_ctx c = { y, n, f, 1 };
@@ -478,9 +481,13 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n)
 		/* a second start: the undamped optimum with phi = 0.98 */
 		struct ets_fit u = *f;
 		double x2[ETS_NPAR], lik2;
+		int ok;
 
 		u.sp.trend = T_A;
-		if (ets_fit_one(&u, y, n) == 0) {
+		if (und != NULL)
+			u = *und;
+		ok = und != NULL || ets_fit_one(&u, y, n, NULL) == 0;
+		if (ok) {
 			u.sp.trend = T_AD;
 			u.phi = ets_phi_hi;
 			ets_pack(&u, scale, x2);
@@ -696,6 +703,21 @@ ets_unfit(const struct ets_spec *sp, const double *y, size_t n, int m)
 	return NULL;
 }
 
+/* The model and its initial states as res->par (fc_ets_refilter). */
+static void
+ets_save(const struct ets_fit *f, struct fc_result *res)
+{
+	double *p = res->par;
+
+	p[0] = f->sp.err, p[1] = f->sp.trend, p[2] = f->sp.season;
+	p[3] = f->m;
+	p[4] = f->alpha, p[5] = f->beta, p[6] = f->gamma, p[7] = f->phi;
+	p[8] = f->l0, p[9] = f->b0;
+	for (int i = 0; i < f->m && f->sp.season != S_N; i++)
+		p[10 + i] = f->s0[i];
+	res->npar = 10 + (size_t)(f->sp.season != S_N ? f->m : 0);
+}
+
 /* Fill res from a fitted model; 0, or -1 when a forecast is not finite. */
 static int
 ets_result(const struct ets_fit *f, const double *y, size_t n, size_t h,
@@ -709,6 +731,7 @@ ets_result(const struct ets_fit *f, const double *y, size_t n, size_t h,
 	res->aicc = f->aicc;
 	res->sigma2 = f->sigma2;
 	ets_name(&f->sp, res->name, sizeof(res->name));
+	ets_save(f, res);
 	for (size_t i = 0; i < h; i++)
 		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
 			snprintf(res->why, sizeof(res->why),
@@ -733,6 +756,36 @@ ets_constant(const double *y, size_t n, size_t h, struct fc_result *res)
 	res->sigma2 = 0;
 	snprintf(res->name, sizeof(res->name), "ETS(A,N,N)");
 	return 1;
+}
+
+int
+fc_ets_refilter(const double *y, size_t n, const double *p, size_t npar,
+    size_t h, struct fc_result *res)
+{
+	struct ets_fit f;
+	size_t k;
+
+	memset(&f, 0, sizeof(f));
+	f.sp.err = (int)p[0], f.sp.trend = (int)p[1], f.sp.season = (int)p[2];
+	f.m = (int)p[3];
+	if (npar < 10 || f.m < 1 || f.m > ETS_MAXM ||
+	    npar != 10 + (size_t)(f.sp.season != S_N ? f.m : 0)) {
+		snprintf(res->why, sizeof(res->why), "not ETS parameters");
+		return -1;
+	}
+	f.alpha = p[4], f.beta = p[5], f.gamma = p[6], f.phi = p[7];
+	f.l0 = p[8], f.b0 = p[9];
+	for (int i = 0; i < f.m && f.sp.season != S_N; i++)
+		f.s0[i] = p[10 + i];
+	k = ets_nfree(&f);
+	if (n <= k + 1 || !(ets_filter(&f, y, n, NULL) < ETS_BIG)) {
+		snprintf(res->why, sizeof(res->why), "ETS model does not fit "
+		    "this history");
+		return -1;
+	}
+	f.sigma2 = f.sse / (double)(n - k);
+	f.aicc = NAN;
+	return ets_result(&f, y, n, h, res);
 }
 
 int
@@ -765,7 +818,7 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 		memset(&best, 0, sizeof(best));
 		best.sp = sp;
 		best.m = sp.season == S_N ? 1 : m;
-		if (ets_fit_one(&best, y, n) != 0) {
+		if (ets_fit_one(&best, y, n, NULL) != 0) {
 			snprintf(res->why, sizeof(res->why),
 			    "too few observations for this model");
 			return -1;
@@ -773,8 +826,11 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 		return ets_result(&best, y, n, h, res);
 	}
 	for (int e = E_A; e <= E_M; e++)
-		for (int t = T_N; t <= T_AD; t++)
-			for (int s = S_N; s <= S_M; s++) {
+		for (int s = S_N; s <= S_M; s++) {
+			struct ets_fit und;
+			int have_und = 0;
+
+			for (int t = T_N; t <= T_AD; t++) {
 				sp.err = e, sp.trend = t, sp.season = s;
 				if (e == E_A && s == S_M)
 					continue;
@@ -783,12 +839,17 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 				memset(&f, 0, sizeof(f));
 				f.sp = sp;
 				f.m = s == S_N ? 1 : m;
-				if (ets_fit_one(&f, y, n) != 0)
+				if (ets_fit_one(&f, y, n, have_und ? &und : NULL) != 0)
 					continue;
+				if (t == T_A) {
+					und = f;
+					have_und = 1;
+				}
 				if (!found || f.aicc < best.aicc)
 					best = f;
 				found = 1;
 			}
+		}
 	if (!found) {
 		snprintf(res->why, sizeof(res->why),
 		    "too few observations for any ETS model");

@@ -68,16 +68,17 @@ count_demands(const double *y, size_t n)
 	return k;
 }
 
-int
-fc_croston_fixed(const double *y, size_t n, double alpha,
-    enum fc_croston_kind kind, size_t h, struct fc_result *res)
+/* Croston's recursions; the forecast, or NAN when y has no demand. */
+static double
+croston_run(const double *y, size_t n, double alpha, enum fc_croston_kind kind,
+    double *fitted)
 {
 	double lz = 0, lp = 0, f = NAN, adj;
 	size_t last = 0, k = 0;
 
 	adj = kind == FC_SBA ? 1 - alpha / 2 : 1;
 	for (size_t t = 0; t < n; t++) {
-		res->fitted[t] = f;
+		fitted[t] = f;
 		if (y[t] <= 0)
 			continue;
 		double interval = (double)(t + 1 - last);
@@ -92,7 +93,16 @@ fc_croston_fixed(const double *y, size_t n, double alpha,
 		last = t + 1;
 		f = adj * lz / lp;
 	}
-	if (k == 0) {
+	return k == 0 ? NAN : f;
+}
+
+int
+fc_croston_fixed(const double *y, size_t n, double alpha,
+    enum fc_croston_kind kind, size_t h, struct fc_result *res)
+{
+	double f = croston_run(y, n, alpha, kind, res->fitted);
+
+	if (isnan(f)) {
 		snprintf(res->why, sizeof(res->why), "no demand in the history");
 		return -1;
 	}
@@ -100,22 +110,27 @@ fc_croston_fixed(const double *y, size_t n, double alpha,
 		res->mean[i] = f;
 	snprintf(res->name, sizeof(res->name), "%s(alpha=%.2f)",
 	    kind == FC_SBA ? "SBA" : "Croston", alpha);
+	res->par[0] = alpha;
+	res->npar = 1;
 	return 0;
 }
 
 static int
-croston_opt(const double *y, size_t n, enum fc_croston_kind kind, size_t h,
-    struct fc_result *res)
+croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res)
 {
 	double best = INFINITY, ba = 0.1;
+	const struct fc_result *fx = fc_fixed(cx);
 
+	if (fx != NULL)
+		return fc_croston_fixed(y, n, fx->par[0], kind, h, res);
 	if (count_demands(y, n) < 2) {
 		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
 		return -1;
 	}
 	for (int g = 0; g < GRID_N; g++) {
 		double a = GRID_LO + GRID_STEP * g, e;
-		fc_croston_fixed(y, n, a, kind, h, res);
+		croston_run(y, n, a, kind, res->fitted);
 		e = fit_mse(y, res->fitted, n);
 		if (e < best) {
 			best = e;
@@ -129,21 +144,22 @@ int
 fc_croston(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     struct fc_result *res)
 {
-	(void)m; (void)cx;
-	return croston_opt(y, n, FC_CROSTON, h, res);
+	(void)m;
+	return croston_opt(y, n, FC_CROSTON, cx, h, res);
 }
 
 int
 fc_sba(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     struct fc_result *res)
 {
-	(void)m; (void)cx;
-	return croston_opt(y, n, FC_SBA, h, res);
+	(void)m;
+	return croston_opt(y, n, FC_SBA, cx, h, res);
 }
 
-int
-fc_tsb_fixed(const double *y, size_t n, double alpha, double beta, size_t h,
-    struct fc_result *res)
+/* TSB's recursions from the mean size and the demand frequency; the
+ * forecast, or NAN when y has no demand. */
+static double
+tsb_run(const double *y, size_t n, double alpha, double beta, double *fitted)
 {
 	double z = 0, p, s = 0;
 	size_t k = 0;
@@ -153,24 +169,38 @@ fc_tsb_fixed(const double *y, size_t n, double alpha, double beta, size_t h,
 			s += y[t];
 			k++;
 		}
-	if (k == 0) {
-		snprintf(res->why, sizeof(res->why), "no demand in the history");
-		return -1;
-	}
+	if (k == 0)
+		return NAN;
 	z = s / (double)k;              /* initial size: mean demand size */
 	p = (double)k / (double)n;      /* initial probability */
 	for (size_t t = 0; t < n; t++) {
-		res->fitted[t] = p * z;
+		fitted[t] = p * z;
 		if (y[t] > 0) {
 			z += alpha * (y[t] - z);
 			p += beta * (1 - p);
 		} else
 			p -= beta * p;
 	}
+	return p * z;
+}
+
+int
+fc_tsb_fixed(const double *y, size_t n, double alpha, double beta, size_t h,
+    struct fc_result *res)
+{
+	double f = tsb_run(y, n, alpha, beta, res->fitted);
+
+	if (isnan(f)) {
+		snprintf(res->why, sizeof(res->why), "no demand in the history");
+		return -1;
+	}
 	for (size_t i = 0; i < h; i++)
-		res->mean[i] = p * z;
+		res->mean[i] = f;
 	snprintf(res->name, sizeof(res->name), "TSB(alpha=%.2f,beta=%.2f)",
 	    alpha, beta);
+	res->par[0] = alpha;
+	res->par[1] = beta;
+	res->npar = 2;
 	return 0;
 }
 
@@ -181,8 +211,11 @@ fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	static const double grid[] = { 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5 };
 	const size_t ng = sizeof(grid) / sizeof(grid[0]);
 	double best = INFINITY, ba = 0.1, bb = 0.1;
+	const struct fc_result *fx = fc_fixed(cx);
 
-	(void)m; (void)cx;
+	(void)m;
+	if (fx != NULL)
+		return fc_tsb_fixed(y, n, fx->par[0], fx->par[1], h, res);
 	if (count_demands(y, n) < 2) {
 		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
 		return -1;
@@ -190,7 +223,7 @@ fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	for (size_t i = 0; i < ng; i++)
 		for (size_t j = 0; j < ng; j++) {
 			double e;
-			fc_tsb_fixed(y, n, grid[i], grid[j], h, res);
+			tsb_run(y, n, grid[i], grid[j], res->fitted);
 			e = fit_mse(y, res->fitted, n);
 			if (e < best) {
 				best = e;
@@ -207,13 +240,15 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 {
 	size_t k = count_demands(y, n), a, nb, off;
 	double *b, *fit, best = INFINITY, ba = 0.1, l;
+	const struct fc_result *fx = fc_fixed(cx);
 
-	(void)m; (void)cx;
-	if (k < 2) {
+	(void)m;
+	if (k < 2 && fx == NULL) {
 		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
 		return -1;
 	}
-	a = (size_t)lround((double)n / (double)k);   /* mean inter-demand interval */
+	/* the mean inter-demand interval */
+	a = fx != NULL ? (size_t)fx->par[0] : (size_t)lround((double)n / (double)k);
 	if (a < 1)
 		a = 1;
 	nb = n / a;
@@ -227,7 +262,7 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	for (size_t i = 0; i < nb; i++)
 		for (size_t j = 0; j < a; j++)
 			b[i] += y[off + i * a + j];
-	for (int g = 0; g < GRID_N * 2; g++) {     /* alpha 0.01 .. 1.00 */
+	for (int g = 0; g < GRID_N * 2 && fx == NULL; g++) {     /* alpha 0.01 .. 1.00 */
 		double al = GRID_LO + GRID_STEP * g, e = 0;
 		fc_ses_run(b, nb, al, b[0], fit);
 		for (size_t i = 1; i < nb; i++)
@@ -237,6 +272,8 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			ba = al;
 		}
 	}
+	if (fx != NULL)
+		ba = fx->par[1];
 	l = fc_ses_run(b, nb, ba, b[0], fit);
 	for (size_t i = 0; i < nb; i++)
 		for (size_t j = 0; j < a; j++)
@@ -246,5 +283,8 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	free(b);
 	free(fit);
 	snprintf(res->name, sizeof(res->name), "ADIDA(%zu,alpha=%.2f)", a, ba);
+	res->par[0] = (double)a;
+	res->par[1] = ba;
+	res->npar = 2;
 	return 0;
 }

@@ -24,6 +24,10 @@ struct fc_ctx {
 	const double *x;     /* exogenous values, row t = period t, k columns,
 	                        at least n + h rows; NULL when k == 0 */
 	size_t k;
+	/* When not NULL, an earlier fit of the same model on the same series
+	 * (a shorter history): models that can (fc_model.refit) take its
+	 * parameters (fixed->par) and only filter y, instead of fitting. */
+	const struct fc_result *fixed;
 };
 
 typedef int (*fc_model_fn)(const double *y, size_t n, int m,
@@ -33,6 +37,7 @@ struct fc_model {
 	const char *name;    /* --model NAME */
 	fc_model_fn fn;
 	size_t min_n;        /* shortest series it fits */
+	int refit;           /* reads fc_ctx.fixed */
 };
 
 /* The model called name, or NULL. */
@@ -64,6 +69,9 @@ int fc_croston(const double *, size_t, int, const struct fc_ctx *, size_t, struc
 int fc_sba(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_tsb(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_adida(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+
+/* The parameters of cx->fixed, or NULL (fc_table.c). */
+const struct fc_result *fc_fixed(const struct fc_ctx *cx);
 
 /* Regression (lib/fc_regression.c). */
 int fc_regression(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);

@@ -131,7 +131,7 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 	int weekly = 0, kyear = 0;
 	double mu[MAX_COLS + 64], sc[MAX_COLS + 64], ymean = 0, lambda, glam, rn, sn;
 	double *raw;
-	struct fc_ctx dflt = { FC_DAY, 0, NULL, 0 };
+	struct fc_ctx dflt = { FC_DAY, 0, NULL, 0, NULL };
 
 	(void)m;
 	if (cx == NULL)

@@ -9,11 +9,21 @@
 /* ETS and ARIMA (lib/fc_ets.c, lib/fc_arima.c, by their own owner) with
  * automatic choice; seasonal periods over 24 (weekly data's 52) are left
  * to the regression model's Fourier terms, as R's ets refuses them. */
+const struct fc_result *
+fc_fixed(const struct fc_ctx *cx)
+{
+	return cx != NULL && cx->fixed != NULL && cx->fixed->npar > 0 ?
+	    cx->fixed : NULL;
+}
+
 static int
 ets_auto(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     struct fc_result *res)
 {
-	(void)cx;
+	const struct fc_result *fx = fc_fixed(cx);
+
+	if (fx != NULL)
+		return fc_ets_refilter(y, n, fx->par, fx->npar, h, res);
 	return fc_ets(y, n, m > 24 ? 1 : m, "auto", h, res);
 }
 
@@ -21,24 +31,27 @@ static int
 arima_auto(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     struct fc_result *res)
 {
-	(void)cx;
+	const struct fc_result *fx = fc_fixed(cx);
+
+	if (fx != NULL)
+		return fc_arima_refilter(y, n, fx->par, fx->npar, h, res);
 	return fc_arima(y, n, m > 24 ? 1 : m, "auto", h, res);
 }
 
 const struct fc_model fc_models[] = {
-	{ "zero", fc_zero, 0 },
-	{ "naive", fc_naive, 1 },
-	{ "snaive", fc_snaive, 2 },
-	{ "mean", fc_mean, 1 },
-	{ "ma", fc_movavg, 2 },
-	{ "croston", fc_croston, 2 },
-	{ "sba", fc_sba, 2 },
-	{ "tsb", fc_tsb, 2 },
-	{ "adida", fc_adida, 6 },
-	{ "regression", fc_regression, 8 },
-	{ "ets", ets_auto, 6 },
-	{ "arima", arima_auto, 10 },
-	{ NULL, NULL, 0 }
+	{ "zero", fc_zero, 0, 0 },
+	{ "naive", fc_naive, 1, 0 },
+	{ "snaive", fc_snaive, 2, 0 },
+	{ "mean", fc_mean, 1, 0 },
+	{ "ma", fc_movavg, 2, 0 },
+	{ "croston", fc_croston, 2, 0 },
+	{ "sba", fc_sba, 2, 0 },
+	{ "tsb", fc_tsb, 2, 0 },
+	{ "adida", fc_adida, 6, 0 },
+	{ "regression", fc_regression, 8, 0 },
+	{ "ets", ets_auto, 6, 1 },
+	{ "arima", arima_auto, 10, 1 },
+	{ NULL, NULL, 0, 0 }
 };
 
 const struct fc_model *

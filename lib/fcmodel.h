@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#define FC_NPAR 48
+
 struct fc_result {
 	double *mean;       /* h point forecasts */
 	double *sd;         /* h forecast-error standard deviations, or NAN */
@@ -28,6 +30,11 @@ struct fc_result {
 	double sigma2;      /* residual variance, NAN if unknown */
 	char name[64];
 	char why[128];
+	/* The fitted parameters (npar of them, 0 when none), as the model
+	 * reads them back to forecast another length of the same series
+	 * without fitting again (fc_ctx.fixed, fc_models.h). */
+	double par[FC_NPAR];
+	size_t npar;
 };
 
 void fc_result_init(struct fc_result *res, size_t n, size_t h);
@@ -38,10 +45,18 @@ void fc_result_release(struct fc_result *res);
  * season letters as in Hyndman et al.). */
 int fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
     struct fc_result *res);
+/* The ETS model of an earlier fc_ets() (its res->par) filtered over
+ * y[0..n-1] without fitting again. */
+int fc_ets_refilter(const double *y, size_t n, const double *par, size_t npar,
+    size_t h, struct fc_result *res);
 
 /* ARIMA (lib/fc_arima.c): spec "auto" (Hyndman-Khandakar stepwise), or
  * "p,d,q" or "p,d,q,P,D,Q" with period m. */
 int fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
     struct fc_result *res);
+/* The ARIMA model of an earlier fc_arima() (its res->par) filtered over
+ * y[0..n-1] without fitting again. */
+int fc_arima_refilter(const double *y, size_t n, const double *par,
+    size_t npar, size_t h, struct fc_result *res);
 
 #endif

@@ -131,24 +131,40 @@ cv_plan(struct cv *cv, size_t n, size_t h, int origins)
 		cv->R = (size_t)origins;
 }
 
+/*
+ * Each candidate at each origin.  A model that can (fc_model.refit) is
+ * fitted once, at the earliest origin, and its parameters only filter the
+ * longer histories of the later origins: the nightly cost of a series is
+ * then two fits, not one per origin.
+ */
 static void
 cv_run(struct cv *cv, const double *y, size_t n, int m, const struct fc_ctx *cx)
 {
 	size_t cells = cv->R * cv->hc;
-	struct fc_result res;
+	struct fc_result res, first;
+	struct fc_ctx fx;
 
+	if (cx != NULL)
+		fx = *cx;
+	else
+		memset(&fx, 0, sizeof(fx));
 	cv->a = xcalloc(cells ? cells : 1, sizeof(double));
 	for (size_t r = 0; r < cv->R; r++)
 		for (size_t j = 0; j < cv->hc; j++)
 			cv->a[r * cv->hc + j] = y[n - cv->hc - r * cv->step + j];
 	for (size_t c = 0; c < cv->nc; c++) {
+		const struct fc_model *md = fc_model_find(cv->name[c]);
+		int refit = md != NULL && md->refit, have = 0;
 		double s = 0;
 		size_t k = 0;
 
 		cv->f[c] = xcalloc(cells ? cells : 1, sizeof(double));
-		for (size_t r = 0; r < cv->R; r++) {
+		for (size_t r = cv->R; r-- > 0;) {
 			size_t o = n - cv->hc - r * cv->step;
-			int st = fit(cv->name[c], y, o, m, cx, cv->hc, &res);
+			int st;
+
+			fx.fixed = have ? &first : NULL;
+			st = fit(cv->name[c], y, o, m, have ? &fx : cx, cv->hc, &res);
 			for (size_t j = 0; j < cv->hc; j++) {
 				double f = st == 0 ? fmax(res.mean[j], 0) : NAN;
 				cv->f[c][r * cv->hc + j] = f;
@@ -158,8 +174,14 @@ cv_run(struct cv *cv, const double *y, size_t n, int m, const struct fc_ctx *cx)
 					k++;
 				}
 			}
-			fc_result_release(&res);
+			if (refit && !have && st == 0 && res.npar > 0) {
+				first = res;
+				have = 1;
+			} else
+				fc_result_release(&res);
 		}
+		if (have)
+			fc_result_release(&first);
 		/* A model that fails at more than a quarter of the origins is
 		 * not compared. */
 		cv->mse[c] = k * 4 >= cells * 3 && k > 0 ? s / (double)k : INFINITY;

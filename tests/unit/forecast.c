@@ -163,7 +163,7 @@ static void
 regression(void)
 {
 	double y[140];
-	struct fc_ctx cx = { FC_DAY, 0, NULL, 0 };
+	struct fc_ctx cx = { FC_DAY, 0, NULL, 0, NULL };
 	struct fc_result r;
 	int good = 1;
 
