@@ -971,13 +971,7 @@ fc_arima_refilter(const double *y, size_t n, const double *p, size_t npar,
 	f.ok = 1;
 	ar_result(&wk, &f, h, res);
 	ar_work_release(&wk);
-	for (size_t i = 0; i < h; i++)
-		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
-			snprintf(res->why, sizeof(res->why),
-			    "non-finite forecast");
-			return -1;
-		}
-	return 0;
+	return fc_result_check(res, h);
 }
 
 int
@@ -1046,11 +1040,5 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 	ar_difference(&wk);
 	ar_result(&wk, &f, h, res);
 	ar_work_release(&wk);
-	for (size_t i = 0; i < h; i++)
-		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
-			snprintf(res->why, sizeof(res->why),
-			    "non-finite forecast");
-			return -1;
-		}
-	return 0;
+	return fc_result_check(res, h);
 }

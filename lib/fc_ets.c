@@ -732,13 +732,7 @@ ets_result(const struct ets_fit *f, const double *y, size_t n, size_t h,
 	res->sigma2 = f->sigma2;
 	ets_name(&f->sp, res->name, sizeof(res->name));
 	ets_save(f, res);
-	for (size_t i = 0; i < h; i++)
-		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
-			snprintf(res->why, sizeof(res->why),
-			    "non-finite forecast");
-			return -1;
-		}
-	return 0;
+	return fc_result_check(res, h);
 }
 
 static int

@@ -1,5 +1,6 @@
 /* fcmodel.c: the result of a forecasting model (see fcmodel.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,4 +31,16 @@ fc_result_release(struct fc_result *res)
 	free(res->sd);
 	free(res->fitted);
 	res->mean = res->sd = res->fitted = NULL;
+}
+
+int
+fc_result_check(struct fc_result *res, size_t h)
+{
+	for (size_t i = 0; i < h; i++)
+		if (!isfinite(res->mean[i]) || !isfinite(res->sd[i])) {
+			snprintf(res->why, sizeof(res->why),
+			    "non-finite forecast");
+			return -1;
+		}
+	return 0;
 }

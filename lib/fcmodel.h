@@ -39,6 +39,8 @@ struct fc_result {
 
 void fc_result_init(struct fc_result *res, size_t n, size_t h);
 void fc_result_release(struct fc_result *res);
+/* 0 when the h means and sds are finite, else -1 and res->why. */
+int fc_result_check(struct fc_result *res, size_t h);
 
 /* ETS (lib/fc_ets.c): spec "auto" (AICc over the family), or a model like
  * "ANN", "AAN", "AAdN", "AAA", "AAdA", "MAM", "MNM", ... (error, trend,

@@ -135,46 +135,10 @@ test_by_hand(void)
 	fc_result_release(&r);
 }
 
-/* The parameters of a fit filter a series again without fitting: the
- * same history gives the same forecasts; a longer one moves them. */
-static void
-test_refilter(void)
-{
-	static double y[400];
-	struct fc_result a, b, c;
-	double d = 0;
-	unsigned s = 7;
-
-	for (int t = 0; t < 400; t++) {
-		s = s * 1103515245u + 12345u;
-		y[t] = 50 + 0.02 * t + 8 * sin(2 * M_PI * t / 7) +
-		    (double)(s >> 16 & 1023) / 100;
-	}
-	fc_result_init(&a, 300, 14);
-	fc_result_init(&b, 300, 14);
-	fc_result_init(&c, 400, 14);
-	ok(fc_arima(y, 300, 7, "auto", 14, &a) == 0 && a.npar > 0,
-	    "%s fits 300 days with a weekly cycle and saves %zu parameters", a.name, a.npar);
-	ok(fc_arima_refilter(y, 300, a.par, a.npar, 14, &b) == 0 &&
-	    strcmp(a.name, b.name) == 0, "its parameters filter the same history");
-	for (int i = 0; i < 14; i++)
-		d = fmax(d, fabs(a.mean[i] - b.mean[i]) + fabs(a.sd[i] - b.sd[i]));
-	ok(d < 1e-9, "to the same forecasts and sds (%g)", d);
-	ok(fc_arima_refilter(y, 400, a.par, a.npar, 14, &c) == 0 &&
-	    fabs(c.mean[0] - (50 + 0.02 * 400 + 5.12)) < 10 &&
-	    fabs(c.mean[0] - a.mean[0]) > 1e-6,
-	    "and a longer one to forecasts from its end (%g)", c.mean[0]);
-	ok(fc_arima_refilter(y, 400, a.par, 3, 14, &c) == -1, "wrong parameters are refused");
-	fc_result_release(&a);
-	fc_result_release(&b);
-	fc_result_release(&c);
-}
-
 int
 main(void)
 {
 	test_against_r();
 	test_by_hand();
-	test_refilter();
 	return tap_done();
 }
