@@ -138,3 +138,39 @@ fc_movavg(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	res->npar = 1;
 	return 0;
 }
+
+/* Simple exponential smoothing: the level starts at the mean of the
+ * first min(n, 10) periods (R's ets starts its search there) and alpha
+ * (0.01 .. 1) minimises the in-sample one-step squared error. */
+int
+fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	size_t k = n < 10 ? n : 10;
+	double l0 = 0, best = INFINITY, ba = 0.1, l;
+
+	(void)m; (void)cx;
+	if (n < 2) {
+		snprintf(res->why, sizeof(res->why), "fewer than 2 periods");
+		return -1;
+	}
+	for (size_t i = 0; i < k; i++)
+		l0 += y[i] / (double)k;
+	for (int g = 1; g <= 100; g++) {
+		double a = g / 100.0, lv = l0, e = 0;
+
+		for (size_t t = 0; t < n; t++) {
+			e += (y[t] - lv) * (y[t] - lv);
+			lv += a * (y[t] - lv);
+		}
+		if (e < best) {
+			best = e;
+			ba = a;
+		}
+	}
+	l = fc_ses_run(y, n, ba, l0, res->fitted);
+	for (size_t i = 0; i < h; i++)
+		res->mean[i] = l;
+	snprintf(res->name, sizeof(res->name), "SES(alpha=%.2f)", ba);
+	return 0;
+}

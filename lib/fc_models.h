@@ -51,6 +51,7 @@ int fc_naive(const double *, size_t, int, const struct fc_ctx *, size_t, struct 
 int fc_snaive(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_mean(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_movavg(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_ses(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 
 /* Intermittent demand (lib/fc_intermittent.c). */
 enum fc_croston_kind { FC_CROSTON, FC_SBA };

@@ -44,6 +44,7 @@ const struct fc_model fc_models[] = {
 	{ "snaive", fc_snaive, 2, 0 },
 	{ "mean", fc_mean, 1, 0 },
 	{ "ma", fc_movavg, 2, 0 },
+	{ "ses", fc_ses, 2, 0 },
 	{ "croston", fc_croston, 2, 0 },
 	{ "sba", fc_sba, 2, 0 },
 	{ "tsb", fc_tsb, 2, 0 },

@@ -26,7 +26,7 @@ static const char *const cand_smooth[] = {
 /* Not naive nor short moving averages: in a validation window without a
  * demand they forecast zero and win by luck. */
 static const char *const cand_intermittent[] = {
-	"mean", "croston", "sba", "tsb", "adida", NULL
+	"mean", "croston", "sba", "tsb", "adida", "ses", NULL
 };
 
 const char *const *

@@ -330,6 +330,25 @@ refilter(fit_fn fit, refilter_fn again, const char *spec)
 }
 
 static void
+ses(void)
+{
+	/* level starts at the mean of the first 10 (5); a step to 9 after
+	 * period 10 is followed fastest by alpha = 1: forecast 9 */
+	double y[20];
+	struct fc_result r;
+
+	for (int t = 0; t < 20; t++)
+		y[t] = t < 10 ? 5 : 9;
+	fc_result_init(&r, 20, 3);
+	ok(fc_ses(y, 20, 1, NULL, 3, &r) == 0 && close_to(r.mean[2], 9, 1e-12) &&
+	    strcmp(r.name, "SES(alpha=1.00)") == 0, "SES follows a step (%s, %g)", r.name, r.mean[2]);
+	fc_result_release(&r);
+	fc_result_init(&r, 1, 3);
+	ok(fc_ses(y, 1, 1, NULL, 3, &r) == -1, "SES needs 2 periods");
+	fc_result_release(&r);
+}
+
+static void
 measures(void)
 {
 	struct fc_plan p = { .model = "auto", .nlevels = 1, .levels = { 95 }, .nq = 1, .q = { 0.9 } };
@@ -370,6 +389,7 @@ main(void)
 	regression();
 	engine();
 	intervals();
+	ses();
 	refilter(fc_ets, fc_ets_refilter, "AAdA");
 	refilter(fc_arima, fc_arima_refilter, "auto");
 	measures();
