@@ -21,6 +21,7 @@
 #include "flatget.h"
 #include "holidays.h"
 #include "input.h"
+#include "keyprefix.h"
 #include "nc.h"
 #include "ndjson.h"
 #include "parmap.h"
@@ -290,11 +291,14 @@ map_record(struct pm_item *it, struct strbuf *out, void *ctx)
 
 /* ---------- main thread: series, periods, fill, features ---------- */
 
-/* Calendar, holiday and exogenous text of one period start, cached. */
+/* The date, calendar, holiday and exogenous text of one period start,
+ * cached for up to DAYTEXT_MAX days around the dates seen. */
+#define DAYTEXT_MAX (20 * 366)
 struct daytext {
 	size_t cal_off, exo_off;
 	unsigned cal_len, exo_len;
 	int have;
+	char date[DATE_BUFSZ];
 };
 
 struct series {
@@ -451,8 +455,15 @@ day_text(struct series *s, long start)
 		long lo = s->ndays ? (start < s->days_base ? start - 366 : s->days_base) : start - 366;
 		long hi = s->ndays ? (start >= s->days_base + s->ndays ? start + 366 :
 		    s->days_base + s->ndays) : start + 366;
-		struct daytext *nd = xcalloc((size_t)(hi - lo), sizeof(*nd));
+		struct daytext *nd;
 
+		if (hi - lo > DAYTEXT_MAX) {    /* dates far apart: start afresh */
+			s->ndays = 0;
+			s->text.len = 0;
+			lo = start - 366;
+			hi = start + 366;
+		}
+		nd = xcalloc((size_t)(hi - lo), sizeof(*nd));
 		if (s->ndays)
 			memcpy(nd + (s->days_base - lo), s->days, (size_t)s->ndays * sizeof(*nd));
 		free(s->days);
@@ -468,6 +479,7 @@ day_text(struct series *s, long start)
 		t->exo_off = s->text.len;
 		exog_text(s, start, &s->text);
 		t->exo_len = (unsigned)(s->text.len - t->exo_off);
+		date_format(start, t->date);
 		t->have = 1;
 	}
 	return t;
@@ -536,10 +548,9 @@ emit(struct series *s, long start, const char *tmpl, const struct rowhdr *h, dou
 	struct strbuf *sb = &s->out;
 	const struct daytext *t = day_text(s, start);
 	size_t a = h->date_at, b = h->y_at;
-	char date[DATE_BUFSZ];
+	const char *date = t->date;
 
 	fwin_push(&s->win, y, ynull);
-	date_format(start, date);
 	/* The two holes in the order they come. */
 	if (a < b) {
 		strbuf_add(sb, tmpl, a);
@@ -711,6 +722,7 @@ struct entry {
 	unsigned long lineno;
 	long day;
 	size_t seq;
+	uint64_t kpre;          /* key_prefix8() of the key: most comparisons */
 };
 
 struct run {
@@ -764,6 +776,7 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 	r->v[r->n].input = it->input;
 	r->v[r->n].lineno = it->lineno;
 	r->v[r->n].day = h.day;
+	r->v[r->n].kpre = key_prefix8(out + it->off + sizeof(h), h.klen);
 	r->v[r->n].seq = r->n;
 	r->n++;
 }
@@ -775,6 +788,8 @@ entry_cmp(const void *pa, const void *pb)
 	struct rowhdr ha, hb;
 	int c;
 
+	if (a->kpre != b->kpre)
+		return a->kpre < b->kpre ? -1 : 1;
 	memcpy(&ha, a->data, sizeof(ha));
 	memcpy(&hb, b->data, sizeof(hb));
 	c = memcmp(a->data + sizeof(ha), b->data + sizeof(hb),

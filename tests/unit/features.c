@@ -11,6 +11,7 @@
 #include "date.h"
 #include "features_window.h"
 #include "holidays.h"
+#include "keyprefix.h"
 #include "tap.h"
 
 static void
@@ -131,6 +132,49 @@ test_seed(void)
 	    rows, differ);
 }
 
+/* memcmp() over the shorter, then shorter first: the sort's key order. */
+static int
+key_order(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c != 0 ? (c > 0) - (c < 0) : (al > bl) - (al < bl);
+}
+
+/* Where key_prefix8() of two keys differ, they order the keys as
+ * key_order() does: short keys, NUL and high bytes included. */
+static void
+test_key_prefix(void)
+{
+	static const char bytes[] = { 0, 1, 'a', 'b', (char)0x7f, (char)0x80, (char)0xff };
+	unsigned long state = 99;
+	long differ = 0, decided = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		char a[12], b[12];
+		size_t al, bl;
+		uint64_t pa, pb;
+
+		state = state * 6364136223846793005UL + 1442695040888963407UL;
+		al = state >> 60 & 7;
+		bl = (state >> 56 & 15) % 11;
+		for (size_t k = 0; k < 12; k++) {
+			a[k] = bytes[(state >> (k * 3 % 48)) % sizeof(bytes)];
+			b[k] = (state >> (k + 20) & 3) ? a[k] : bytes[(state >> k) % sizeof(bytes)];
+		}
+		pa = key_prefix8(a, al);
+		pb = key_prefix8(b, bl);
+		if (pa == pb)
+			continue;
+		decided++;
+		if (((pa > pb) - (pa < pb)) != key_order(a, al, b, bl))
+			differ++;
+	}
+	ok(decided > 1000 && differ == 0,
+	    "key_prefix8 orders as memcmp then length: %ld pairs decided, %ld wrong",
+	    decided, differ);
+}
+
 int
 main(void)
 {
@@ -138,5 +182,6 @@ main(void)
 	test_calendars();
 	test_window();
 	test_seed();
+	test_key_prefix();
 	return tap_done();
 }
