@@ -99,7 +99,8 @@ owned(const struct opts *o, const char *k, size_t len)
 		return o->exog.ncol > 0 && exog_has_column(&o->exog, k, len);
 	}
 	for (size_t i = 0; i < NFEATURES; i++)
-		if (feature_names[i].len == len && memcmp(feature_names[i].name, k, len) == 0)
+		if (feature_names[i].len == len && feature_names[i].name[0] == *k &&
+		    memcmp(feature_names[i].name, k, len) == 0)
 			return 1;
 	return o->exog.ncol > 0 && exog_has_column(&o->exog, k, len);
 }
