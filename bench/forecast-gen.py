@@ -2,7 +2,9 @@
 """bench/forecast-gen.py: monthly demand series with known structure for
 bench/forecast, as item-day records of nc-records(5) (item_id, date,
 quantity), one per month, 2019-01 .. 2023-12 (60 months), sorted by item
-and date.  Deterministic: Python's stdlib random with a fixed seed.
+and date.  Deterministic: Python's stdlib random (3.2 or later: string
+seeds hashed with SHA-512), one generator per series seeded from SEED,
+its class and number.
 
   bench/forecast-gen.py [PER_CLASS [SEED]]     (default 6 and 7)
 
@@ -62,12 +64,14 @@ def lumpy(rng):
 
 def main():
     per = int(sys.argv[1]) if len(sys.argv) > 1 else 6
-    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     out = sys.stdout
     for name, gen in (("intermittent", intermittent), ("lumpy", lumpy),
                       ("seasonal", seasonal), ("trended", trended)):
         for i in range(per):
-            y = gen(rng)
+            # One generator per series, seeded from seed, class and number:
+            # a series is the same whatever PER_CLASS is.
+            y = gen(random.Random("%d/%s/%d" % (seed, name, i + 1)))
             for t, v in enumerate(y):
                 date = "%04d-%02d-01" % (2019 + t // 12, t % 12 + 1)
                 out.write('{"item_id":"%s-%02d","date":"%s","quantity":%d}\n'

@@ -15,7 +15,9 @@
 # Prints one tab-separated line per method: name, mean MASE, median MASE,
 # mean RMSSE, WAPE, mean scaled pinball, coverage 80, coverage 95 ("-" when
 # the method gives no interval), elapsed seconds, failed fits (which fall
-# back to the mean of the history).
+# back to the mean of the history).  With NC_BENCH_SERIES=FILE, also appends
+# one line per method and series to FILE: method, key, MASE, RMSSE, scaled
+# pinball, coverage 95 (NA without an interval).
 #
 # Methods: ets, auto.arima (forecast package); croston (forecast::croston,
 # alpha 0.1 for both parts, its default); SBA and TSB written here from
@@ -116,10 +118,13 @@ if (length(only)) methods <- methods[names(methods) %in% only]
 pin <- function(q, y, p) ifelse(y >= q, p * (y - q), (1 - p) * (q - y))
 keys <- unique(d$key)
 series <- lapply(keys, function(k) d$y[d$key == k])
+per <- Sys.getenv("NC_BENCH_SERIES")
 for (m in names(methods)) {
   t0 <- proc.time()[["elapsed"]]
   mase <- c(); rmsse <- c(); spl <- c(); sae <- 0; sact <- 0; c80 <- c(); c95 <- c(); fails <- 0
-  for (y in series) {
+  rows <- c()
+  for (i in seq_along(series)) {
+    y <- series[[i]]; n95 <- length(c95)
     n <- length(y); first <- max(n - K, 1)
     s1 <- if (first >= 2) mean(abs(diff(y[1:first]))) else NA
     s2 <- if (first >= 2) mean(diff(y[1:first])^2) else NA
@@ -147,9 +152,13 @@ for (m in names(methods)) {
     if (!is.na(s1) && s1 > 0 && s2 > 0) {
       mase <- c(mase, mean(abs(e)) / s1); rmsse <- c(rmsse, sqrt(mean(e^2) / s2))
       spl <- c(spl, mean(pl) / s1)
+      v95 <- if (length(c95) > n95) mean(c95[(n95 + 1):length(c95)], na.rm = TRUE) else NA
+      rows <- c(rows, sprintf("%s\t%s\t%.6f\t%.6f\t%.6f\t%s", m, keys[i], mean(abs(e)) / s1,
+        sqrt(mean(e^2) / s2), mean(pl) / s1, format(v95)))
     }
   }
   el <- proc.time()[["elapsed"]] - t0
+  if (nzchar(per)) cat(paste0(rows, "\n"), file = per, sep = "", append = TRUE)
   cov <- function(v) if (length(v) && !all(is.na(v))) sprintf("%.3f", mean(v, na.rm = TRUE)) else "-"
   cat(sprintf("%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%s\t%.2f\t%d\n", m, mean(mase), median(mase),
     mean(rmsse), sae / sact, mean(spl), cov(c80), cov(c95), el, fails))
