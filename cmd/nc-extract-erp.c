@@ -157,7 +157,7 @@ connect_db(const struct opts *o)
 	}
 	kw[n] = NULL;
 	val[n] = NULL;
-	for (int attempt = 0;; attempt++) {
+	for (int attempt = 0, again = 0;; attempt++) {
 		unsigned wait = attempt < 5 ? 1u << attempt : 30;   /* 1 2 4 8 16 30 s */
 		PGPing ping;
 
@@ -171,6 +171,16 @@ connect_db(const struct opts *o)
 		/* Retry only a server that does not answer or does not accept
 		 * connections yet, never a refused login. */
 		ping = PQpingParams(kw, val, 1);
+		if (ping == PQPING_OK && attempt > 0 && !again) {
+			/* The server was down and answers now: it came up
+			 * between the failed connection and the ping. Once
+			 * more at once; failing again with the server up is a
+			 * refused login or a missing database. */
+			again = 1;
+			PQfinish(conn);
+			attempt--;
+			continue;
+		}
 		if (ping != PQPING_NO_RESPONSE && ping != PQPING_REJECT)
 			die_pq(conn, "connect");
 		warnx("connect: %s; retrying in %u s", one_line(PQerrorMessage(conn)), wait);
