@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "date.h"
 #include "input.h"
+#include "keyprefix.h"
 #include "nc.h"
 #include "ndjson.h"
 #include "parmap.h"
@@ -185,16 +186,6 @@ buffer_add(struct buffer *b, const struct entry *e)
 	b->n++;
 }
 
-static uint64_t
-prefix(const char *s, size_t len)
-{
-	uint64_t p = 0;
-
-	for (size_t i = 0; i < 8; i++)
-		p = p << 8 | (i < len ? (unsigned char)s[i] : 0);
-	return p;
-}
-
 static int
 ref_cmp(const void *pa, const void *pb)
 {
@@ -219,7 +210,7 @@ buffer_finish(struct buffer *b, struct opts *o)
 		const struct entry *e = &b->v[k];
 
 		for (size_t w = 0; w < 3; w++)
-			refs[k].p[w] = e->klen > 8 * w ? prefix(e->key + 8 * w, e->klen - 8 * w) : 0;
+			refs[k].p[w] = e->klen > 8 * w ? key_prefix8(e->key + 8 * w, e->klen - 8 * w) : 0;
 		refs[k].e = e;
 	}
 	if (b->n > 0)

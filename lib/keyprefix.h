@@ -7,8 +7,7 @@
  * differ (a pad byte stands where the shorter one ends, and is never above
  * a real byte); on equal prefixes compare the strings themselves.
  *
- * Ownership: a plain function; added by nc-features' session (cmd/
- * nc-transform.c has its own static copy, prefix(), that could use it).
+ * Ownership: a plain function (nc-features and nc-transform sort with it).
  *
  *	if (a->pre != b->pre) return a->pre < b->pre ? -1 : 1;
  *	... full comparison ...
