@@ -12,6 +12,7 @@
 #include "nc.h"
 
 #include "fc_models.h"
+#include "fc_runs.h"
 
 int
 fc_zero(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
@@ -148,6 +149,7 @@ fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 {
 	size_t k = n < 10 ? n : 10;
 	double l0 = 0, best = INFINITY, ba = 0.1, l;
+	struct fc_runs r;
 
 	(void)m; (void)cx;
 	if (n < 2) {
@@ -156,18 +158,16 @@ fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	}
 	for (size_t i = 0; i < k; i++)
 		l0 += y[i] / (double)k;
+	fc_runs_init(&r, y, n);
 	for (int g = 1; g <= 100; g++) {
-		double a = g / 100.0, lv = l0, e = 0;
+		double a = g / 100.0, e = fc_runs_ses_sse(&r, a, l0);
 
-		for (size_t t = 0; t < n; t++) {
-			e += (y[t] - lv) * (y[t] - lv);
-			lv += a * (y[t] - lv);
-		}
 		if (e < best) {
 			best = e;
 			ba = a;
 		}
 	}
+	fc_runs_free(&r);
 	l = fc_ses_run(y, n, ba, l0, res->fitted);
 	for (size_t i = 0; i < h; i++)
 		res->mean[i] = l;

@@ -17,13 +17,15 @@
  *
  * The smoothing constants are chosen on a grid to minimise the in-sample
  * one-step mean squared error (Kourentzes 2014, IJPE 156, compares such
- * cost functions).
+ * cost functions), each candidate's error computed in the run-length form
+ * of lib/fc_runs.c (O(demands), not O(n)).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "fc_models.h"
+#include "fc_runs.h"
 #include "nc.h"
 
 #define GRID_LO 0.01
@@ -41,21 +43,6 @@ fc_ses_run(const double *y, size_t n, double alpha, double l0, double *fitted)
 		l += alpha * (y[i] - l);
 	}
 	return l;
-}
-
-/* In-sample one-step MSE of a fitted path, over the finite values. */
-static double
-fit_mse(const double *y, const double *fit, size_t n)
-{
-	double s = 0;
-	size_t c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (isfinite(fit[i])) {
-			s += (y[i] - fit[i]) * (y[i] - fit[i]);
-			c++;
-		}
-	return c > 0 ? s / (double)c : INFINITY;
 }
 
 static size_t
@@ -121,6 +108,7 @@ croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
 {
 	double best = INFINITY, ba = 0.1;
 	const struct fc_result *fx = fc_fixed(cx);
+	struct fc_runs r;
 
 	if (fx != NULL)
 		return fc_croston_fixed(y, n, fx->par[0], kind, h, res);
@@ -128,15 +116,16 @@ croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
 		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
 		return -1;
 	}
+	fc_runs_init(&r, y, n);
 	for (int g = 0; g < GRID_N; g++) {
-		double a = GRID_LO + GRID_STEP * g, e;
-		croston_run(y, n, a, kind, res->fitted);
-		e = fit_mse(y, res->fitted, n);
+		double a = GRID_LO + GRID_STEP * g;
+		double e = fc_runs_croston_mse(&r, a, kind);
 		if (e < best) {
 			best = e;
 			ba = a;
 		}
 	}
+	fc_runs_free(&r);
 	return fc_croston_fixed(y, n, ba, kind, h, res);
 }
 
@@ -212,6 +201,7 @@ fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	const size_t ng = sizeof(grid) / sizeof(grid[0]);
 	double best = INFINITY, ba = 0.1, bb = 0.1;
 	const struct fc_result *fx = fc_fixed(cx);
+	struct fc_runs r;
 
 	(void)m;
 	if (fx != NULL)
@@ -220,17 +210,17 @@ fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
 		return -1;
 	}
+	fc_runs_init(&r, y, n);
 	for (size_t i = 0; i < ng; i++)
 		for (size_t j = 0; j < ng; j++) {
-			double e;
-			tsb_run(y, n, grid[i], grid[j], res->fitted);
-			e = fit_mse(y, res->fitted, n);
+			double e = fc_runs_tsb_mse(&r, grid[i], grid[j]);
 			if (e < best) {
 				best = e;
 				ba = grid[i];
 				bb = grid[j];
 			}
 		}
+	fc_runs_free(&r);
 	return fc_tsb_fixed(y, n, ba, bb, h, res);
 }
 
@@ -241,6 +231,7 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	size_t k = count_demands(y, n), a, nb, off;
 	double *b, *fit, best = INFINITY, ba = 0.1, l;
 	const struct fc_result *fx = fc_fixed(cx);
+	struct fc_runs r;
 
 	(void)m;
 	if (k < 2 && fx == NULL) {
@@ -262,16 +253,17 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	for (size_t i = 0; i < nb; i++)
 		for (size_t j = 0; j < a; j++)
 			b[i] += y[off + i * a + j];
+	fc_runs_init(&r, b, nb);
 	for (int g = 0; g < GRID_N * 2 && fx == NULL; g++) {     /* alpha 0.01 .. 1.00 */
-		double al = GRID_LO + GRID_STEP * g, e = 0;
-		fc_ses_run(b, nb, al, b[0], fit);
-		for (size_t i = 1; i < nb; i++)
-			e += (b[i] - fit[i]) * (b[i] - fit[i]);
+		double al = GRID_LO + GRID_STEP * g;
+		/* the first bucket's error is 0: its fitted value is itself */
+		double e = fc_runs_ses_sse(&r, al, b[0]);
 		if (e < best) {
 			best = e;
 			ba = al;
 		}
 	}
+	fc_runs_free(&r);
 	if (fx != NULL)
 		ba = fx->par[1];
 	l = fc_ses_run(b, nb, ba, b[0], fit);

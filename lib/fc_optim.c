@@ -39,7 +39,9 @@ fc_run(struct fc_thunk *t, double *x, const double *step, size_t k,
 	 * moved by a relative 1e-8 in the last 20 + 10k iterations (R's optim
 	 * uses a relative tolerance of 1e-8 on the values too).
 	 */
-	last = s->fval;
+	/* s->fval is only set by the first iteration (GSL's set leaves it
+	 * uninitialised: reading it made results depend on the heap). */
+	last = HUGE_VAL;
 	for (int it = 0, since = 0; it < maxit; it++) {
 		if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
 			break;

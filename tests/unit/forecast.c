@@ -13,6 +13,7 @@
 
 #include "date.h"
 #include "fc_models.h"
+#include "fc_runs.h"
 #include "fcmodel.h"
 #include "forecast.h"
 #include "forecast_eval.h"
@@ -376,6 +377,78 @@ measures(void)
 	ok(close_to(a.spin[0], 2.0, 1e-12), "pinball losses by hand");
 }
 
+/* Mean squared error over the finite fitted values (plain loop). */
+static double
+path_mse(const double *y, const double *f, size_t n, size_t *c)
+{
+	double s = 0;
+
+	*c = 0;
+	for (size_t t = 0; t < n; t++)
+		if (!isnan(f[t])) {
+			s += (y[t] - f[t]) * (y[t] - f[t]);
+			++*c;
+		}
+	return *c ? s / (double)*c : INFINITY;
+}
+
+/* Run-length errors equal those of the models' fitted paths on random intermittent series
+ * (long and short zero runs, a negative value, a demand at both ends). */
+static void
+runs(void)
+{
+	double y[300], worst = 0;
+	unsigned s = 12345;
+	int all = 1;
+
+	for (int rep = 0; rep < 20; rep++) {
+		size_t n = 40 + (size_t)rep * 13;
+		struct fc_runs r;
+		struct fc_result res;
+
+		for (size_t t = 0; t < n; t++) {
+			s = s * 1103515245u + 12345u;
+			y[t] = (s >> 16) % 100 < (unsigned)(3 + rep * 4) ?
+			    1 + (s >> 8) % 50 : 0;
+		}
+		y[0] = rep % 2 ? 4 : 0;
+		y[n - 1] = rep % 3 ? 0 : 2;
+		if (rep == 7)
+			y[n / 2] = -3;
+		fc_runs_init(&r, y, n);
+		fc_result_init(&res, n, 1);
+		for (double a = 0.01; a < 1; a += 0.07)
+			for (double b = 0.02; b < 0.6; b += 0.11) {
+				double v[4][2];
+				size_t c;
+
+				fc_ses_run(y, n, a, 5, res.fitted);
+				v[0][0] = fc_runs_ses_sse(&r, a, 5);
+				v[0][1] = path_mse(y, res.fitted, n, &c) * (double)c;
+				fc_croston_fixed(y, n, a, FC_CROSTON, 1, &res);
+				v[1][0] = fc_runs_croston_mse(&r, a, FC_CROSTON);
+				v[1][1] = path_mse(y, res.fitted, n, &c);
+				fc_croston_fixed(y, n, a, FC_SBA, 1, &res);
+				v[2][0] = fc_runs_croston_mse(&r, a, FC_SBA);
+				v[2][1] = path_mse(y, res.fitted, n, &c);
+				fc_tsb_fixed(y, n, a, b, 1, &res);
+				v[3][0] = fc_runs_tsb_mse(&r, a, b);
+				v[3][1] = path_mse(y, res.fitted, n, &c);
+				for (int i = 0; i < 4; i++) {
+					double d = fabs(v[i][0] - v[i][1]) / fmax(fabs(v[i][1]), 1e-12);
+					if (!(d <= 1e-9))
+						all = 0;
+					else if (d > worst)
+						worst = d;
+				}
+			}
+		fc_result_release(&res);
+		fc_runs_free(&r);
+	}
+	ok(all, "run-length SES, Croston, SBA and TSB errors equal the recursions' "
+	    "(worst relative difference %.2g)", worst);
+}
+
 int
 main(void)
 {
@@ -393,5 +466,6 @@ main(void)
 	refilter(fc_ets, fc_ets_refilter, "AAdA");
 	refilter(fc_arima, fc_arima_refilter, "auto");
 	measures();
+	runs();
 	return tap_done();
 }
