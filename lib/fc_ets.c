@@ -101,7 +101,7 @@ ets_filter(struct ets_fit *f, const double *y, size_t n, double *fitted)
 	const int mult = err == E_M || se == S_M;
 	double l = f->l0, b = tr == T_N ? 0 : f->b0;
 	double s[ETS_MAXM];
-	double sse = 0, sumlog = 0;
+	double sse = 0, sumlog = 0, prod = 1;
 	size_t j = 0;
 
 	if (se != S_N)
@@ -123,7 +123,14 @@ ets_filter(struct ets_fit *f, const double *y, size_t n, double *fitted)
 			double r = e / mu;
 
 			sse += r * r;
-			sumlog += log(mu);
+			/* sum log mu as the log of a product, taken when it
+			 * leaves [1e-100, 1e100] (a log per step was an
+			 * eighth of a fit) */
+			prod *= mu;
+			if (prod > 1e100 || prod < 1e-100) {
+				sumlog += log(prod);
+				prod = 1;
+			}
 		}
 		p = se == S_A ? y[t] - so : se == S_M ? y[t] / so : y[t];
 		ln = q + alpha * (p - q);
@@ -144,6 +151,7 @@ ets_filter(struct ets_fit *f, const double *y, size_t n, double *fitted)
 		for (int i = 0; i < m; i++)
 			f->s[i] = s[(j + (size_t)i) % (size_t)m];
 	}
+	sumlog += log(prod);
 	f->sse = sse;
 	if (!(sse > 0))
 		return ETS_BIG;

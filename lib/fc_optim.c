@@ -87,23 +87,26 @@ fc_minimise(fc_objective f, void *ctx, double *x, const double *step,
 int
 fc_roots_inside(double *c, int d, double r)
 {
-	double rk = 1;
+	if (r != 1) {
+		double rk = 1;
 
-	/* roots of p(z) inside r <=> roots of p(r z) inside 1 */
-	for (int i = 0; i <= d; i++) {
-		c[i] *= rk;
-		rk *= r;
+		/* roots of p(z) inside r <=> roots of p(r z) inside 1 */
+		for (int i = 0; i <= d; i++) {
+			c[i] *= rk;
+			rk *= r;
+		}
 	}
-	/* Schur-Cohn: |c_0| < |c_d|, then (c_d p - c_0 p*) / z, scaled */
+	/*
+	 * Schur-Cohn: |c_0| < |c_d|, then (c_d p - c_0 p*) / z, which has
+	 * the same roots inside as p has; without normalising c_d to 1 (one
+	 * division per degree, not d: the test was a quarter of an ETS fit).
+	 */
 	for (; d > 0; d--) {
 		double k;
 
 		if (c[d] == 0)
 			return 0;
-		for (int i = 0; i < d; i++)
-			c[i] /= c[d];
-		c[d] = 1;
-		k = c[0];
+		k = c[0] / c[d];
 		if (!(fabs(k) < 1 + 1e-10) || 1 - k * k <= 1e-300)
 			return 0;
 		for (int i = 0; i < d; i++)
