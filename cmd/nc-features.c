@@ -369,7 +369,7 @@ add_num(struct strbuf *sb, const char *name, double v, int have)
 	int n;
 
 	strbuf_add(sb, name, strlen(name));
-	if (!have || (n = ffmt_double(num, v)) == 0)
+	if (!have || (n = ndjson_fmt_double(num, v)) == 0)
 		strbuf_add(sb, "null", 4);
 	else
 		strbuf_add(sb, num, (size_t)n);
@@ -387,7 +387,7 @@ add_qty(struct strbuf *sb, double v, int have)
 	else if (v == floor(v) && fabs(v) < 1e15) {
 		n = ffmt_long(num, (long long)v);
 		strbuf_add(sb, num, (size_t)n);
-	} else if ((n = ffmt_double(num, v)) > 0)
+	} else if ((n = ndjson_fmt_double(num, v)) > 0)
 		strbuf_add(sb, num, (size_t)n);
 	else
 		strbuf_add(sb, "null", 4);

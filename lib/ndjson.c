@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ndjson.h"
+#include "shortest.h"
 #include "nc.h"
 
 void
@@ -86,7 +87,7 @@ fmt_cents(char *buf, long long c)
 int
 ndjson_fmt_double(char *buf, double d)
 {
-	int n = 0;
+	int n;
 
 	if (!isfinite(d))
 		return 0;
@@ -102,6 +103,20 @@ ndjson_fmt_double(char *buf, double d)
 		if ((double)c / 100.0 == d)
 			return fmt_cents(buf, c);
 	}
+	if ((n = shortest_fmt_exact(buf, d)) > 0)
+		return n;
+	return ndjson_fmt_double_plain(buf, d);
+}
+
+int
+ndjson_fmt_double_plain(char *buf, double d)
+{
+	int n = 0;
+
+	if (!isfinite(d))
+		return 0;
+	if (d == 0)
+		d = 0.0;        /* no negative zero, as the fast path */
 	for (int prec = 15; prec <= 17; prec++) {
 		n = snprintf(buf, 32, "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)

@@ -33,6 +33,13 @@ json_t *ndjson_parse(const char *line, size_t len, char *why, size_t whysize);
  * Returns the length, or 0 for NaN and infinities, which JSON lacks.
  */
 int ndjson_fmt_double(char *buf, double d);
+/*
+ * The same text by the plain method (the first of %.15g, %.16g, %.17g
+ * that strtod reads back), without ndjson_fmt_double's fast paths (cents,
+ * lib/shortest.c): the reference those are tested against, and what they
+ * fall back to.
+ */
+int ndjson_fmt_double_plain(char *buf, double d);
 
 /* Append value as compact JSON; a non-finite real becomes null. */
 void ndjson_dump(struct strbuf *sb, const json_t *value);
