@@ -14,6 +14,7 @@
 
 #include "date.h"
 #include "flat.h"
+#include "flatget.h"
 #include "input.h"
 #include "nc.h"
 #include "ndjson.h"
@@ -163,25 +164,6 @@ keyset_release(struct keyset *ks)
 	free(ks->v);
 }
 
-/* A field's number: 1 and *d, 0 when absent or null, -1 when not a number. */
-static int
-fnum(const struct flat_field *f, double *d)
-{
-	char buf[64], *end;
-
-	if (f == NULL || f->type == FLAT_NULL)
-		return 0;
-	if ((f->type != FLAT_NUMBER && f->type != FLAT_STRING) || f->vlen == 0 ||
-	    f->vlen >= sizeof(buf))
-		return -1;
-	memcpy(buf, f->val, f->vlen);
-	buf[f->vlen] = '\0';
-	*d = strtod(buf, &end);
-	if (*end != '\0' || !isfinite(*d))
-		return -1;
-	return 1;
-}
-
 static int
 fdate(const struct flat_field *f, long *d)
 {
@@ -276,7 +258,7 @@ attr_num(const struct series *s, int f)
 		ff.vlen = ff.vlen >= 2 ? ff.vlen - 2 : 0;
 	} else if (ff.vlen == 4 && memcmp(ff.val, "null", 4) == 0)
 		return NAN;
-	return fnum(&ff, &d) == 1 ? d : NAN;
+	return flat_get_number(&ff, &d) == 1 ? d : NAN;
 }
 
 /* A string attribute's value as a C string (quotes removed), or NULL. */
@@ -695,15 +677,6 @@ series_finish(struct opts *o, struct series *s)
 		emit_policy(o, s, lt, lt_sd, sl);
 }
 
-static const struct flat_field *
-find_key(const struct flat *fl, const char *name, size_t len)
-{
-	for (size_t i = 0; i < fl->n; i++)
-		if (fl->f[i].klen == len && memcmp(fl->f[i].key, name, len) == 0)
-			return &fl->f[i];
-	return NULL;
-}
-
 /*
  * The sd of a row: forecast_sd; else from its widest upper quantile q<P>
  * against q50 (or the forecast); else from ci_upper at ci_level; else 0.
@@ -717,7 +690,7 @@ row_sd(const struct flat *fl, const struct flat_field **f, double mean, double *
 	double sd, hi, lv, center, qp, best = NAN, bp = 0;
 	int st;
 
-	if ((st = fnum(f[F_SD], &sd)) != 0) {
+	if ((st = flat_get_number(f[F_SD], &sd)) != 0) {
 		if (st < 0 || sd < 0) {
 			snprintf(why, whysize, "forecast_sd: not a finite number >= 0");
 			return -1;
@@ -725,7 +698,7 @@ row_sd(const struct flat *fl, const struct flat_field **f, double mean, double *
 		*out = sd;
 		return 0;
 	}
-	if (fnum(f[F_Q50], &center) != 1)
+	if (flat_get_number(f[F_Q50], &center) != 1)
 		center = mean;
 	for (size_t i = 0; i < fl->n; i++) {
 		const struct flat_field *x = &fl->f[i];
@@ -743,7 +716,7 @@ row_sd(const struct flat *fl, const struct flat_field **f, double mean, double *
 		p = strtod(pbuf, NULL) / 100;
 		if (!(p > 0.5 && p < 1))
 			continue;
-		if ((st = fnum(x, &qp)) < 0) {
+		if ((st = flat_get_number(x, &qp)) < 0) {
 			snprintf(why, whysize, "%.*s: not a finite number", (int)x->klen, x->key);
 			return -1;
 		}
@@ -756,11 +729,11 @@ row_sd(const struct flat *fl, const struct flat_field **f, double mean, double *
 		*out = best;
 		return 0;
 	}
-	if ((st = fnum(f[F_CIHI], &hi)) < 0) {
+	if ((st = flat_get_number(f[F_CIHI], &hi)) < 0) {
 		snprintf(why, whysize, "ci_upper: not a finite number");
 		return -1;
 	}
-	if (st == 1 && fnum(f[F_CILEVEL], &lv) == 1 &&
+	if (st == 1 && flat_get_number(f[F_CILEVEL], &lv) == 1 &&
 	    lv > 0 && lv < 100 && !isnan(sd = rp_sd_from_upper(mean, hi, 0.5 + lv / 200))) {
 		*out = sd;
 		return 0;
@@ -794,7 +767,7 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 				break;
 			}
 	for (int k = 0; k < o->nkeys; k++) {
-		const struct flat_field *kf = find_key(fl, o->keys[k], o->klen[k]);
+		const struct flat_field *kf = flat_get(fl, o->keys[k], o->klen[k]);
 
 		/* A null key value (a row without a site) is a value of its own,
 		 * as in nc-store and nc-forecast. */
@@ -830,24 +803,24 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 		goto bad;
 	}
 	if (f[F_MEAN] != NULL && f[F_MEAN]->type != FLAT_NULL) {
-		if (fnum(f[F_MEAN], &r.mean) != 1 || r.mean < 0) {
+		if (flat_get_number(f[F_MEAN], &r.mean) != 1 || r.mean < 0) {
 			snprintf(why, whysize, "forecasted_demand: not a number >= 0");
 			goto bad;
 		}
 		if (row_sd(fl, f, r.mean, &r.sd, why, whysize) != 0)
 			goto bad;
-	} else if (fnum(f[F_QUANTITY], &r.mean) == 1) {
+	} else if (flat_get_number(f[F_QUANTITY], &r.mean) == 1) {
 		r.sd = 0;               /* a history row (item-day, feature) */
 		r.history = 1;
 	} else {
 		snprintf(why, whysize, "forecasted_demand: missing");
 		goto bad;
 	}
-	if (fnum(f[F_ACTUAL], &r.actual) < 0) {
+	if (flat_get_number(f[F_ACTUAL], &r.actual) < 0) {
 		snprintf(why, whysize, "actual_demand: not a number");
 		goto bad;
 	}
-	if (fnum(f[F_HORIZON], &h) == 1)
+	if (flat_get_number(f[F_HORIZON], &h) == 1)
 		r.horizon = (long)h;
 	if (r.as_of == NO_DATE && o->simulate > 0) {
 		snprintf(why, whysize, "as_of: missing (--simulate reads backtest rows)");
@@ -871,7 +844,7 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 		free(s->item);
 		s->item = NULL;
 		for (int k = 0; k < o->nkeys; k++) {
-			const struct flat_field *kf = find_key(fl, o->keys[k], o->klen[k]);
+			const struct flat_field *kf = flat_get(fl, o->keys[k], o->klen[k]);
 
 			if (o->klen[k] == 7 && memcmp(o->keys[k], "item_id", 7) == 0 &&
 			    kf->type != FLAT_NULL)

@@ -301,14 +301,8 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 	counts.in++;
 	if (it->status != STAGED) {
 		/* The reject is the record as it came, not half staged. */
-		json_t *rec = it->status == REJECT_RECORD ?
-		    ndjson_parse(it->line, it->len, NULL, 0) : NULL;
-		char *reason = xstrndup(out + it->off2, it->n2);
-
-		reject_record(&r->o->rej, rec, rec ? NULL : it->line, it->input,
-		    it->lineno, reason);
-		free(reason);
-		json_decref(rec);
+		reject_line(&r->o->rej, it->status == REJECT_RECORD, it->line, it->len,
+		    it->input, it->lineno, out + it->off2, it->n2);
 		return;
 	}
 	e.key = out + it->off2;

@@ -54,6 +54,18 @@ reject_record(struct rejects *r, const json_t *record, const char *raw,
 }
 
 void
+reject_line(struct rejects *r, int is_object, const char *line, size_t len,
+    const char *input, unsigned long lineno, const char *reason, size_t reason_len)
+{
+	json_t *rec = is_object ? ndjson_parse(line, len, NULL, 0) : NULL;
+	char *why = xstrndup(reason, reason_len);
+
+	reject_record(r, rec, rec ? NULL : line, input, lineno, why);
+	free(why);
+	json_decref(rec);
+}
+
+void
 reject_aside(struct rejects *r, const json_t *record,
     const char *input, unsigned long line, const char *reason)
 {

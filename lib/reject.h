@@ -30,6 +30,14 @@ void reject_record(struct rejects *r, const json_t *record, const char *raw,
     const char *input, unsigned long line, const char *reason);
 
 /*
+ * reject_record() of a line that a parallel worker (parmap.h) refused:
+ * as the record it holds when is_object (the line is parsed again here),
+ * else as the raw line; the reason is reason_len bytes, not terminated.
+ */
+void reject_line(struct rejects *r, int is_object, const char *line, size_t len,
+    const char *input, unsigned long lineno, const char *reason, size_t reason_len);
+
+/*
  * Write a record that is set aside but not rejected (nc-transform's
  * superseded duplicates) to FILE, if any, with its reason; not counted.
  */
