@@ -6,12 +6,37 @@
  * fitted by ridge regression (Hoerl and Kennard 1970) with the penalty
  * chosen by generalised cross-validation (Golub, Heath and Wahba 1979),
  * using GSL's regularised least squares.  Owner: nc-forecast.
+ *
+ * Prediction intervals (fc_result.sd and .tdf) add three variances, as
+ * Prophet's do (its trend uncertainty) and as regression's do (the rest):
+ *   noise       sigma^2 = RSS / (n - 1 - df), df = tr(H) = sum of the
+ *               ridge filter factors s_k^2 / (s_k^2 + lambda^2) (the
+ *               effective degrees of freedom of a ridge fit: Hastie,
+ *               Tibshirani and Friedman 2009, 3.4.1), 1 for the mean;
+ *   parameters  sigma^2 (1/n + x0' (X'X + lambda^2 I)^-1 X'X
+ *               (X'X + lambda^2 I)^-1 x0), the variance of the ridge fit
+ *               at the forecast's regressors x0;
+ *   trend       future changepoints at the history's rate (ncp per n
+ *               periods), each changing the slope by a Laplace deviate
+ *               whose mean magnitude is that of the fitted changes
+ *               (Taylor and Letham 2018, 3.1.4), in closed form: a
+ *               change in each future period with probability ncp / n,
+ *               variance 2 b^2, acting k periods later with weight k, so
+ *               (ncp / n) 2 b^2 sum_{k=1..i} k^2 at horizon i;
+ * with Student t quantiles on n - 1 - df degrees of freedom.  Demand's
+ * noise often grows with its level: when the fit is positive throughout,
+ * the errors are taken as multiplicative (sd sigma f_t, f the fit, sigma^2
+ * from the relative residuals r_t / f_t) instead of additive if that has
+ * the higher Gaussian likelihood, the choice ETS makes between its error
+ * types (Hyndman et al. 2008, 2.5); the noise term is then sigma^2 f^2 at
+ * the forecast f, the parameter term sigma^2 times the mean f_t^2.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit.h>
 
 #include "date.h"
@@ -123,6 +148,94 @@ row(double *r, const struct fc_ctx *cx, size_t t, size_t n, const size_t *cp,
 	return c;
 }
 
+/* The forecast-error sd of the ridge fit of X (n x q, standardised),
+ * coefficients c, penalty lambda; the future rows z (h x q, standardised)
+ * and whether column j is a changepoint hinge (cpcol[j], its scale
+ * sc[j] to bring the slope change back to y per unit of t / n). */
+/* The noise variance per unit of level^2 when multiplicative errors fit
+ * y better than additive ones (sigma2 a), else 0; *f2 the mean f_t^2. */
+static double
+reg_mult(const double *y, size_t n, const struct fc_result *res, double rdf,
+    double sa, double *f2)
+{
+	double sm = 0, logf = 0;
+
+	*f2 = 0;
+	for (size_t t = 0; t < n; t++) {
+		double f = res->fitted[t];
+		if (!(f > 0))
+			return 0;
+		sm += (y[t] - f) * (y[t] - f) / (f * f);
+		logf += log(f);
+		*f2 += f * f / (double)n;
+	}
+	for (size_t i = 0; i < res->h; i++)
+		if (!(res->mean[i] > 0))
+			return 0;
+	sm /= rdf;
+	if (!(sm > 0) || !(sa > 0))
+		return 0;
+	return -logf - (double)n / 2 * log(sm) > -(double)n / 2 * log(sa) ? sm : 0;
+}
+
+static int
+reg_sd(const gsl_matrix *X, const gsl_vector *c, double lambda, double rss,
+    const double *y, const double *z, size_t h, const int *cpcol,
+    const double *cpsc, size_t ncp, struct fc_result *res)
+{
+	size_t n = X->size1, q = X->size2;
+	gsl_matrix *U = gsl_matrix_alloc(n, q), *V = gsl_matrix_alloc(q, q);
+	gsl_vector *S = gsl_vector_alloc(q), *wk = gsl_vector_alloc(q);
+	double df = 0, rdf, s2, sm, f2, b = 0, tc = 0;
+	size_t nb = 0;
+	int st;
+
+	gsl_matrix_memcpy(U, X);
+	st = gsl_linalg_SV_decomp(U, V, S, wk);
+	for (size_t k = 0; st == 0 && k < q; k++) {
+		double sk = gsl_vector_get(S, k);
+		df += sk * sk / (sk * sk + lambda * lambda);
+	}
+	rdf = (double)n - 1 - df;
+	if (st == 0 && rdf >= 1) {
+		s2 = rss / rdf;
+		sm = reg_mult(y, n, res, rdf, s2, &f2);
+		if (sm > 0)
+			s2 = sm * f2;
+		for (size_t j = 0; j < q; j++)
+			if (cpcol[j]) {
+				b += fabs(gsl_vector_get(c, j) / cpsc[j]);
+				nb++;
+			}
+		if (nb > 0)
+			b /= (double)nb;
+		for (size_t i = 0; i < h; i++) {
+			double par = 1 / (double)n, kk = (double)(i + 1);
+
+			for (size_t k = 0; k < q; k++) {
+				double sk = gsl_vector_get(S, k), d = sk * sk + lambda * lambda;
+				double vz = 0;
+
+				for (size_t j = 0; j < q; j++)
+					vz += gsl_matrix_get(V, j, k) * z[i * q + j];
+				par += vz * vz * sk * sk / (d * d);
+			}
+			/* sum_{k=1..i} (k / n)^2 */
+			tc = kk * (kk + 1) * (2 * kk + 1) / 6 / ((double)n * (double)n);
+			res->sd[i] = sqrt((sm > 0 ? sm * res->mean[i] * res->mean[i] :
+			    s2) + s2 * par +
+			    (double)ncp / (double)n * 2 * b * b * tc);
+		}
+		res->sigma2 = s2;
+		res->tdf = rdf;
+	}
+	gsl_vector_free(wk);
+	gsl_vector_free(S);
+	gsl_matrix_free(V);
+	gsl_matrix_free(U);
+	return st == 0 && rdf >= 1 ? 0 : -1;
+}
+
 int
 fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
     size_t h, struct fc_result *res)
@@ -180,8 +293,13 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 		gsl_vector *yv = gsl_vector_alloc(n), *c = gsl_vector_alloc(q);
 		gsl_vector *rp = gsl_vector_alloc(50), *G = gsl_vector_alloc(50);
 		gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, q);
-		int st;
+		int st, cpcol[MAX_COLS + 64];
+		double cpsc[MAX_COLS + 64], *z = xcalloc(h * q + 1, sizeof(double)), rss = 0;
 
+		for (size_t j = 0; j < q; j++) {
+			cpcol[j] = keep[j] >= 1 && keep[j] <= ncp;
+			cpsc[j] = sc[keep[j]];
+		}
 		for (size_t t = 0; t < n; t++) {
 			gsl_vector_set(yv, t, y[t] - ymean);
 			for (size_t j = 0; j < q; j++)
@@ -198,11 +316,20 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 				for (size_t j = 0; j < q; j++)
 					f += gsl_vector_get(c, j) *
 					    (raw[t * p + keep[j]] - mu[keep[j]]) / sc[keep[j]];
-				if (t < n)
+				if (t < n) {
 					res->fitted[t] = f;
-				else
+					rss += (y[t] - f) * (y[t] - f);
+				} else {
 					res->mean[t - n] = f;
+					for (size_t j = 0; j < q; j++)
+						z[(t - n) * q + j] = (raw[t * p + keep[j]] -
+						    mu[keep[j]]) / sc[keep[j]];
+				}
 			}
+		/* Without an sd the caller falls back to empirical intervals. */
+		if (st == 0)
+			reg_sd(X, c, lambda, rss, y, z, h, cpcol, cpsc, ncp, res);
+		free(z);
 		gsl_multifit_linear_free(w);
 		gsl_vector_free(G);
 		gsl_vector_free(rp);

@@ -5,7 +5,8 @@
  * period m, 1 for none) and forecasts h periods ahead.  It fills a struct
  * fc_result: point forecasts, the standard deviation of the forecast error
  * at each horizon when the model has a stochastic form (NAN otherwise: the
- * caller then uses empirical errors), the in-sample one-step fitted values
+ * caller then uses empirical errors), with the degrees of freedom of a
+ * Student t when the model's errors follow one (tdf, 0 for normal), the in-sample one-step fitted values
  * when it has them, a name ("ETS(A,Ad,N)", "ARIMA(1,1,1)", "Croston"), and
  * its AICc when it is fitted by likelihood (NAN otherwise).
  *
@@ -28,6 +29,8 @@ struct fc_result {
 	size_t n, h;
 	double aicc;        /* NAN when not a likelihood model */
 	double sigma2;      /* residual variance, NAN if unknown */
+	double tdf;         /* sd is that of a Student t with tdf degrees of
+	                       freedom (short series); 0: normal */
 	char name[64];
 	char why[128];
 	/* The fitted parameters (npar of them, 0 when none), as the model

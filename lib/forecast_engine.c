@@ -351,8 +351,10 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 					single_sd = 1;
 					for (size_t i = 0; i < h; i++)
 						single_sd &= isfinite(res[c].sd[i]) && res[c].sd[i] >= 0;
-					if (single_sd)
+					if (single_sd) {
 						memcpy(out->sd, res[c].sd, h * sizeof(double));
+						out->tdf = res[c].tdf;
+					}
 				}
 		} else {
 			len = (size_t)snprintf(out->model, sizeof(out->model), "ensemble(");

@@ -56,7 +56,17 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Normal intervals and quantiles around the mean with out->sd. */
+/* Quantile u of the standard normal, or of Student's t with out->tdf
+ * degrees of freedom when the model says its errors follow one. */
+static double
+iv_z(const struct fc_fc *out, double u)
+{
+	if (out->tdf > 0 && isfinite(out->tdf))
+		return gsl_cdf_tdist_Pinv(u, out->tdf);
+	return gsl_cdf_ugaussian_Pinv(u);
+}
+
+/* Normal (or t) intervals and quantiles around the mean with out->sd. */
 static void
 iv_normal(struct fc_fc *out, const struct fc_plan *p)
 {
@@ -64,13 +74,12 @@ iv_normal(struct fc_fc *out, const struct fc_plan *p)
 		double sd = out->sd[i];
 
 		for (size_t l = 0; l < p->nlevels; l++) {
-			double z = gsl_cdf_ugaussian_Pinv(0.5 + p->levels[l] / 200);
+			double z = iv_z(out, 0.5 + p->levels[l] / 200);
 			out->lo[l * out->h + i] = out->mean[i] - z * sd;
 			out->hi[l * out->h + i] = out->mean[i] + z * sd;
 		}
 		for (size_t j = 0; j < p->nq; j++)
-			out->q[j * out->h + i] = out->mean[i] +
-			    gsl_cdf_ugaussian_Pinv(p->q[j]) * sd;
+			out->q[j * out->h + i] = out->mean[i] + iv_z(out, p->q[j]) * sd;
 	}
 }
 
@@ -197,6 +206,7 @@ iv_history(struct fc_fc *out, const struct fc_plan *p, const double *y, size_t n
 		sd = sqrt(s2 / (double)(n - 1) * (1 + 1.0 / (double)n));
 	for (size_t i = 0; i < out->h; i++)
 		out->sd[i] = sd;
+	out->tdf = 0;
 	iv_normal(out, p);
 }
 
