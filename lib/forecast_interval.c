@@ -15,7 +15,8 @@
  *              Hyndman 2005, J. Forecasting 24(6));
  *   empirical  quantiles of the cross-validation errors (actual - forecast)
  *              at each horizon, pooled with the nearest horizons until 30
- *              (Williams and Goodman 1971);
+ *              or more, enough for the most extreme level or quantile
+ *              asked (Williams and Goodman 1971);
  *   history    normal with the spread of the history (the mean model's
  *              interval, sd sqrt(1 + 1/n)).
  * A method whose standard deviation, bound or quantile is not finite or
@@ -25,6 +26,16 @@
  * forecast (lower <= mean <= upper: a skewed distribution can put its
  * mean above its upper quantile) and the quantiles of a horizon never
  * decrease.
+ *
+ * Empirical quantiles (of the errors, of the demand sizes) are order
+ * statistics with the finite-sample correction of split conformal
+ * prediction (Vovk, Gammerman and Shafer 2005; Lei et al. 2018, JASA
+ * 113): of k sorted values the upper u-quantile is the ceil((k + 1) u)-th
+ * and the lower the floor((k + 1) u)-th (the largest, smallest when that
+ * is out of range), so that a new exchangeable value falls above the upper
+ * one with probability at most 1 - u.  Interpolating between the sorted
+ * values instead under-covers with few values, and on integer demand
+ * gives non-integer bounds that a demand just misses.
  */
 #include <math.h>
 #include <stdio.h>
@@ -83,6 +94,36 @@ iv_normal(struct fc_fc *out, const struct fc_plan *p)
 	}
 }
 
+/* The conformal u-quantile of the sorted x[0..k-1] (see above). */
+static double
+order_q(const double *x, size_t k, double u)
+{
+	double r = u >= 0.5 ? ceil((double)(k + 1) * u) : floor((double)(k + 1) * u);
+
+	if (k == 0)
+		return NAN;
+	if (r < 1)
+		r = 1;
+	if (r > (double)k)
+		r = (double)k;
+	return x[(size_t)r - 1];
+}
+
+/* Values wanted for the most extreme tail asked: k with (k + 1) a >= 1. */
+static size_t
+pool_min(const struct fc_plan *p)
+{
+	double a = 0.5;
+	size_t k;
+
+	for (size_t l = 0; l < p->nlevels; l++)
+		a = fmin(a, (1 - p->levels[l] / 100) / 2);
+	for (size_t j = 0; j < p->nq; j++)
+		a = fmin(a, fmin(p->q[j], 1 - p->q[j]));
+	k = a > 0 ? (size_t)ceil(1 / a - 1e-9) - 1 : MIN_POOL;
+	return k > MIN_POOL ? k : MIN_POOL;
+}
+
 /* Quantile u of the compound distribution: no demand with 1 - pr, else a
  * size c * S with S the sorted sizes z[0..k-1]. */
 static double
@@ -90,7 +131,7 @@ compound_q(const double *z, size_t k, double pr, double c, double u)
 {
 	if (u <= 1 - pr)
 		return 0;
-	return c * fc_quantile_sorted(z, k, (u - (1 - pr)) / pr);
+	return c * order_q(z, k, (u - (1 - pr)) / pr);
 }
 
 static int
@@ -151,6 +192,7 @@ iv_empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
     size_t R, size_t hc)
 {
 	double *pool;
+	size_t want = pool_min(p);
 
 	if (e == NULL || R * hc < 10)
 		return -1;
@@ -165,7 +207,7 @@ iv_empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
 				for (size_t jj = lo; jj <= hi; jj++)
 					if (isfinite(e[r * hc + jj]))
 						pool[k++] = e[r * hc + jj];
-			if (k >= MIN_POOL || (lo == 0 && hi == hc - 1))
+			if (k >= want || (lo == 0 && hi == hc - 1))
 				break;
 			if (lo > 0)
 				lo--;
@@ -182,12 +224,11 @@ iv_empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
 		out->sd[i] = sqrt(ss / (double)k);
 		for (size_t l = 0; l < p->nlevels; l++) {
 			double a = (1 - p->levels[l] / 100) / 2;
-			out->lo[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, a);
-			out->hi[l * out->h + i] = out->mean[i] + fc_quantile_sorted(pool, k, 1 - a);
+			out->lo[l * out->h + i] = out->mean[i] + order_q(pool, k, a);
+			out->hi[l * out->h + i] = out->mean[i] + order_q(pool, k, 1 - a);
 		}
 		for (size_t q = 0; q < p->nq; q++)
-			out->q[q * out->h + i] = out->mean[i] +
-			    fc_quantile_sorted(pool, k, p->q[q]);
+			out->q[q * out->h + i] = out->mean[i] + order_q(pool, k, p->q[q]);
 	}
 	free(pool);
 	return 0;
