@@ -94,14 +94,17 @@ iv_normal(struct fc_fc *out, const struct fc_plan *p)
 	}
 }
 
-/* The conformal u-quantile of the sorted x[0..k-1] (see above). */
+/* The conformal u-quantile of the sorted x[0..k-1] (see above): the
+ * upper one for an upper bound, else the lower one.  (k + 1) u is
+ * rounded off by 1e-9 first, that 40 x 0.975 be 39. */
 static double
-order_q(const double *x, size_t k, double u)
+order_q(const double *x, size_t k, double u, int upper)
 {
-	double r = u >= 0.5 ? ceil((double)(k + 1) * u) : floor((double)(k + 1) * u);
+	double r = (double)(k + 1) * u;
 
 	if (k == 0)
 		return NAN;
+	r = upper ? ceil(r - 1e-9) : floor(r + 1e-9);
 	if (r < 1)
 		r = 1;
 	if (r > (double)k)
@@ -127,11 +130,11 @@ pool_min(const struct fc_plan *p)
 /* Quantile u of the compound distribution: no demand with 1 - pr, else a
  * size c * S with S the sorted sizes z[0..k-1]. */
 static double
-compound_q(const double *z, size_t k, double pr, double c, double u)
+compound_q(const double *z, size_t k, double pr, double c, double u, int upper)
 {
 	if (u <= 1 - pr)
 		return 0;
-	return c * order_q(z, k, (u - (1 - pr)) / pr);
+	return c * order_q(z, k, (u - (1 - pr)) / pr, upper);
 }
 
 static int
@@ -171,15 +174,15 @@ iv_compound(struct fc_fc *out, const struct fc_plan *p, const double *y, size_t 
 			} else if (1 - pr >= a) {
 				/* P(0) >= a: [0, Q(1 - a)] holds the level */
 				*lo = 0;
-				*hi = compound_q(z, k, pr, c, 1 - a);
+				*hi = compound_q(z, k, pr, c, 1 - a, 1);
 			} else {
-				*lo = compound_q(z, k, pr, c, a / 2);
-				*hi = compound_q(z, k, pr, c, 1 - a / 2);
+				*lo = compound_q(z, k, pr, c, a / 2, 0);
+				*hi = compound_q(z, k, pr, c, 1 - a / 2, 1);
 			}
 		}
 		for (size_t j = 0; j < p->nq; j++)
 			out->q[j * out->h + i] = pr == 0 ? 0 :
-			    compound_q(z, k, pr, c, p->q[j]);
+			    compound_q(z, k, pr, c, p->q[j], p->q[j] >= 0.5);
 	}
 	free(z);
 	return 0;
@@ -224,11 +227,12 @@ iv_empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
 		out->sd[i] = sqrt(ss / (double)k);
 		for (size_t l = 0; l < p->nlevels; l++) {
 			double a = (1 - p->levels[l] / 100) / 2;
-			out->lo[l * out->h + i] = out->mean[i] + order_q(pool, k, a);
-			out->hi[l * out->h + i] = out->mean[i] + order_q(pool, k, 1 - a);
+			out->lo[l * out->h + i] = out->mean[i] + order_q(pool, k, a, 0);
+			out->hi[l * out->h + i] = out->mean[i] + order_q(pool, k, 1 - a, 1);
 		}
 		for (size_t q = 0; q < p->nq; q++)
-			out->q[q * out->h + i] = out->mean[i] + order_q(pool, k, p->q[q]);
+			out->q[q * out->h + i] = out->mean[i] +
+			    order_q(pool, k, p->q[q], p->q[q] >= 0.5);
 	}
 	free(pool);
 	return 0;
