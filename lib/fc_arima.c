@@ -34,6 +34,24 @@
  * standard errors sigma * sqrt(sum psi_j^2) from the psi-weights of
  * theta(B) Theta(B^m) / (phi(B) Phi(B^m) (1 - B)^d (1 - B^m)^D).
  *
+ * Box-Cox transform ("auto" only; "auto-raw" is the search without it):
+ * on a strictly positive series whose noise grows with the level, an
+ * ARIMA of z = (y^lambda - 1) / lambda (log y when lambda is 0) can fit
+ * better than one of y.  lambda is Guerrero's (1993) in [0, 1], as R's
+ * BoxCox.lambda; when below 1, the search is run again on z with the d
+ * and D of y's, and the two fits are compared by their exact-likelihood
+ * AICc on the scale of y: z's -2 log L gains the Jacobian
+ * 2 (1 - lambda) sum log y_t over the observations the differenced
+ * likelihood covers (as lib/fc_regression.c chooses additive or
+ * multiplicative noise).  Never by held-out errors.  The forecasts of z,
+ * mean mu and sd s, are back-transformed bias-adjusted as R's InvBoxCox
+ * with biasadj: exp(mu + s^2 / 2) with the lognormal's sd for the log,
+ * else b (1 + s^2 (1 - lambda) / (2 u^2)), u = lambda mu + 1,
+ * b = u^(1 / lambda), with the delta method's sd s b / u; the intervals
+ * stay normal around that mean.  The name ends in " of log" or
+ * " of Box-Cox LAMBDA".  Without the transform, the search is R's
+ * auto.arima (lambda NULL).
+ *
  * Ownership: owned by the forecasting models; only fc_arima() is exported.
  * A call allocates its work space once; the likelihood loops allocate
  * nothing.
@@ -821,7 +839,8 @@ ar_save(const struct ar_fit *f, struct fc_result *res)
 	p[5] = s->Q, p[6] = s->m, p[7] = s->cst;
 	for (int i = 0; i < k; i++)
 		p[8 + i] = f->x[i];
-	res->npar = 8 + (size_t)k;
+	p[8 + k] = 0;           /* 1: a model of log y (ar_unlog) */
+	res->npar = 9 + (size_t)k;
 }
 
 /* Forecasts, fitted values and standard errors of a fitted model. */
@@ -935,33 +954,142 @@ ar_flat(const double *y, size_t n, size_t h, struct fc_result *res)
 	return 0;
 }
 
+/*
+ * Guerrero's (1993) Box-Cox lambda in [0, 1] (0: log), as R's
+ * forecast::BoxCox.lambda: y cut into blocks of m (2 when m is 1), the
+ * lambda that makes sd_b / mean_b^(1 - lambda) most nearly constant over
+ * the blocks (least coefficient of variation), on a grid of 0.01.
+ */
+static double
+ar_guerrero(const double *y, size_t n, int m)
+{
+	size_t len = m > 1 ? (size_t)m : 2, nb = n / len, off = n - nb * len;
+	double best = INFINITY, lam = 0;
+
+	if (nb < 2)
+		return 0;
+	for (int g = 0; g <= 100; g++) {
+		double l = g / 100.0, s = 0, s2 = 0;
+
+		for (size_t b = 0; b < nb; b++) {
+			const double *x = y + off + b * len;
+			double mu = 0, v = 0, r;
+
+			for (size_t i = 0; i < len; i++)
+				mu += x[i];
+			mu /= (double)len;
+			for (size_t i = 0; i < len; i++)
+				v += (x[i] - mu) * (x[i] - mu);
+			r = sqrt(v / (double)(len - 1)) / pow(mu, 1 - l);
+			s += r, s2 += r * r;
+		}
+		s /= (double)nb;
+		s2 = sqrt(fmax(s2 / (double)nb - s * s, 0)) / s;
+		if (s2 < best)
+			best = s2, lam = l;
+	}
+	return lam;
+}
+
+/* Exact-likelihood AICc of a fit on wk's scale (w for f's d and D). */
+static double
+ar_exact_aicc(struct ar_work *wk, const struct ar_fit *f)
+{
+	double ssq, sumlog, lik;
+	int npar = ar_nfree(&f->sp) + 1;
+
+	wk->sp = f->sp;
+	ar_difference(wk);
+	ar_unpack(wk, f->x);
+	if ((long)wk->nw - npar - 1 <= 0 ||
+	    ar_kalman(wk, &ssq, &sumlog) != 0 || !(ssq > 0))
+		return INFINITY;
+	lik = (double)wk->nw * (log(2 * M_PI * ssq / (double)wk->nw) + 1) +
+	    sumlog;
+	return lik + 2.0 * npar + 2.0 * npar * (npar + 1) /
+	    (double)((long)wk->nw - npar - 1);
+}
+
+/* Back to the scale of y from a fit of log y: lognormal mean and sd. */
+static void
+ar_unlog(struct fc_result *res, size_t n, size_t h, double lam)
+{
+	size_t k = strlen(res->name);
+
+	for (size_t t = 0; t < n; t++)
+		res->fitted[t] = lam == 0 ? exp(res->fitted[t]) :
+		    pow(fmax(lam * res->fitted[t] + 1, 0), 1 / lam);
+	for (size_t i = 0; i < h; i++) {
+		double s2 = res->sd[i] * res->sd[i], u, b;
+
+		if (lam == 0) {
+			res->mean[i] = exp(res->mean[i] + s2 / 2);
+			res->sd[i] = res->mean[i] * sqrt(expm1(s2));
+			continue;
+		}
+		u = fmax(lam * res->mean[i] + 1, 1e-12);
+		b = pow(u, 1 / lam);
+		res->mean[i] = b * (1 + s2 * (1 - lam) / (2 * u * u));
+		res->sd[i] = res->sd[i] * b / u;
+	}
+	if (lam == 0)
+		snprintf(res->name + k, sizeof(res->name) - k, " of log");
+	else
+		snprintf(res->name + k, sizeof(res->name) - k,
+		    " of Box-Cox %g", lam);
+	res->par[res->npar - 1] = 1 + lam;
+}
+
+/* Box-Cox of y into ly when every y is positive; 0 when one is not. */
+static int
+ar_log(const double *y, size_t n, double *ly, double lam)
+{
+	for (size_t t = 0; t < n; t++) {
+		if (!(y[t] > 0))
+			return 0;
+		ly[t] = lam == 0 ? log(y[t]) : (pow(y[t], lam) - 1) / lam;
+	}
+	return 1;
+}
+
 int
 fc_arima_refilter(const double *y, size_t n, const double *p, size_t npar,
     size_t h, struct fc_result *res)
 {
 	struct ar_work wk;
 	struct ar_fit f;
-	double ssq, sumlog;
-	int k;
+	double ssq, sumlog, *ly = NULL;
+	int k, lg;
 
 	memset(&f, 0, sizeof(f));
 	f.sp.p = (int)p[0], f.sp.d = (int)p[1], f.sp.q = (int)p[2];
 	f.sp.P = (int)p[3], f.sp.D = (int)p[4], f.sp.Q = (int)p[5];
 	f.sp.m = (int)p[6], f.sp.cst = (int)p[7];
 	k = ar_nfree(&f.sp);
-	if (npar < 8 || f.sp.m < 1 || f.sp.m > AR_MAXM || k > AR_MAXK ||
-	    npar != 8 + (size_t)k) {
+	if (npar < 9 || f.sp.m < 1 || f.sp.m > AR_MAXM || k > AR_MAXK ||
+	    npar != 9 + (size_t)k) {
 		snprintf(res->why, sizeof(res->why), "not ARIMA parameters");
 		return -1;
 	}
+	lg = p[8 + k] != 0;
+	if (lg) {
+		ly = xcalloc(n + 1, sizeof(double));
+		if (!ar_log(y, n, ly, p[8 + k] - 1)) {
+			free(ly);
+			snprintf(res->why, sizeof(res->why), "ARIMA of log: "
+			    "a value is not positive");
+			return -1;
+		}
+	}
 	memcpy(f.x, p + 8, (size_t)k * sizeof(double));
-	ar_work_init(&wk, y, n, f.sp.m);
+	ar_work_init(&wk, lg ? ly : y, n, f.sp.m);
 	wk.sp = f.sp;
 	ar_difference(&wk);
 	ar_unpack(&wk, f.x);
 	if (wk.nw <= (size_t)k + 1 || ar_kalman(&wk, &ssq, &sumlog) != 0 ||
 	    !(ssq > 0)) {
 		ar_work_release(&wk);
+		free(ly);
 		snprintf(res->why, sizeof(res->why), "ARIMA model does not fit "
 		    "this history");
 		return -1;
@@ -970,17 +1098,85 @@ fc_arima_refilter(const double *y, size_t n, const double *p, size_t npar,
 	f.aicc = NAN;
 	f.ok = 1;
 	ar_result(&wk, &f, h, res);
+	if (lg)
+		ar_unlog(res, n, h, p[8 + k] - 1);
 	ar_work_release(&wk);
+	free(ly);
 	return fc_result_check(res, h);
+}
+
+/*
+ * The stepwise search on wk's series: D and d by the tests when dD is
+ * NULL, else dD's.  f->ok is 0 when nothing fits.
+ */
+static void
+ar_auto(struct ar_work *wk, int m, const struct ar_spec *dD,
+    struct ar_fit *f)
+{
+	struct ar_spec sp;
+	int ms = m > AR_AUTOM ? 1 : m;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.m = ms;
+	if (dD != NULL) {
+		sp.D = dD->D, sp.d = dD->d;
+	} else {
+		sp.D = ms > 1 ? ar_nsdiffs(wk->y, wk->n, m, wk->e) : 0;
+		wk->sp = sp;
+		ar_difference(wk);
+		sp.d = ar_ndiffs(wk->w, wk->nw, wk->e);
+	}
+	wk->sp = sp;
+	ar_difference(wk);
+	/* as R's auto.arima's approximation, the search by CSS for long
+	 * series or long seasons; R then refits the chosen model by CSS-ML,
+	 * which on series that long moves the estimates little and costs
+	 * most of the time: we keep the CSS estimates */
+	wk->approx = wk->n > 150 || ms > 12;
+	ar_stepwise(wk, ms, sp.d, sp.D, f);
+	if (wk->approx && f->ok) {
+		/* sigma^2 from the exact innovations, as a refilter */
+		double ssq, sumlog;
+
+		wk->sp = f->sp;
+		ar_difference(wk);
+		ar_unpack(wk, f->x);
+		if (ar_kalman(wk, &ssq, &sumlog) == 0 && ssq > 0)
+			f->sigma2 = ssq / (double)wk->nw;
+	}
+}
+
+/*
+ * The AICc on the scale of y of the auto fit (into lf, lwk) of the
+ * Box-Cox transform of y with lam, d and D as f's: the transform's
+ * Jacobian adds 2 (1 - lam) sum log y_t over the differenced likelihood's
+ * observations.
+ */
+static double
+ar_tcrit(const struct ar_fit *f, int m, struct ar_work *lwk,
+    struct ar_fit *lf, double lam, const double *y)
+{
+	double delta[2 * AR_MAXM + 4], jac = 0;
+	int dd = ar_delta(&f->sp, delta);
+
+	ar_auto(lwk, m, &f->sp, lf);
+	if (!lf->ok)
+		return INFINITY;
+	for (size_t t = (size_t)dd; t < lwk->n; t++)
+		jac += log(y[t]);
+	return ar_exact_aicc(lwk, lf) + 2 * (1 - lam) * jac;
 }
 
 int
 fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
     struct fc_result *res)
 {
-	struct ar_work wk;
+	struct ar_work wk, lwk, *use = &wk;
 	struct ar_spec sp;
-	struct ar_fit f;
+	struct ar_fit f, lf;
+	double *ly = NULL;
+	int lg = 0;
+	double lam = 0;
 
 	if (m < 1)
 		m = 1;
@@ -988,7 +1184,8 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 		snprintf(res->why, sizeof(res->why), "fewer than 3 observations");
 		return -1;
 	}
-	if (strcmp(spec, "auto") != 0 && ar_parse(spec, m, &sp) != 0) {
+	if (strcmp(spec, "auto") != 0 && strcmp(spec, "auto-raw") != 0 &&
+	    ar_parse(spec, m, &sp) != 0) {
 		snprintf(res->why, sizeof(res->why),
 		    "not an ARIMA order: '%s'", spec);
 		return -1;
@@ -996,34 +1193,23 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 	if (ar_constant(y, n))
 		return ar_flat(y, n, h, res);
 	ar_work_init(&wk, y, n, m);
-	if (strcmp(spec, "auto") == 0) {
-		int D = ar_nsdiffs(y, n, m, wk.e), d;
-		int ms = m > AR_AUTOM ? 1 : m;
-
-		memset(&sp, 0, sizeof(sp));
-		sp.m = ms, sp.D = ms > 1 ? D : 0;
-		wk.sp = sp;
-		ar_difference(&wk);
-		d = ar_ndiffs(wk.w, wk.nw, wk.e);
-		sp.d = d;
-		wk.sp = sp;
-		ar_difference(&wk);
-		/* as R's auto.arima's approximation, the search by CSS for
-		 * long series or long seasons; R then refits the chosen
-		 * model by CSS-ML, which on series that long moves the
-		 * estimates little and costs most of the time: we keep the
-		 * CSS estimates */
-		wk.approx = n > 150 || ms > 12;
-		ar_stepwise(&wk, ms, d, sp.D, &f);
-		if (wk.approx && f.ok) {
-			/* sigma^2 from the exact innovations, as a refilter */
-			double ssq, sumlog;
-
-			wk.sp = f.sp;
-			ar_difference(&wk);
-			ar_unpack(&wk, f.x);
-			if (ar_kalman(&wk, &ssq, &sumlog) == 0 && ssq > 0)
-				f.sigma2 = ssq / (double)wk.nw;
+	if (strncmp(spec, "auto", 4) == 0) {
+		ar_auto(&wk, m, NULL, &f);
+		ly = xcalloc(n + 1, sizeof(double));
+		if (f.ok && spec[4] == '\0' && ar_log(y, n, ly, 0)) {
+			lam = ar_guerrero(y, n, m);
+			if (lam < 1) {
+				ar_log(y, n, ly, lam);
+				ar_work_init(&lwk, ly, n, m);
+				lg = ar_tcrit(&f, m, &lwk, &lf, lam, y) <
+				    ar_exact_aicc(&wk, &f);
+				if (lg) {
+					f = lf;
+					use = &lwk;
+				} else {
+					ar_work_release(&lwk);
+				}
+			}
 		}
 	} else {
 		wk.sp = sp;
@@ -1032,13 +1218,19 @@ fc_arima(const double *y, size_t n, int m, const char *spec, size_t h,
 	}
 	if (!f.ok) {
 		ar_work_release(&wk);
+		free(ly);
 		snprintf(res->why, sizeof(res->why),
 		    "too few observations or no convergence");
 		return -1;
 	}
-	wk.sp = f.sp;
-	ar_difference(&wk);
-	ar_result(&wk, &f, h, res);
+	use->sp = f.sp;
+	ar_difference(use);
+	ar_result(use, &f, h, res);
+	if (lg) {
+		ar_unlog(res, n, h, lam);
+		ar_work_release(&lwk);
+	}
 	ar_work_release(&wk);
+	free(ly);
 	return fc_result_check(res, h);
 }

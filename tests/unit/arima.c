@@ -45,7 +45,10 @@ test_against_r(void)
 		int rc;
 
 		fc_result_init(&r, n, c[i].h);
-		rc = fc_arima(y, n, c[i].m, c[i].spec, c[i].h, &r);
+		/* R's auto.arima without lambda: our search without the
+		 * Box-Cox transform */
+		rc = fc_arima(y, n, c[i].m, strcmp(c[i].spec, "auto") == 0 ?
+		    "auto-raw" : c[i].spec, c[i].h, &r);
 		ok(rc == 0, "%s %s fits", c[i].series, c[i].spec);
 		if (rc != 0) {
 			fc_result_release(&r);
@@ -135,10 +138,53 @@ test_by_hand(void)
 	fc_result_release(&r);
 }
 
+/*
+ * The Box-Cox choice of "auto": AirPassengers, whose seasonal swings grow
+ * with the level, is modelled on its log (Guerrero's lambda, -0.29 in R,
+ * is 0 in our [0, 1]), as the airline model R's auto.arima(AirPassengers,
+ * lambda = 0) finds; a refilter with its parameters gives the same
+ * forecasts; a series with a zero is never transformed.
+ */
+static void
+test_transform(void)
+{
+	double y[FCX_MAXN], m0;
+	size_t n = fcx_series("airpassengers", y);
+	struct fc_result r, q;
+	int good = 1;
+
+	fc_result_init(&r, n, 12);
+	fc_result_init(&q, n, 12);
+	ok(n == 144 && fc_arima(y, n, 12, "auto", 12, &r) == 0,
+	    "airpassengers auto fits");
+	is_str(r.name, "ARIMA(0,1,1)(0,1,1)[12] of log",
+	    "airpassengers: the airline model of the log");
+	ok(fc_arima_refilter(y, n, r.par, r.npar, 12, &q) == 0,
+	    "refilter of the log model");
+	for (int i = 0; i < 12; i++)
+		good &= fabs(q.mean[i] - r.mean[i]) < 1e-9 * r.mean[i] &&
+		    fabs(q.sd[i] - r.sd[i]) < 1e-9 * r.sd[i] && r.sd[i] > 0 &&
+		    (i == 0 || r.sd[i] > r.sd[0]);
+	ok(good, "refilter: the same back-transformed means and sds");
+	ok(r.mean[6] > y[n - 6] && r.mean[11] > y[n - 1] &&
+	    r.mean[11] < 1.3 * y[n - 1], "log forecasts grow with the series "
+	    "(%.1f after %.1f)", r.mean[11], y[n - 1]);
+	m0 = y[10];
+	y[10] = 0;
+	ok(fc_arima(y, n, 12, "auto", 12, &r) == 0 &&
+	    fc_arima(y, n, 12, "auto-raw", 12, &q) == 0 &&
+	    strcmp(r.name, q.name) == 0 && strstr(r.name, " of ") == NULL &&
+	    r.mean[11] == q.mean[11], "a zero: no transform (%s)", r.name);
+	y[10] = m0;
+	fc_result_release(&r);
+	fc_result_release(&q);
+}
+
 int
 main(void)
 {
 	test_against_r();
 	test_by_hand();
+	test_transform();
 	return tap_done();
 }
