@@ -11,6 +11,7 @@
 
 #include "date.h"
 #include "flat.h"
+#include "flatget.h"
 #include "forecast_series.h"
 #include "nc.h"
 #include "ndjson.h"
@@ -102,32 +103,11 @@ lookup(struct fc_set *set, const char *hid, const char *id, const char *keyjson)
 	return s;
 }
 
+/* The field named key, or NULL. */
 static const struct flat_field *
 field(const struct flat *fl, const char *key)
 {
-	size_t len = strlen(key);
-
-	for (size_t i = 0; i < fl->n; i++)
-		if (fl->f[i].klen == len && memcmp(fl->f[i].key, key, len) == 0)
-			return &fl->f[i];
-	return NULL;
-}
-
-/* 1 and *d for a number (or numeric string), 0 for absent or null, -1. */
-static int
-number(const struct flat_field *f, double *d)
-{
-	char buf[64], *end;
-
-	if (f == NULL || f->type == FLAT_NULL)
-		return 0;
-	if ((f->type != FLAT_NUMBER && f->type != FLAT_STRING) || f->vlen == 0 ||
-	    f->vlen >= sizeof(buf))
-		return -1;
-	memcpy(buf, f->val, f->vlen);
-	buf[f->vlen] = '\0';
-	*d = strtod(buf, &end);
-	return *end == '\0' && isfinite(*d) ? 1 : -1;
+	return flat_get(fl, key, strlen(key));
 }
 
 static void
@@ -216,7 +196,7 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 		goto bad;
 	}
 	f = field(fl, o->target);
-	if (f == NULL || (st = number(f, &qty)) < 0 || (st == 1 && qty < 0)) {
+	if (f == NULL || (st = flat_get_number(f, &qty)) < 0 || (st == 1 && qty < 0)) {
 		snprintf(why, whysize, "%s: %s", o->target, f == NULL ? "missing" :
 		    st < 0 ? "not a number" : "negative");
 		goto bad;
@@ -225,7 +205,7 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 		qty = NAN;
 	for (size_t j = 0; j < o->k; j++) {
 		f = field(fl, o->exog[j]);
-		if ((st = number(f, &xv[j])) < 0) {
+		if ((st = flat_get_number(f, &xv[j])) < 0) {
 			snprintf(why, whysize, "%s: not a number", o->exog[j]);
 			goto bad;
 		}
