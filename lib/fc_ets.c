@@ -82,6 +82,12 @@ struct ets_ctx {
 };
 
 static const double ets_lo = 1e-4, ets_hi = 0.9999;
+/* Forms of the automatic choice (15: A or M error x N, A, Ad trend x N,
+ * A, M season, less the additive error with a multiplicative season) and
+ * the AICc distance from the best quick fit within which a form is
+ * fitted in full. */
+#define ETS_FORMS 15
+#define ETS_SCREEN 10.0
 static const double ets_phi_lo = 0.8, ets_phi_hi = 0.98;
 
 /*
@@ -437,10 +443,11 @@ ets_init(struct ets_fit *f, const double *y, size_t n)
 
 /* Fit one model; 0, or -1 when the data cannot support it.  A damped
  * model starts a second search from the undamped fit, und (fitted here
- * when NULL). */
+ * when NULL).  A quick fit is one Nelder-Mead search from R's start
+ * (restarted once): the screening pass of the automatic choice. */
 static int
 ets_fit_one(struct ets_fit *f, const double *y, size_t n,
-    const struct ets_fit *und)
+    const struct ets_fit *und, int quick)
 {
 	double x[ETS_NPAR], step[ETS_NPAR], scale = 0;
 	struct ets_ctx c = { y, n, f, 1 };
@@ -462,8 +469,9 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n,
 	for (size_t i = 0; i < k; i++)
 		if (i == 0 || (f->sp.trend != T_N && i == 1))
 			step[i] = 0.05;
-	f->lik = fc_minimise(ets_objective, &c, x, step, k, 2000, 1e-7, 3);
-	if (f->sp.season != S_N) {
+	f->lik = fc_minimise(ets_objective, &c, x, step, k, 2000, 1e-7,
+	    quick ? 1 : 3);
+	if (f->sp.season != S_N && !quick) {
 		/*
 		 * Seasonal likelihoods have several optima: a second start
 		 * with a fast level and a fixed season (alpha 0.7, beta 0.02,
@@ -491,7 +499,7 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n,
 			f->lik = lik2;
 		}
 	}
-	if (f->sp.trend == T_AD) {
+	if (f->sp.trend == T_AD && !quick) {
 		/* a second start: the undamped optimum with phi = 0.98 */
 		struct ets_fit u = *f;
 		double x2[ETS_NPAR], lik2;
@@ -500,7 +508,7 @@ ets_fit_one(struct ets_fit *f, const double *y, size_t n,
 		u.sp.trend = T_A;
 		if (und != NULL)
 			u = *und;
-		ok = und != NULL || ets_fit_one(&u, y, n, NULL) == 0;
+		ok = und != NULL || ets_fit_one(&u, y, n, NULL, 0) == 0;
 		if (ok) {
 			u.sp.trend = T_AD;
 			u.phi = ets_phi_hi;
@@ -800,10 +808,12 @@ int
 fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
     struct fc_result *res)
 {
-	struct ets_fit best, f;
+	struct ets_fit best, f, cand[ETS_FORMS];
 	struct ets_spec sp;
 	const char *why = NULL;
 	int found = 0;
+	size_t nc = 0;
+	double screen;
 
 	if (m < 1)
 		m = 1;
@@ -826,18 +836,20 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 		memset(&best, 0, sizeof(best));
 		best.sp = sp;
 		best.m = sp.season == S_N ? 1 : m;
-		if (ets_fit_one(&best, y, n, NULL) != 0) {
+		if (ets_fit_one(&best, y, n, NULL, 0) != 0) {
 			snprintf(res->why, sizeof(res->why),
 			    "too few observations for this model");
 			return -1;
 		}
 		return ets_result(&best, y, n, h, res);
 	}
+	/*
+	 * Every form is screened by a quick fit; those within ETS_SCREEN of
+	 * the best quick AICc are fitted in full (every start: the choice
+	 * rests on their optima), the others keep their quick fit.
+	 */
 	for (int e = E_A; e <= E_M; e++)
-		for (int s = S_N; s <= S_M; s++) {
-			struct ets_fit und;
-			int have_und = 0;
-
+		for (int s = S_N; s <= S_M; s++)
 			for (int t = T_N; t <= T_AD; t++) {
 				sp.err = e, sp.trend = t, sp.season = s;
 				if (e == E_A && s == S_M)
@@ -847,21 +859,36 @@ fc_ets(const double *y, size_t n, int m, const char *spec, size_t h,
 				memset(&f, 0, sizeof(f));
 				f.sp = sp;
 				f.m = s == S_N ? 1 : m;
-				if (ets_fit_one(&f, y, n, have_und ? &und : NULL) != 0)
+				if (ets_fit_one(&f, y, n, NULL, 1) != 0)
 					continue;
-				if (t == T_A) {
-					und = f;
-					have_und = 1;
-				}
+				cand[nc++] = f;
 				if (!found || f.aicc < best.aicc)
 					best = f;
 				found = 1;
 			}
-		}
 	if (!found) {
 		snprintf(res->why, sizeof(res->why),
 		    "too few observations for any ETS model");
 		return -1;
+	}
+	screen = best.aicc + ETS_SCREEN;
+	for (size_t i = 0; i < nc; i++) {
+		const struct ets_fit *und = NULL;
+
+		if (!(cand[i].aicc <= screen))
+			continue;
+		/* the damped form's second start: its undamped fit */
+		if (cand[i].sp.trend == T_AD && i > 0 &&
+		    cand[i - 1].sp.trend == T_A && cand[i - 1].sp.err ==
+		    cand[i].sp.err && cand[i - 1].sp.season == cand[i].sp.season)
+			und = &cand[i - 1];
+		memset(&f, 0, sizeof(f));
+		f.sp = cand[i].sp;
+		f.m = cand[i].m;
+		if (ets_fit_one(&f, y, n, und, 0) == 0 && f.aicc < cand[i].aicc)
+			cand[i] = f;
+		if (cand[i].aicc < best.aicc)
+			best = cand[i];
 	}
 	return ets_result(&best, y, n, h, res);
 }
