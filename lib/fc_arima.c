@@ -307,9 +307,9 @@ ar_kalman(struct ar_work *wk, double *ssq, double *sumlog)
 {
 	const int pf = wk->pf, qf = wk->qf;
 	const int r = pf > qf + 1 ? pf : qf + 1;
-	double *a = wk->a, *P = wk->P, *M = wk->M, *g = wk->g;
+	double *a = wk->a, *P = wk->P, *g = wk->g, *Rv = wk->M;
 	double lastF = -1;
-	int steady = 0;
+	int steady = 0, dim = r;
 
 	ar_p0(wk, r);
 	for (int i = 0; i < r; i++)
@@ -333,30 +333,30 @@ ar_kalman(struct ar_work *wk, double *ssq, double *sumlog)
 			    (i + 1 < r ? a[i + 1] : 0);
 		if (steady)
 			continue;
-		/* P = T (P - P[.,0] P[0,.] / F) T' + R R' */
-		for (int i = 0; i < r; i++)
+		/*
+		 * P = T (P - P[.,0] P[0,.] / F) T' + R R'.  The update leaves
+		 * row and column 0 of the bracket zero (the first state is
+		 * observed exactly), so T's first column (the phi) drops out
+		 * and T only shifts the bracket up and left by one: P[i][k] =
+		 * P[i+1][k+1] - g[i+1] g[k+1] / F + R[i] R[k].  Past the
+		 * block that P0 filled, only R R' is left: its size shrinks
+		 * to qf + 1.
+		 */
+		for (int i = 0; i < dim; i++)
 			g[i] = P[i * r];
 		for (int i = 0; i < r; i++)
-			for (int k = 0; k < r; k++)
-				P[i * r + k] -= g[i] * g[k] / F;
-		for (int i = 0; i < r; i++)
-			for (int k = 0; k < r; k++)
-				M[i * r + k] = (i < pf ? wk->phi[i] *
-				    P[k] : 0) + (i + 1 < r ? P[(i + 1) * r + k] :
-				    0);
-		for (int i = 0; i < r; i++) {
-			double Ri = i == 0 ? 1 : (i <= qf ? wk->theta[i - 1] :
-			    0);
+			Rv[i] = i == 0 ? 1 : (i <= qf ? wk->theta[i - 1] : 0);
+		for (int i = 0; i < dim; i++)
+			for (int k = i; k < dim; k++) {
+				double pik = Rv[i] * Rv[k];
 
-			for (int k = 0; k < r; k++) {
-				double Rk = k == 0 ? 1 : (k <= qf ?
-				    wk->theta[k - 1] : 0);
-
-				P[i * r + k] = (k < pf ? M[i * r] *
-				    wk->phi[k] : 0) + (k + 1 < r ?
-				    M[i * r + k + 1] : 0) + Ri * Rk;
+				if (k + 1 < dim)
+					pik += P[(i + 1) * r + k + 1] -
+					    g[i + 1] * g[k + 1] / F;
+				P[i * r + k] = P[k * r + i] = pik;
 			}
-		}
+		if (dim > qf + 1)
+			dim--;
 		if (fabs(P[0] - lastF) < 1e-11 * P[0] && fabs(P[0] - 1) < 1e-9)
 			steady = 1;
 		lastF = P[0];
