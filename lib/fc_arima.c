@@ -62,6 +62,9 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_permutation.h>
 #include <gsl/gsl_poly.h>
 
 #include "fc_optim.h"
@@ -90,7 +93,8 @@ struct ar_work {
 	double *e;              /* CSS residuals or Kalman innovations */
 	double *phi, *theta;    /* expanded polynomials (without the 1) */
 	double *a, *P, *M, *g;  /* Kalman state, covariance, scratch */
-	double *A, *X, *Y;      /* scratch of ar_p0 */
+	double *A, *X;          /* scratch of ar_p0 */
+	size_t *perm;           /* its LU permutation */
 	int cap;                /* capacity of phi/theta, and of r */
 	int approx;             /* search by CSS only (R's approximation) */
 	struct ar_spec sp;
@@ -207,93 +211,65 @@ ar_css(const double *x, void *p)
 	return ssq;
 }
 
-/* X = T X for the r x r matrix X (T: phi in column 0, ones above). */
-static void
-ar_tmul(const struct ar_work *wk, int r, double *X, double *row0)
-{
-	memcpy(row0, X, (size_t)r * sizeof(double));
-	for (int i = 0; i < r; i++)
-		for (int k = 0; k < r; k++)
-			X[i * r + k] = (i < wk->pf ? wk->phi[i] * row0[k] : 0) +
-			    (i + 1 < r ? X[(i + 1) * r + k] : 0);
-}
-
-/* Z = X Y' (r x r, row-major). */
-static void
-ar_mulT(const double *X, const double *Y, int r, double *Z)
-{
-	for (int i = 0; i < r; i++)
-		for (int k = 0; k < r; k++) {
-			double v = 0;
-
-			for (int j = 0; j < r; j++)
-				v += X[i * r + j] * Y[k * r + j];
-			Z[i * r + k] = v;
-		}
-}
-
 /*
- * The stationary state covariance P0 = sum_j T^j R R' T'^j into wk->P:
- * the first 4r terms one by one (T^j R is a vector); when the sum has not
- * converged by then (a root near the unit circle), the rest by doubling:
- * with S the partial sum and A = T^J, P = S + A S A' + A^2 S A^2' + ...
+ * The stationary state covariance S = T S T' + R R' into wk->P; 0, or -1
+ * when it has no solution (phi not stationary).  T shifts up and carries
+ * phi in column 0, so S[i][k] = phi_i phi_k u_0 + phi_i u_(k+1) +
+ * phi_k u_(i+1) + R_i R_k + S[i+1][k+1], u = S's row 0, zero past r:
+ * unrolled down each diagonal, the equations of row 0 are an r x r linear
+ * system in u (GSL's LU), and the diagonals then give the rest in O(r^2),
+ * instead of summing T^j R R' T'^j.
  */
-static void
+static int
 ar_p0(struct ar_work *wk, int r)
 {
-	const size_t rr = (size_t)r * (size_t)r;
-	const int J = 4 * r;
-	double *P = wk->P, *g = wk->g, *A = wk->A, *X = wk->X, *Y = wk->Y;
-	double tr = 0;
+	double *P = wk->P, *u = wk->g, *A = wk->A, *Rv = wk->X;
+	const double *phi = wk->phi;
+	const int pf = wk->pf;
+	gsl_matrix_view av = gsl_matrix_view_array(A, (size_t)r, (size_t)r);
+	gsl_vector_view uv = gsl_vector_view_array(u, (size_t)r);
+	gsl_permutation perm = { (size_t)r, wk->perm };
+	int sign;
 
 	for (int i = 0; i < r; i++)
-		g[i] = i == 0 ? 1 : (i <= wk->qf ? wk->theta[i - 1] : 0);
-	memset(P, 0, rr * sizeof(double));
-	for (int j = 0; j < J; j++) {
-		double norm = 0, g0;
+		Rv[i] = i == 0 ? 1 : (i <= wk->qf ? wk->theta[i - 1] : 0);
+	memset(A, 0, (size_t)r * (size_t)r * sizeof(double));
+	for (int k = 0; k < r; k++) {
+		double b = 0;
 
-		for (int i = 0; i < r; i++) {
-			for (int k = 0; k < r; k++)
-				P[i * r + k] += g[i] * g[k];
-			norm += g[i] * g[i];
+		A[k * r + k] += 1;
+		for (int s = 0; k + s < r; s++) {
+			double ps = s < pf ? phi[s] : 0;
+			double pks = k + s < pf ? phi[k + s] : 0;
+
+			A[k * r] -= ps * pks;
+			if (k + s + 1 < r)
+				A[k * r + k + s + 1] -= ps;
+			if (s + 1 < r)
+				A[k * r + s + 1] -= pks;
+			b += Rv[s] * Rv[k + s];
 		}
-		tr += norm;
-		if (norm <= 1e-14 * tr)
-			return;
-		g0 = g[0];
-		for (int i = 0; i < r; i++)
-			g[i] = (i < wk->pf ? wk->phi[i] * g0 : 0) +
-			    (i + 1 < r ? g[i + 1] : 0);
+		u[k] = b;
 	}
-	memset(A, 0, rr * sizeof(double));
+	if (gsl_linalg_LU_decomp(&av.matrix, &perm, &sign) != GSL_SUCCESS)
+		return -1;
 	for (int i = 0; i < r; i++)
-		A[i * r + i] = 1;
-	for (int j = 0; j < J; j++)
-		ar_tmul(wk, r, A, g);
-	for (int it = 0; it < 60; it++) {
-		double add = 0;
+		if (!(fabs(A[i * r + i]) > 1e-12))
+			return -1;
+	if (gsl_linalg_LU_svx(&av.matrix, &perm, &uv.vector) != GSL_SUCCESS)
+		return -1;
+	for (int i = r - 1; i >= 0; i--)
+		for (int k = r - 1; k >= i; k--) {
+			double pi = i < pf ? phi[i] : 0, pk = k < pf ? phi[k] : 0;
+			double v = pi * pk * u[0] + Rv[i] * Rv[k];
 
-		ar_mulT(A, P, r, X);            /* X = A P' = A P */
-		ar_mulT(X, A, r, Y);            /* Y = A P A' */
-		for (size_t i = 0; i < rr; i++)
-			P[i] += Y[i];
-		for (int i = 0; i < r; i++)
-			add += Y[i * r + i];
-		tr = 0;
-		for (int i = 0; i < r; i++)
-			tr += P[i * r + i];
-		if (add <= 1e-14 * tr)
-			return;
-		for (int i = 0; i < r; i++)     /* A = A A: X = A (A')' */
-			for (int k = 0; k < r; k++) {
-				double v = 0;
-
-				for (int j = 0; j < r; j++)
-					v += A[i * r + j] * A[j * r + k];
-				X[i * r + k] = v;
-			}
-		memcpy(A, X, rr * sizeof(double));
-	}
+			if (k + 1 < r)
+				v += pi * u[k + 1] + P[(i + 1) * r + k + 1];
+			if (i + 1 < r)
+				v += pk * u[i + 1];
+			P[i * r + k] = P[k * r + i] = v;
+		}
+	return 0;
 }
 
 /*
@@ -311,7 +287,8 @@ ar_kalman(struct ar_work *wk, double *ssq, double *sumlog)
 	double lastF = -1;
 	int steady = 0, dim = r;
 
-	ar_p0(wk, r);
+	if (ar_p0(wk, r) != 0)
+		return -1;
 	for (int i = 0; i < r; i++)
 		a[i] = 0;
 	*ssq = 0;
@@ -919,7 +896,7 @@ ar_work_init(struct ar_work *wk, const double *y, size_t n, int m)
 	wk->M = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
 	wk->A = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
 	wk->X = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
-	wk->Y = xcalloc((size_t)(cap + 1) * (size_t)(cap + 1), sizeof(double));
+	wk->perm = xcalloc((size_t)(cap + 1), sizeof(size_t));
 }
 
 static void
@@ -935,7 +912,7 @@ ar_work_release(struct ar_work *wk)
 	free(wk->M);
 	free(wk->A);
 	free(wk->X);
-	free(wk->Y);
+	free(wk->perm);
 }
 
 /* A constant series: ARIMA(0,0,0) with its mean, no error. */
