@@ -87,7 +87,7 @@ static const double ets_lo = 1e-4, ets_hi = 0.9999;
  * the AICc distance from the best quick fit within which a form is
  * fitted in full. */
 #define ETS_FORMS 15
-#define ETS_SCREEN 10.0
+#define ETS_SCREEN 4.0
 static const double ets_phi_lo = 0.8, ets_phi_hi = 0.98;
 
 /*
