@@ -76,8 +76,6 @@ const struct fc_result *fc_fixed(const struct fc_ctx *cx);
 
 /* Regression (lib/fc_regression.c). */
 int fc_regression(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
-/* Number of Brazilian (national, Bahia, Salvador) holidays on day d: 0 or 1. */
-int fc_is_holiday(long d);
 
 /* Day number of the start of period t counted from the period holding
  * start (start itself must be a period start). */

@@ -41,6 +41,7 @@
 
 #include "date.h"
 #include "fc_models.h"
+#include "holidays.h"
 #include "nc.h"
 
 #define MAX_CP 10
@@ -80,46 +81,10 @@ fc_period_add(enum fc_period p, long start, long t)
 	}
 }
 
-/* Easter Sunday (anonymous Gregorian algorithm, Meeus). */
-static long
-easter(int y)
-{
-	int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
-	int f = (b + 8) / 25, g = (b - f + 1) / 3, hh = (19 * a + b - d - g + 15) % 30;
-	int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - hh - k) % 7;
-	int m = (a + 11 * hh + 22 * l) / 451;
-	int mo = (hh + l - 7 * m + 114) / 31, dd = (hh + l - 7 * m + 114) % 31 + 1;
-
-	return date_from_ymd(y, mo, dd);
-}
-
-/* National holidays, Carnival, Good Friday, Corpus Christi, Bahia's
- * independence (2 July), Salvador's São João (24 June) and Conceição da
- * Praia (8 December). */
-int
-fc_is_holiday(long d)
-{
-	static const int fixed[][2] = {
-		{ 1, 1 }, { 4, 21 }, { 5, 1 }, { 6, 24 }, { 7, 2 }, { 9, 7 },
-		{ 10, 12 }, { 11, 2 }, { 11, 15 }, { 12, 8 }, { 12, 25 }
-	};
-	int y, mo, dd;
-	long e;
-
-	date_to_ymd(d, &y, &mo, &dd);
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (fixed[i][0] == mo && fixed[i][1] == dd)
-			return 1;
-	if (mo == 11 && dd == 20 && y >= 2024)   /* Consciência Negra, national */
-		return 1;
-	e = easter(y);
-	return d == e - 48 || d == e - 47 || d == e - 2 || d == e + 60;
-}
-
 /* The regressors of period t (day number d, next period at d2). */
 static size_t
 row(double *r, const struct fc_ctx *cx, size_t t, size_t n, const size_t *cp,
-    size_t ncp, int weekly, int kyear)
+    size_t ncp, int weekly, int kyear, struct holidays *cal)
 {
 	long d = fc_period_add(cx->period, cx->start, (long)t);
 	long d2 = fc_period_add(cx->period, cx->start, (long)t + 1);
@@ -139,7 +104,7 @@ row(double *r, const struct fc_ctx *cx, size_t t, size_t n, const size_t *cp,
 		r[c++] = cos(2 * M_PI * k * (double)d / 365.25);
 	}
 	for (long x = d; x < d2; x++)
-		hol += fc_is_holiday(x);
+		hol += holidays_is(cal, x);
 	r[c++] = hol;
 	for (size_t j = 0; j < cx->k; j++) {
 		double v = cx->x[t * cx->k + j];
@@ -245,6 +210,7 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 	double mu[MAX_COLS + 64], sc[MAX_COLS + 64], ymean = 0, lambda, glam, rn, sn;
 	double *raw;
 	struct fc_ctx dflt = { FC_DAY, 0, NULL, 0, NULL };
+	struct holidays cal;            /* Salvador's, as nc-features(1) */
 
 	(void)m;
 	if (cx == NULL)
@@ -267,8 +233,10 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 		cp[j] = (size_t)((double)(j + 1) * 0.8 * (double)n / (double)(ncp + 1));
 	p = 1 + ncp + 2 * (size_t)weekly + 2 * (size_t)kyear + 1 + cx->k;
 	raw = xcalloc((n + h) * p, sizeof(double));
+	holidays_init(&cal, HOL_SALVADOR);
 	for (size_t t = 0; t < n + h; t++)
-		row(raw + t * p, cx, t, n, cp, ncp, weekly, kyear);
+		row(raw + t * p, cx, t, n, cp, ncp, weekly, kyear, &cal);
+	holidays_release(&cal);
 	/* Standardise on the training rows; constant columns are dropped. */
 	for (size_t j = 0; j < p; j++) {
 		double s = 0, s2 = 0;

@@ -17,6 +17,7 @@
 #include "fcmodel.h"
 #include "forecast.h"
 #include "forecast_eval.h"
+#include "holidays.h"
 #include "tap.h"
 
 #define TOL 1e-9       /* R and we compute the same recursions */
@@ -161,6 +162,41 @@ classes(void)
 	is_str(fc_classify(shrt, 3, &adi, &cv2), "short", "3 periods: short");
 }
 
+/* Demand 10 a day and 40 on the holidays of Salvador's calendar
+ * (lib/holidays): the regression's holiday column carries the jump to
+ * the next ones (New Year's Day, then Carnival 3 and 4 March 2025). */
+static void
+holiday_effect(void)
+{
+	double y[731];
+	struct fc_ctx cx = { FC_DAY, 0, NULL, 0, NULL };
+	struct fc_result r;
+	struct holidays cal;
+	long carnival = date_from_ymd(2025, 3, 3);
+	int spikes = 0;
+
+	holidays_init(&cal, HOL_SALVADOR);
+	cx.start = date_from_ymd(2023, 1, 1);
+	for (int t = 0; t < 731; t++)
+		y[t] = holidays_is(&cal, cx.start + t) ? 40 : 10;
+	ok(holidays_is(&cal, carnival) && holidays_is(&cal, carnival + 1) &&
+	    !holidays_is(&cal, carnival + 2), "Carnival 2025 is 3 and 4 March");
+	holidays_release(&cal);
+	fc_result_init(&r, 731, 70);
+	ok(fc_regression(y, 731, 7, &cx, 70, &r) == 0, "regression fits 2 years of days");
+	for (int i = 0; i < 70; i++) {
+		long d = cx.start + 731 + i;
+		int hol = d == date_from_ymd(2025, 1, 1) || d == carnival || d == carnival + 1;
+
+		if (hol ? r.mean[i] > 30 : r.mean[i] < 20)
+			spikes++;
+		else
+			printf("# %ld: %g\n", d, r.mean[i]);
+	}
+	ok(spikes == 70, "the 3 holidays of the next 70 days forecast over 30, the other days under 20");
+	fc_result_release(&r);
+}
+
 static void
 regression(void)
 {
@@ -183,9 +219,7 @@ regression(void)
 	}
 	ok(good, "regression extrapolates a trend and a weekly cycle within 5%%");
 	fc_result_release(&r);
-	ok(fc_is_holiday(date_from_ymd(2025, 3, 4)), "Carnival Tuesday 2025 is a holiday");
-	ok(fc_is_holiday(date_from_ymd(2025, 7, 2)), "2 July (Bahia) is a holiday");
-	ok(!fc_is_holiday(date_from_ymd(2025, 7, 3)), "3 July is not");
+	holiday_effect();
 	ok(fc_period_start(FC_WEEK, date_from_ymd(2025, 10, 26)) == date_from_ymd(2025, 10, 20),
 	    "a Sunday's week starts on the Monday before");
 	ok(fc_period_add(FC_MONTH, date_from_ymd(2025, 11, 1), 3) == date_from_ymd(2026, 2, 1),
