@@ -286,24 +286,31 @@ ar_kalman(struct ar_work *wk, double *ssq, double *sumlog)
 	double *a = wk->a, *P = wk->P, *g = wk->g, *Rv = wk->M;
 	double lastF = -1;
 	int steady = 0, dim = r;
+	double prodF = 1;     /* product of the F since the last log: F >= 1 */
 
 	if (ar_p0(wk, r) != 0)
 		return -1;
-	for (int i = 0; i < r; i++)
+	for (int i = 0; i < r; i++) {
 		a[i] = 0;
+		Rv[i] = i == 0 ? 1 : (i <= qf ? wk->theta[i - 1] : 0);
+	}
 	*ssq = 0;
 	*sumlog = 0;
 	for (size_t t = 0; t < wk->nw; t++) {
-		double F = P[0], v = wk->w[t] - wk->c - a[0], a0;
+		double F = P[0], v = wk->w[t] - wk->c - a[0], a0, vf;
 
 		if (!(F > 0))
 			return -1;
 		wk->e[t] = v;
-		*ssq += v * v / F;
-		*sumlog += log(F);
+		vf = v / F;
+		*ssq += v * vf;
+		if ((prodF *= F) > 1e250) {
+			*sumlog += log(prodF);
+			prodF = 1;
+		}
 		/* update: a += P[.,0] v / F; predict: a = T a */
 		for (int i = 0; i < r; i++)
-			a[i] += P[i * r] * v / F;
+			a[i] += P[i * r] * vf;
 		a0 = a[0];
 		for (int i = 0; i < r; i++)
 			a[i] = (i < pf ? wk->phi[i] * a0 : 0) +
@@ -321,8 +328,6 @@ ar_kalman(struct ar_work *wk, double *ssq, double *sumlog)
 		 */
 		for (int i = 0; i < dim; i++)
 			g[i] = P[i * r];
-		for (int i = 0; i < r; i++)
-			Rv[i] = i == 0 ? 1 : (i <= qf ? wk->theta[i - 1] : 0);
 		for (int i = 0; i < dim; i++)
 			for (int k = i; k < dim; k++) {
 				double pik = Rv[i] * Rv[k];
@@ -338,6 +343,7 @@ ar_kalman(struct ar_work *wk, double *ssq, double *sumlog)
 			steady = 1;
 		lastF = P[0];
 	}
+	*sumlog += log(prodF);
 	return 0;
 }
 
