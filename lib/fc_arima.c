@@ -97,6 +97,7 @@ struct ar_work {
 	size_t *perm;           /* its LU permutation */
 	int cap;                /* capacity of phi/theta, and of r */
 	int approx;             /* search by CSS only (R's approximation) */
+	int screening;          /* in the stepwise search: ML without restarts */
 	struct ar_spec sp;
 	int pf, qf;
 	double c;
@@ -542,13 +543,13 @@ ar_fit_one(struct ar_work *wk, const struct ar_spec *sp, int check_roots,
 	for (int i = 0; i < k - sp->cst; i++)
 		step[i] = 0.1;
 	val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000, 1e-7,
-	    AR_RESTARTS);
+	    wk->screening ? 0 : AR_RESTARTS);
 	if (!(val < AR_BIG))
 		return;
 	if (ar_ma_invert(f->x + sp->p, sp->q) |
 	    ar_ma_invert(f->x + sp->p + sp->q + sp->P, sp->Q))
 		val = fc_minimise(ar_ml, wk, f->x, step, (size_t)k, 2000,
-		    1e-7, AR_RESTARTS);
+		    1e-7, wk->screening ? 0 : AR_RESTARTS);
 	ar_unpack(wk, f->x);
 	if (ar_kalman(wk, &ssq, &sumlog) != 0 || !(ssq > 0))
 		return;
@@ -725,10 +726,29 @@ ar_try(struct ar_work *wk, struct ar_spec *tried, int *ntried,
  * The stepwise search of Hyndman and Khandakar (2008) in the order of R's
  * auto.arima, including its habit of keeping the constant on after the
  * null model without constant wins the start (the search goes on from
- * (0,d,0)(0,D,0) with a constant).
+ * (0,d,0)(0,D,0) with a constant).  Each candidate is fitted by one
+ * Nelder-Mead search, as R fits each by one BFGS search; the model chosen
+ * is then fitted again with the restarts of a fit on its own.
  */
+static void ar_search(struct ar_work *, int, int, int, struct ar_fit *);
+
 static void
 ar_stepwise(struct ar_work *wk, int m, int d, int D, struct ar_fit *best)
+{
+	struct ar_fit polish;
+
+	wk->screening = 1;
+	ar_search(wk, m, d, D, best);
+	wk->screening = 0;
+	if (best->ok && !wk->approx) {
+		ar_fit_one(wk, &best->sp, 1, &polish);
+		if (polish.ok && polish.aicc < best->aicc)
+			*best = polish;
+	}
+}
+
+static void
+ar_search(struct ar_work *wk, int m, int d, int D, struct ar_fit *best)
 {
 	/* (dp, dq, dP, dQ) moves in R's order: seasonal first */
 	static const int mv[16][4] = {

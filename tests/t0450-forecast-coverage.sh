@@ -36,7 +36,7 @@ expect_success 'seasonal series: regression 95% coverage within 0.90 .. 0.99' '
 # over the levels, its 95% intervals covered 0.81 (0.795 on all 30); the
 # Box-Cox transform, chosen by likelihood, brings them to 0.85 (0.84: the
 # drift of a transformed series bends the linear trend, and most of the
-# misses left are below the bounds).  10 series: the search is slow.
+# misses left are below the bounds).  10 series keep the test short.
 expect_success 'trended series: arima 95% coverage at least 0.83, Box-Cox transform chosen on most' '
 	head -n 600 trended >trended10 &&
 	backtest --model arima trended10 | tail -n 1 >sum &&
