@@ -197,9 +197,9 @@ int
 fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     struct fc_result *res)
 {
-	static const double grid[] = { 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5 };
-	const size_t ng = sizeof(grid) / sizeof(grid[0]);
-	double best = INFINITY, ba = 0.1, bb = 0.1;
+	enum { ng = 9 };
+	static const double grid[ng] = { 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5 };
+	double best = INFINITY, ba = 0.1, bb = 0.1, mse[ng * ng];
 	const struct fc_result *fx = fc_fixed(cx);
 	struct fc_runs r;
 
@@ -211,9 +211,10 @@ fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		return -1;
 	}
 	fc_runs_init(&r, y, n);
+	fc_runs_tsb_grid(&r, grid, ng, grid, ng, mse);
 	for (size_t i = 0; i < ng; i++)
 		for (size_t j = 0; j < ng; j++) {
-			double e = fc_runs_tsb_mse(&r, grid[i], grid[j]);
+			double e = mse[i * ng + j];
 			if (e < best) {
 				best = e;
 				ba = grid[i];

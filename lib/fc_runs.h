@@ -39,5 +39,9 @@ double fc_runs_croston_mse(const struct fc_runs *r, double a,
 /* TSB's in-sample one-step MSE from the mean size and the demand
  * frequency, as tsb_run; INFINITY when there is no demand. */
 double fc_runs_tsb_mse(const struct fc_runs *r, double a, double b);
+/* fc_runs_tsb_mse at every pair of a in ga[0..na-1] and b in
+ * gb[0..nb-1] into mse[i * nb + j], sharing the paths (see fc_runs.c). */
+void fc_runs_tsb_grid(const struct fc_runs *r, const double *ga, size_t na,
+    const double *gb, size_t nb, double *mse);
 
 #endif

@@ -433,9 +433,10 @@ path_mse(const double *y, const double *f, size_t n, size_t *c)
 static void
 runs(void)
 {
-	double y[300], worst = 0;
+	double y[300], worst = 0, grid[20];
+	static const double ga[5] = { 0.01, 0.1, 0.3, 0.5, 0.9 }, gb[4] = { 0.02, 0.1, 0.4, 0.7 };
 	unsigned s = 12345;
-	int all = 1;
+	int all = 1, gridok = 1;
 
 	for (int rep = 0; rep < 20; rep++) {
 		size_t n = 40 + (size_t)rep * 13;
@@ -453,6 +454,14 @@ runs(void)
 			y[n / 2] = -3;
 		fc_runs_init(&r, y, n);
 		fc_result_init(&res, n, 1);
+		fc_runs_tsb_grid(&r, ga, 5, gb, 4, grid);
+		for (size_t i = 0; i < 20; i++) {
+			double one = fc_runs_tsb_mse(&r, ga[i / 4], gb[i % 4]);
+			double d = fabs(grid[i] - one) / fmax(fabs(one), 1e-12);
+
+			if (!(d <= 1e-9))
+				gridok = 0;
+		}
 		for (double a = 0.01; a < 1; a += 0.07)
 			for (double b = 0.02; b < 0.6; b += 0.11) {
 				double v[4][2];
@@ -483,6 +492,7 @@ runs(void)
 	}
 	ok(all, "run-length SES, Croston, SBA and TSB errors equal the recursions' "
 	    "(worst relative difference %.2g)", worst);
+	ok(gridok, "TSB's separated grid equals its errors pair by pair");
 }
 
 int
