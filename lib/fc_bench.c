@@ -148,7 +148,7 @@ fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     struct fc_result *res)
 {
 	size_t k = n < 10 ? n : 10;
-	double l0 = 0, best = INFINITY, ba = 0.1, l;
+	double l0 = 0, best = INFINITY, ba = 0.1, l, ga[100], sse[100];
 	struct fc_runs r;
 
 	(void)m; (void)cx;
@@ -158,16 +158,16 @@ fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	}
 	for (size_t i = 0; i < k; i++)
 		l0 += y[i] / (double)k;
+	for (int g = 0; g < 100; g++)
+		ga[g] = (g + 1) / 100.0;
 	fc_runs_init(&r, y, n);
-	for (int g = 1; g <= 100; g++) {
-		double a = g / 100.0, e = fc_runs_ses_sse(&r, a, l0);
-
-		if (e < best) {
-			best = e;
-			ba = a;
-		}
-	}
+	fc_runs_ses_grid(&r, ga, 100, l0, sse);
 	fc_runs_free(&r);
+	for (int g = 0; g < 100; g++)
+		if (sse[g] < best) {
+			best = sse[g];
+			ba = ga[g];
+		}
 	l = fc_ses_run(y, n, ba, l0, res->fitted);
 	for (size_t i = 0; i < h; i++)
 		res->mean[i] = l;

@@ -106,7 +106,7 @@ static int
 croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
     const struct fc_ctx *cx, size_t h, struct fc_result *res)
 {
-	double best = INFINITY, ba = 0.1;
+	double best = INFINITY, ba = 0.1, ga[GRID_N], mse[GRID_N];
 	const struct fc_result *fx = fc_fixed(cx);
 	struct fc_runs r;
 
@@ -116,15 +116,15 @@ croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
 		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
 		return -1;
 	}
+	for (int g = 0; g < GRID_N; g++)
+		ga[g] = GRID_LO + GRID_STEP * g;
 	fc_runs_init(&r, y, n);
-	for (int g = 0; g < GRID_N; g++) {
-		double a = GRID_LO + GRID_STEP * g;
-		double e = fc_runs_croston_mse(&r, a, kind);
-		if (e < best) {
-			best = e;
-			ba = a;
+	fc_runs_croston_grid(&r, ga, GRID_N, kind, mse);
+	for (int g = 0; g < GRID_N; g++)
+		if (mse[g] < best) {
+			best = mse[g];
+			ba = ga[g];
 		}
-	}
 	fc_runs_free(&r);
 	return fc_croston_fixed(y, n, ba, kind, h, res);
 }
@@ -254,17 +254,21 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	for (size_t i = 0; i < nb; i++)
 		for (size_t j = 0; j < a; j++)
 			b[i] += y[off + i * a + j];
-	fc_runs_init(&r, b, nb);
-	for (int g = 0; g < GRID_N * 2 && fx == NULL; g++) {     /* alpha 0.01 .. 1.00 */
-		double al = GRID_LO + GRID_STEP * g;
+	if (fx == NULL) {
+		double ga[2 * GRID_N], sse[2 * GRID_N];     /* alpha 0.01 .. 1.00 */
+
+		for (int g = 0; g < 2 * GRID_N; g++)
+			ga[g] = GRID_LO + GRID_STEP * g;
 		/* the first bucket's error is 0: its fitted value is itself */
-		double e = fc_runs_ses_sse(&r, al, b[0]);
-		if (e < best) {
-			best = e;
-			ba = al;
-		}
+		fc_runs_init(&r, b, nb);
+		fc_runs_ses_grid(&r, ga, 2 * GRID_N, b[0], sse);
+		fc_runs_free(&r);
+		for (int g = 0; g < 2 * GRID_N; g++)
+			if (sse[g] < best) {
+				best = sse[g];
+				ba = ga[g];
+			}
 	}
-	fc_runs_free(&r);
 	if (fx != NULL)
 		ba = fx->par[1];
 	l = fc_ses_run(b, nb, ba, b[0], fit);

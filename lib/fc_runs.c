@@ -69,61 +69,127 @@ geo_run(double f, double q, size_t len, double *sse)
 	return f * w;
 }
 
+/*
+ * The grids below run the recursions of all their constants side by side,
+ * event by event: the run structure is shared, and the independent chains
+ * interleave instead of waiting on each other's divisions.  Each constant
+ * gets the same arithmetic, in the same order, as on its own.
+ */
+#define CHUNK 128              /* constants side by side */
+
+static void
+ses_chunk(const struct fc_runs *r, const double *ga, size_t na, double l0,
+    double *sse)
+{
+	double l[CHUNK];
+	size_t t = 0;
+
+	for (size_t j = 0; j < na; j++) {
+		l[j] = l0;
+		sse[j] = 0;
+	}
+	for (size_t i = 0; i <= r->k; i++) {
+		size_t ti = i < r->k ? r->t[i] : r->n;
+
+		for (size_t j = 0; j < na; j++)
+			l[j] = geo_run(l[j], 1 - ga[j], ti - t, &sse[j]);
+		if (i == r->k)
+			break;
+		for (size_t j = 0; j < na; j++) {
+			double e = r->v[i] - l[j];
+
+			sse[j] += e * e;
+			l[j] += ga[j] * e;
+		}
+		t = ti + 1;
+	}
+}
+
+void
+fc_runs_ses_grid(const struct fc_runs *r, const double *ga, size_t na,
+    double l0, double *sse)
+{
+	for (size_t c = 0; c < na; c += CHUNK)
+		ses_chunk(r, ga + c, na - c < CHUNK ? na - c : CHUNK, l0, sse + c);
+}
+
 double
 fc_runs_ses_sse(const struct fc_runs *r, double a, double l0)
 {
-	double l = l0, sse = 0;
-	size_t t = 0;
+	double sse;
 
-	for (size_t i = 0; i < r->k; i++) {
-		double e;
-
-		l = geo_run(l, 1 - a, r->t[i] - t, &sse);
-		e = r->v[i] - l;
-		sse += e * e;
-		l += a * e;
-		t = r->t[i] + 1;
-	}
-	geo_run(l, 1 - a, r->n - t, &sse);
+	fc_runs_ses_grid(r, &a, 1, l0, &sse);
 	return sse;
+}
+
+static void
+croston_chunk(const struct fc_runs *r, const double *ga, size_t na,
+    enum fc_croston_kind kind, double *mse)
+{
+	double lz[CHUNK], lp[CHUNK], f[CHUNK];
+	size_t last = 0, k = 0, t = 0, first = r->n;
+
+	for (size_t j = 0; j < na; j++) {
+		lz[j] = lp[j] = 0;
+		f[j] = NAN;
+		mse[j] = 0;
+	}
+	for (size_t i = 0; i < r->k; i++) {
+		double y = r->v[i], interval;
+
+		if (k > 0)
+			for (size_t j = 0; j < na; j++) {
+				/* the zeros since the last period seen, then this one */
+				mse[j] += (double)(r->t[i] - t) * f[j] * f[j];
+				mse[j] += (y - f[j]) * (y - f[j]);
+			}
+		t = r->t[i] + 1;
+		if (y <= 0)
+			continue;
+		interval = (double)(r->t[i] + 1 - last);
+		if (k == 0)
+			first = r->t[i];
+		for (size_t j = 0; j < na; j++) {
+			const double a = ga[j];
+
+			if (k == 0) {
+				lz[j] = y;
+				lp[j] = interval;
+			} else {
+				lz[j] += a * (y - lz[j]);
+				lp[j] += a * (interval - lp[j]);
+			}
+			f[j] = (kind == FC_SBA ? 1 - a / 2 : 1) * lz[j] / lp[j];
+		}
+		k++;
+		last = r->t[i] + 1;
+	}
+	for (size_t j = 0; j < na; j++)
+		if (k == 0 || first + 1 >= r->n)
+			mse[j] = INFINITY;
+		else {
+			mse[j] += (double)(r->n - t) * f[j] * f[j];
+			mse[j] /= (double)(r->n - 1 - first);
+		}
+}
+
+void
+fc_runs_croston_grid(const struct fc_runs *r, const double *ga, size_t na,
+    enum fc_croston_kind kind, double *mse)
+{
+	for (size_t c = 0; c < na; c += CHUNK)
+		croston_chunk(r, ga + c, na - c < CHUNK ? na - c : CHUNK, kind,
+		    mse + c);
 }
 
 double
 fc_runs_croston_mse(const struct fc_runs *r, double a,
     enum fc_croston_kind kind)
 {
-	const double adj = kind == FC_SBA ? 1 - a / 2 : 1;
-	double lz = 0, lp = 0, f = NAN, sse = 0;
-	size_t last = 0, k = 0, t = 0, first = r->n;
+	double mse;
 
-	for (size_t i = 0; i < r->k; i++) {
-		double y = r->v[i];
-
-		if (k > 0) {
-			/* the zeros since the last period seen, then this one */
-			sse += (double)(r->t[i] - t) * f * f;
-			sse += (y - f) * (y - f);
-		}
-		t = r->t[i] + 1;
-		if (y <= 0)
-			continue;
-		double interval = (double)(r->t[i] + 1 - last);
-		if (k == 0) {
-			lz = y;
-			lp = interval;
-			first = r->t[i];
-		} else {
-			lz += a * (y - lz);
-			lp += a * (interval - lp);
-		}
-		k++;
-		last = r->t[i] + 1;
-		f = adj * lz / lp;
-	}
-	if (k == 0 || first + 1 >= r->n)
-		return INFINITY;
-	sse += (double)(r->n - t) * f * f;
-	return sse / (double)(r->n - 1 - first);
+	fc_runs_croston_grid(r, &a, 1, kind, &mse);
+	return mse;
 }
 
 double
