@@ -143,27 +143,17 @@ fc_movavg(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 /* Simple exponential smoothing: the level starts at the mean of the
  * first min(n, 10) periods (R's ets starts its search there) and alpha
  * (0.01 .. 1) minimises the in-sample one-step squared error. */
-int
-fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
-    struct fc_result *res)
-{
-	size_t k = n < 10 ? n : 10;
-	double l0 = 0, best = INFINITY, ba = 0.1, l, ga[100], sse[100];
-	struct fc_runs r;
+#define SES_GRID 100            /* alpha 0.01 .. 1.00 */
+#define SES_INIT 10             /* periods whose mean is the first level */
 
-	(void)m; (void)cx;
-	if (n < 2) {
-		snprintf(res->why, sizeof(res->why), "fewer than 2 periods");
-		return -1;
-	}
-	for (size_t i = 0; i < k; i++)
-		l0 += y[i] / (double)k;
-	for (int g = 0; g < 100; g++)
-		ga[g] = (g + 1) / 100.0;
-	fc_runs_init(&r, y, n);
-	fc_runs_ses_grid(&r, ga, 100, l0, sse);
-	fc_runs_free(&r);
-	for (int g = 0; g < 100; g++)
+/* SES with the grid's best alpha on y[0..n-1], whose errors are sse[]. */
+static int
+ses_best(const double *y, size_t n, double l0, const double *ga,
+    const double *sse, size_t h, struct fc_result *res)
+{
+	double best = INFINITY, ba = 0.1, l;
+
+	for (int g = 0; g < SES_GRID; g++)
 		if (sse[g] < best) {
 			best = sse[g];
 			ba = ga[g];
@@ -173,4 +163,68 @@ fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		res->mean[i] = l;
 	snprintf(res->name, sizeof(res->name), "SES(alpha=%.2f)", ba);
 	return 0;
+}
+
+static double
+ses_level0(const double *y, size_t n)
+{
+	size_t k = n < SES_INIT ? n : SES_INIT;
+	double l0 = 0;
+
+	for (size_t i = 0; i < k; i++)
+		l0 += y[i] / (double)k;
+	return l0;
+}
+
+static void
+ses_grid(double *ga)
+{
+	for (int g = 0; g < SES_GRID; g++)
+		ga[g] = (g + 1) / 100.0;
+}
+
+int
+fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	double l0, ga[SES_GRID], sse[SES_GRID];
+	struct fc_runs r;
+
+	(void)m; (void)cx;
+	if (n < 2) {
+		snprintf(res->why, sizeof(res->why), "fewer than 2 periods");
+		return -1;
+	}
+	l0 = ses_level0(y, n);
+	ses_grid(ga);
+	fc_runs_init(&r, y, n);
+	fc_runs_ses_grid(&r, ga, SES_GRID, l0, NULL, 0, sse);
+	fc_runs_free(&r);
+	return ses_best(y, n, l0, ga, sse, h, res);
+}
+
+/* fc_ses at each length: those of SES_INIT periods or more share the first
+ * level, and so one pass. */
+void
+fc_ses_multi(const double *y, const size_t *ns, size_t k, int m,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res, int *st)
+{
+	size_t p0 = 0;
+	double ga[SES_GRID], *sse, l0;
+	struct fc_runs r;
+
+	for (; p0 < k && ns[p0] < SES_INIT; p0++)
+		st[p0] = fc_ses(y, ns[p0], m, cx, h, &res[p0]);
+	if (p0 == k)
+		return;
+	l0 = ses_level0(y, ns[p0]);
+	ses_grid(ga);
+	sse = xcalloc((k - p0) * SES_GRID, sizeof(double));
+	fc_runs_init(&r, y, ns[k - 1]);
+	fc_runs_ses_grid(&r, ga, SES_GRID, l0, ns + p0, k - p0, sse);
+	fc_runs_free(&r);
+	for (size_t p = p0; p < k; p++)
+		st[p] = ses_best(y, ns[p], l0, ga, sse + (p - p0) * SES_GRID, h,
+		    &res[p]);
+	free(sse);
 }

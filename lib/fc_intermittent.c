@@ -119,7 +119,7 @@ croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
 	for (int g = 0; g < GRID_N; g++)
 		ga[g] = GRID_LO + GRID_STEP * g;
 	fc_runs_init(&r, y, n);
-	fc_runs_croston_grid(&r, ga, GRID_N, kind, mse);
+	fc_runs_croston_grid(&r, ga, GRID_N, kind, NULL, 0, mse);
 	for (int g = 0; g < GRID_N; g++)
 		if (mse[g] < best) {
 			best = mse[g];
@@ -127,6 +127,53 @@ croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
 		}
 	fc_runs_free(&r);
 	return fc_croston_fixed(y, n, ba, kind, h, res);
+}
+
+/* croston_opt at each of the lengths ns[0..k-1] in one pass. */
+static void
+croston_multi(const double *y, const size_t *ns, size_t k,
+    enum fc_croston_kind kind, size_t h, struct fc_result *res, int *st)
+{
+	double ga[GRID_N], *mse = xcalloc(k * GRID_N, sizeof(double));
+	struct fc_runs r;
+
+	for (int g = 0; g < GRID_N; g++)
+		ga[g] = GRID_LO + GRID_STEP * g;
+	fc_runs_init(&r, y, ns[k - 1]);
+	fc_runs_croston_grid(&r, ga, GRID_N, kind, ns, k, mse);
+	fc_runs_free(&r);
+	for (size_t p = 0; p < k; p++) {
+		double best = INFINITY, ba = 0.1;
+
+		if (count_demands(y, ns[p]) < 2) {
+			snprintf(res[p].why, sizeof(res[p].why), "fewer than 2 demands");
+			st[p] = -1;
+			continue;
+		}
+		for (int g = 0; g < GRID_N; g++)
+			if (mse[p * GRID_N + g] < best) {
+				best = mse[p * GRID_N + g];
+				ba = ga[g];
+			}
+		st[p] = fc_croston_fixed(y, ns[p], ba, kind, h, &res[p]);
+	}
+	free(mse);
+}
+
+void
+fc_croston_multi(const double *y, const size_t *ns, size_t k, int m,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res, int *st)
+{
+	(void)m, (void)cx;
+	croston_multi(y, ns, k, FC_CROSTON, h, res, st);
+}
+
+void
+fc_sba_multi(const double *y, const size_t *ns, size_t k, int m,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res, int *st)
+{
+	(void)m, (void)cx;
+	croston_multi(y, ns, k, FC_SBA, h, res, st);
 }
 
 int
@@ -261,7 +308,7 @@ fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			ga[g] = GRID_LO + GRID_STEP * g;
 		/* the first bucket's error is 0: its fitted value is itself */
 		fc_runs_init(&r, b, nb);
-		fc_runs_ses_grid(&r, ga, 2 * GRID_N, b[0], sse);
+		fc_runs_ses_grid(&r, ga, 2 * GRID_N, b[0], NULL, 0, sse);
 		fc_runs_free(&r);
 		for (int g = 0; g < 2 * GRID_N; g++)
 			if (sse[g] < best) {

@@ -33,11 +33,23 @@ struct fc_ctx {
 typedef int (*fc_model_fn)(const double *y, size_t n, int m,
     const struct fc_ctx *cx, size_t h, struct fc_result *res);
 
+/*
+ * Fits of the first ns[0] < ns[1] < ... < ns[k-1] periods of y at once
+ * (the cross-validation's origins), into res[0..k-1], each initialised by
+ * the caller for its length and h, as k calls of the model's fn would
+ * fill them; st[i] is what that call would return.  Models whose grids
+ * can share one pass over the history have one.
+ */
+typedef void (*fc_model_multi_fn)(const double *y, const size_t *ns,
+    size_t k, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res, int *st);
+
 struct fc_model {
 	const char *name;    /* --model NAME */
 	fc_model_fn fn;
 	size_t min_n;        /* shortest series it fits */
 	int refit;           /* reads fc_ctx.fixed */
+	fc_model_multi_fn multi;   /* or NULL */
 };
 
 /* The model called name, or NULL. */
@@ -52,6 +64,8 @@ int fc_snaive(const double *, size_t, int, const struct fc_ctx *, size_t, struct
 int fc_mean(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_movavg(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_ses(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+void fc_ses_multi(const double *, const size_t *, size_t, int, const struct fc_ctx *, size_t,
+    struct fc_result *, int *);
 
 /* Intermittent demand (lib/fc_intermittent.c). */
 enum fc_croston_kind { FC_CROSTON, FC_SBA };
@@ -68,6 +82,10 @@ double fc_ses_run(const double *y, size_t n, double alpha, double l0,
     double *fitted);
 int fc_croston(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_sba(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+void fc_croston_multi(const double *, const size_t *, size_t, int, const struct fc_ctx *, size_t,
+    struct fc_result *, int *);
+void fc_sba_multi(const double *, const size_t *, size_t, int, const struct fc_ctx *, size_t,
+    struct fc_result *, int *);
 int fc_tsb(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_adida(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 

@@ -77,24 +77,38 @@ geo_run(double f, double q, size_t len, double *sse)
  */
 #define CHUNK 128              /* constants side by side */
 
+/*
+ * ends[0..ne-1] (ascending, at most r->n): the history lengths whose
+ * errors are wanted, out[p * stride + j] for the p-th and constant j.  A
+ * length's errors are those of the events before it and of the zeros from
+ * the last of them up to it: emitted when the pass reaches it, from
+ * copies of the state, they are what a pass over that length alone gives.
+ */
 static void
 ses_chunk(const struct fc_runs *r, const double *ga, size_t na, double l0,
-    double *sse)
+    const size_t *ends, size_t ne, double *out, size_t stride)
 {
-	double l[CHUNK];
-	size_t t = 0;
+	double l[CHUNK], sse[CHUNK];
+	size_t t = 0, p = 0;
 
 	for (size_t j = 0; j < na; j++) {
 		l[j] = l0;
 		sse[j] = 0;
 	}
-	for (size_t i = 0; i <= r->k; i++) {
+	for (size_t i = 0; i <= r->k && p < ne; i++) {
 		size_t ti = i < r->k ? r->t[i] : r->n;
 
-		for (size_t j = 0; j < na; j++)
-			l[j] = geo_run(l[j], 1 - ga[j], ti - t, &sse[j]);
+		for (; p < ne && ends[p] <= ti; p++)
+			for (size_t j = 0; j < na; j++) {
+				double sj = sse[j];
+
+				geo_run(l[j], 1 - ga[j], ends[p] - t, &sj);
+				out[p * stride + j] = sj;
+			}
 		if (i == r->k)
 			break;
+		for (size_t j = 0; j < na; j++)
+			l[j] = geo_run(l[j], 1 - ga[j], ti - t, &sse[j]);
 		for (size_t j = 0; j < na; j++) {
 			double e = r->v[i] - l[j];
 
@@ -107,10 +121,15 @@ ses_chunk(const struct fc_runs *r, const double *ga, size_t na, double l0,
 
 void
 fc_runs_ses_grid(const struct fc_runs *r, const double *ga, size_t na,
-    double l0, double *sse)
+    double l0, const size_t *ends, size_t ne, double *sse)
 {
+	if (ends == NULL) {
+		ends = &r->n;
+		ne = 1;
+	}
 	for (size_t c = 0; c < na; c += CHUNK)
-		ses_chunk(r, ga + c, na - c < CHUNK ? na - c : CHUNK, l0, sse + c);
+		ses_chunk(r, ga + c, na - c < CHUNK ? na - c : CHUNK, l0, ends,
+		    ne, sse + c, na);
 }
 
 double
@@ -118,37 +137,49 @@ fc_runs_ses_sse(const struct fc_runs *r, double a, double l0)
 {
 	double sse;
 
-	fc_runs_ses_grid(r, &a, 1, l0, &sse);
+	fc_runs_ses_grid(r, &a, 1, l0, NULL, 0, &sse);
 	return sse;
 }
 
 static void
 croston_chunk(const struct fc_runs *r, const double *ga, size_t na,
-    enum fc_croston_kind kind, double *mse)
+    enum fc_croston_kind kind, const size_t *ends, size_t ne, double *out,
+    size_t stride)
 {
-	double lz[CHUNK], lp[CHUNK], f[CHUNK];
-	size_t last = 0, k = 0, t = 0, first = r->n;
+	double lz[CHUNK], lp[CHUNK], f[CHUNK], mse[CHUNK];
+	size_t last = 0, k = 0, t = 0, first = r->n, p = 0;
 
 	for (size_t j = 0; j < na; j++) {
 		lz[j] = lp[j] = 0;
 		f[j] = NAN;
 		mse[j] = 0;
 	}
-	for (size_t i = 0; i < r->k; i++) {
-		double y = r->v[i], interval;
+	for (size_t i = 0; i <= r->k && p < ne; i++) {
+		size_t ti = i < r->k ? r->t[i] : r->n;
+		double y, interval;
 
+		for (; p < ne && ends[p] <= ti; p++)
+			for (size_t j = 0; j < na; j++)
+				if (k == 0 || first + 1 >= ends[p])
+					out[p * stride + j] = INFINITY;
+				else
+					out[p * stride + j] = (mse[j] + (double)(ends[p] -
+					    t) * f[j] * f[j]) / (double)(ends[p] - 1 - first);
+		if (i == r->k)
+			break;
+		y = r->v[i];
 		if (k > 0)
 			for (size_t j = 0; j < na; j++) {
 				/* the zeros since the last period seen, then this one */
-				mse[j] += (double)(r->t[i] - t) * f[j] * f[j];
+				mse[j] += (double)(ti - t) * f[j] * f[j];
 				mse[j] += (y - f[j]) * (y - f[j]);
 			}
-		t = r->t[i] + 1;
+		t = ti + 1;
 		if (y <= 0)
 			continue;
-		interval = (double)(r->t[i] + 1 - last);
+		interval = (double)(ti + 1 - last);
 		if (k == 0)
-			first = r->t[i];
+			first = ti;
 		for (size_t j = 0; j < na; j++) {
 			const double a = ga[j];
 
@@ -162,24 +193,21 @@ croston_chunk(const struct fc_runs *r, const double *ga, size_t na,
 			f[j] = (kind == FC_SBA ? 1 - a / 2 : 1) * lz[j] / lp[j];
 		}
 		k++;
-		last = r->t[i] + 1;
+		last = ti + 1;
 	}
-	for (size_t j = 0; j < na; j++)
-		if (k == 0 || first + 1 >= r->n)
-			mse[j] = INFINITY;
-		else {
-			mse[j] += (double)(r->n - t) * f[j] * f[j];
-			mse[j] /= (double)(r->n - 1 - first);
-		}
 }
 
 void
 fc_runs_croston_grid(const struct fc_runs *r, const double *ga, size_t na,
-    enum fc_croston_kind kind, double *mse)
+    enum fc_croston_kind kind, const size_t *ends, size_t ne, double *mse)
 {
+	if (ends == NULL) {
+		ends = &r->n;
+		ne = 1;
+	}
 	for (size_t c = 0; c < na; c += CHUNK)
 		croston_chunk(r, ga + c, na - c < CHUNK ? na - c : CHUNK, kind,
-		    mse + c);
+		    ends, ne, mse + c, na);
 }
 
 double
@@ -188,7 +216,7 @@ fc_runs_croston_mse(const struct fc_runs *r, double a,
 {
 	double mse;
 
-	fc_runs_croston_grid(r, &a, 1, kind, &mse);
+	fc_runs_croston_grid(r, &a, 1, kind, NULL, 0, &mse);
 	return mse;
 }
 

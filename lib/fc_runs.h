@@ -39,15 +39,21 @@ double fc_runs_croston_mse(const struct fc_runs *r, double a,
 /* TSB's in-sample one-step MSE from the mean size and the demand
  * frequency, as tsb_run; INFINITY when there is no demand. */
 double fc_runs_tsb_mse(const struct fc_runs *r, double a, double b);
-/* The same at every constant of ga[0..na-1] into sse[] or mse[], equal
- * to the calls one by one. */
-void fc_runs_ses_grid(const struct fc_runs *r, const double *ga, size_t na,
-    double l0, double *sse);
-void fc_runs_croston_grid(const struct fc_runs *r, const double *ga,
-    size_t na, enum fc_croston_kind kind, double *mse);
 /* fc_runs_tsb_mse at every pair of a in ga[0..na-1] and b in
  * gb[0..nb-1] into mse[i * nb + j], sharing the paths (see fc_runs.c). */
 void fc_runs_tsb_grid(const struct fc_runs *r, const double *ga, size_t na,
     const double *gb, size_t nb, double *mse);
+/*
+ * fc_runs_ses_sse and fc_runs_croston_mse at every constant of
+ * ga[0..na-1] and for each history length
+ * ends[0..ne-1] (ascending, at most r->n; NULL: r->n alone) in one pass:
+ * sse[p * na + j] or mse[p * na + j] for length ends[p] and constant j,
+ * equal to the calls one by one on the first ends[p] periods.
+ */
+void fc_runs_ses_grid(const struct fc_runs *r, const double *ga, size_t na,
+    double l0, const size_t *ends, size_t ne, double *sse);
+void fc_runs_croston_grid(const struct fc_runs *r, const double *ga,
+    size_t na, enum fc_croston_kind kind, const size_t *ends, size_t ne,
+    double *mse);
 
 #endif

@@ -39,20 +39,20 @@ arima_auto(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 }
 
 const struct fc_model fc_models[] = {
-	{ "zero", fc_zero, 0, 0 },
-	{ "naive", fc_naive, 1, 0 },
-	{ "snaive", fc_snaive, 2, 0 },
-	{ "mean", fc_mean, 1, 0 },
-	{ "ma", fc_movavg, 2, 0 },
-	{ "ses", fc_ses, 2, 0 },
-	{ "croston", fc_croston, 2, 0 },
-	{ "sba", fc_sba, 2, 0 },
-	{ "tsb", fc_tsb, 2, 0 },
-	{ "adida", fc_adida, 6, 0 },
-	{ "regression", fc_regression, 8, 0 },
-	{ "ets", ets_auto, 6, 1 },
-	{ "arima", arima_auto, 10, 1 },
-	{ NULL, NULL, 0, 0 }
+	{ "zero", fc_zero, 0, 0, NULL },
+	{ "naive", fc_naive, 1, 0, NULL },
+	{ "snaive", fc_snaive, 2, 0, NULL },
+	{ "mean", fc_mean, 1, 0, NULL },
+	{ "ma", fc_movavg, 2, 0, NULL },
+	{ "ses", fc_ses, 2, 0, fc_ses_multi },
+	{ "croston", fc_croston, 2, 0, fc_croston_multi },
+	{ "sba", fc_sba, 2, 0, fc_sba_multi },
+	{ "tsb", fc_tsb, 2, 0, NULL },
+	{ "adida", fc_adida, 6, 0, NULL },
+	{ "regression", fc_regression, 8, 0, NULL },
+	{ "ets", ets_auto, 6, 1, NULL },
+	{ "arima", arima_auto, 10, 1, NULL },
+	{ NULL, NULL, 0, 0, NULL }
 };
 
 const struct fc_model *

@@ -17,6 +17,7 @@
 #include "nc.h"
 
 #define MAX_CAND 16
+#define CV_MAXR 1000          /* --cv's largest */
 
 static const char *const cand_zero[] = { "zero", NULL };
 static const char *const cand_short[] = { "mean", "naive", NULL };
@@ -68,25 +69,14 @@ fc_level_name(char *buf, size_t size, double v)
 	snprintf(buf, size, "%s", tmp);
 }
 
-/* Fit model name; 0 with finite forecasts, or -1 and res->why. */
+/* The checks of every fit: st is what the model returned; 0 with finite
+ * forecasts, or -1 and res->why. */
 static int
-fit(const char *name, const double *y, size_t n, int m,
-    const struct fc_ctx *cx, size_t h, struct fc_result *res)
+fit_checked(int st, const double *y, size_t n, size_t h, struct fc_result *res)
 {
-	const struct fc_model *md = fc_model_find(name);
 	double cap;
 
-	fc_result_init(res, n, h);
-	if (md == NULL) {
-		snprintf(res->why, sizeof(res->why), "no model %s", name);
-		return -1;
-	}
-	if (n < md->min_n) {
-		snprintf(res->why, sizeof(res->why), "too short (%zu < %zu periods)",
-		    n, md->min_n);
-		return -1;
-	}
-	if (md->fn(y, n, m, cx, h, res) != 0)
+	if (st != 0)
 		return -1;
 	cap = fc_absurd_cap(y, n);
 	for (size_t i = 0; i < h; i++)
@@ -99,6 +89,34 @@ fit(const char *name, const double *y, size_t n, int m,
 			return -1;
 		}
 	return 0;
+}
+
+/* Too short for md: -1 and res->why, else 0. */
+static int
+fit_short(const struct fc_model *md, size_t n, struct fc_result *res)
+{
+	if (n >= md->min_n)
+		return 0;
+	snprintf(res->why, sizeof(res->why), "too short (%zu < %zu periods)",
+	    n, md->min_n);
+	return -1;
+}
+
+/* Fit model name; 0 with finite forecasts, or -1 and res->why. */
+static int
+fit(const char *name, const double *y, size_t n, int m,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res)
+{
+	const struct fc_model *md = fc_model_find(name);
+
+	fc_result_init(res, n, h);
+	if (md == NULL) {
+		snprintf(res->why, sizeof(res->why), "no model %s", name);
+		return -1;
+	}
+	if (fit_short(md, n, res) != 0)
+		return -1;
+	return fit_checked(md->fn(y, n, m, cx, h, res), y, n, h, res);
 }
 
 /* Cross-validation of the candidates: forecasts f[c][r * hc + j] made at
@@ -132,16 +150,80 @@ cv_plan(struct cv *cv, size_t n, size_t h, int origins)
 }
 
 /*
- * Each candidate at each origin.  A model that can (fc_model.refit) is
- * fitted once, at the earliest origin, and its parameters only filter the
- * longer histories of the later origins: the nightly cost of a series is
- * then two fits, not one per origin.
+ * Candidate c's forecasts and squared errors at every origin.  A model
+ * that can (fc_model.refit) is fitted once, at the earliest origin, and
+ * its parameters only filter the longer histories of the later origins:
+ * the nightly cost of a series is then two fits, not one per origin.  A
+ * model with a multi-fit (fc_model.multi) fits every origin in one pass.
  */
+static void
+cv_candidate(struct cv *cv, size_t c, const double *y, size_t n, int m,
+    const struct fc_ctx *cx, struct fc_ctx *fx, double *s, size_t *k)
+{
+	const struct fc_model *md = fc_model_find(cv->name[c]);
+	int refit = md != NULL && md->refit, have = 0, multi;
+	struct fc_result res, first, *all = NULL;
+	size_t ns[CV_MAXR];
+	int st[CV_MAXR];
+
+	multi = md != NULL && md->multi != NULL && !refit && cv->R <= CV_MAXR &&
+	    cv->R > 0;
+	if (multi) {
+		/* ns ascending: index i is origin r = R - 1 - i */
+		all = xcalloc(cv->R, sizeof(*all));
+		for (size_t i = 0; i < cv->R; i++) {
+			ns[i] = n - cv->hc - (cv->R - 1 - i) * cv->step;
+			fc_result_init(&all[i], ns[i], cv->hc);
+			st[i] = fit_short(md, ns[i], &all[i]);
+		}
+		/* the lengths too short for the model are at the start */
+		size_t i0 = 0;
+		while (i0 < cv->R && st[i0] != 0)
+			i0++;
+		if (i0 < cv->R)
+			md->multi(y, ns + i0, cv->R - i0, m, cx, cv->hc, all + i0,
+			    st + i0);
+	}
+	for (size_t r = cv->R; r-- > 0;) {
+		size_t o = n - cv->hc - r * cv->step;
+		int ok;
+
+		if (multi) {
+			size_t i = cv->R - 1 - r;
+
+			res = all[i];
+			ok = fit_checked(st[i], y, o, cv->hc, &res) == 0;
+		} else {
+			fx->fixed = have ? &first : NULL;
+			ok = fit(cv->name[c], y, o, m, have ? fx : cx, cv->hc,
+			    &res) == 0;
+		}
+		for (size_t j = 0; j < cv->hc; j++) {
+			double f = ok ? fmax(res.mean[j], 0) : NAN;
+
+			cv->f[c][r * cv->hc + j] = f;
+			if (ok) {
+				double e = f - cv->a[r * cv->hc + j];
+				*s += e * e;
+				(*k)++;
+			}
+		}
+		if (refit && !have && ok && res.npar > 0) {
+			first = res;
+			have = 1;
+		} else
+			fc_result_release(&res);
+	}
+	if (have)
+		fc_result_release(&first);
+	free(all);
+}
+
+/* Each candidate at each origin. */
 static void
 cv_run(struct cv *cv, const double *y, size_t n, int m, const struct fc_ctx *cx)
 {
 	size_t cells = cv->R * cv->hc;
-	struct fc_result res, first;
 	struct fc_ctx fx;
 
 	if (cx != NULL)
@@ -153,35 +235,11 @@ cv_run(struct cv *cv, const double *y, size_t n, int m, const struct fc_ctx *cx)
 		for (size_t j = 0; j < cv->hc; j++)
 			cv->a[r * cv->hc + j] = y[n - cv->hc - r * cv->step + j];
 	for (size_t c = 0; c < cv->nc; c++) {
-		const struct fc_model *md = fc_model_find(cv->name[c]);
-		int refit = md != NULL && md->refit, have = 0;
 		double s = 0;
 		size_t k = 0;
 
 		cv->f[c] = xcalloc(cells ? cells : 1, sizeof(double));
-		for (size_t r = cv->R; r-- > 0;) {
-			size_t o = n - cv->hc - r * cv->step;
-			int st;
-
-			fx.fixed = have ? &first : NULL;
-			st = fit(cv->name[c], y, o, m, have ? &fx : cx, cv->hc, &res);
-			for (size_t j = 0; j < cv->hc; j++) {
-				double f = st == 0 ? fmax(res.mean[j], 0) : NAN;
-				cv->f[c][r * cv->hc + j] = f;
-				if (st == 0) {
-					double e = f - cv->a[r * cv->hc + j];
-					s += e * e;
-					k++;
-				}
-			}
-			if (refit && !have && st == 0 && res.npar > 0) {
-				first = res;
-				have = 1;
-			} else
-				fc_result_release(&res);
-		}
-		if (have)
-			fc_result_release(&first);
+		cv_candidate(cv, c, y, n, m, cx, &fx, &s, &k);
 		/* A model that fails at more than a quarter of the origins is
 		 * not compared. */
 		cv->mse[c] = k * 4 >= cells * 3 && k > 0 ? s / (double)k : INFINITY;

@@ -428,6 +428,46 @@ path_mse(const double *y, const double *f, size_t n, size_t *c)
 	return *c ? s / (double)*c : INFINITY;
 }
 
+/* The grids' errors at several history lengths in one pass equal those of
+ * a pass over each length alone (bit for bit: the same arithmetic). */
+static void
+prefix_grids(void)
+{
+	static const double ga[3] = { 0.05, 0.3, 0.9 };
+	static const size_t ends[5] = { 1, 7, 20, 21, 40 };
+	double y[40], sse[15], cr[15], sb[15];
+	struct fc_runs all, r;
+	int same = 1;
+
+	for (size_t t = 0; t < 40; t++)
+		y[t] = t % 7 == 3 || t == 20 ? (double)(t % 5 + 1) : 0;
+	fc_runs_init(&all, y, 40);
+	fc_runs_ses_grid(&all, ga, 3, 2.5, ends, 5, sse);
+	fc_runs_croston_grid(&all, ga, 3, FC_CROSTON, ends, 5, cr);
+	fc_runs_croston_grid(&all, ga, 3, FC_SBA, ends, 5, sb);
+	for (size_t p = 0; p < 5; p++) {
+		fc_runs_init(&r, y, ends[p]);
+		for (size_t j = 0; j < 3; j++) {
+			double a = fc_runs_ses_sse(&r, ga[j], 2.5);
+			double b = fc_runs_croston_mse(&r, ga[j], FC_CROSTON);
+			double c = fc_runs_croston_mse(&r, ga[j], FC_SBA);
+
+			if (memcmp(&a, &sse[p * 3 + j], sizeof(a)) != 0 ||
+			    memcmp(&b, &cr[p * 3 + j], sizeof(b)) != 0 ||
+			    memcmp(&c, &sb[p * 3 + j], sizeof(c)) != 0) {
+				same = 0;
+				printf("# length %zu alpha %g: %g %g %g vs %g %g %g\n",
+				    ends[p], ga[j], sse[p * 3 + j], cr[p * 3 + j],
+				    sb[p * 3 + j], a, b, c);
+			}
+		}
+		fc_runs_free(&r);
+	}
+	fc_runs_free(&all);
+	ok(same, "SES, Croston and SBA grids at 5 history lengths in one pass "
+	    "equal passes over each");
+}
+
 /* Run-length errors equal those of the models' fitted paths on random intermittent series
  * (long and short zero runs, a negative value, a demand at both ends). */
 static void
@@ -493,6 +533,7 @@ runs(void)
 	ok(all, "run-length SES, Croston, SBA and TSB errors equal the recursions' "
 	    "(worst relative difference %.2g)", worst);
 	ok(gridok, "TSB's separated grid equals its errors pair by pair");
+	prefix_grids();
 }
 
 int
