@@ -34,14 +34,36 @@ is_key(const struct fc_rowctx *rc, const char *name)
 	return 0;
 }
 
+/* The names of the level and quantile fields: ci_lower_80, q50, ... */
+struct names {
+	char lo[FC_MAX_LEVELS][48], hi[FC_MAX_LEVELS][48], q[FC_MAX_QUANT][48];
+};
+
 static void
-put_row(struct strbuf *sb, const struct fc_rowctx *rc, const struct fc_series *s,
-    size_t o, const struct fc_fc *f, size_t i, const double *actual)
+names_init(struct names *nm, const struct fc_plan *p)
+{
+	char lv[24];
+
+	for (size_t l = 0; l < p->nlevels; l++) {
+		fc_level_name(lv, sizeof(lv), p->levels[l]);
+		snprintf(nm->lo[l], sizeof(nm->lo[l]), "ci_lower_%s", lv);
+		snprintf(nm->hi[l], sizeof(nm->hi[l]), "ci_upper_%s", lv);
+	}
+	for (size_t j = 0; j < p->nq; j++) {
+		fc_level_name(lv, sizeof(lv), p->q[j] * 100);
+		snprintf(nm->q[j], sizeof(nm->q[j]), "q%s", lv);
+	}
+}
+
+static void
+put_row(struct strbuf *sb, const struct fc_rowctx *rc, const struct names *nm,
+    const struct fc_series *s, size_t o, const struct fc_fc *f, size_t i,
+    const double *actual)
 {
 	const struct fc_plan *p = rc->plan;
 	long as_of = fc_period_add(rc->period, s->start, (long)o) - 1;
 	long date = fc_period_add(rc->period, s->start, (long)(o + i));
-	char buf[64], lv[24], name[48];
+	char buf[64];
 	size_t top = 0;
 	struct strbuf id = { 0 };
 
@@ -68,17 +90,11 @@ put_row(struct strbuf *sb, const struct fc_rowctx *rc, const struct fc_series *s
 	fc_put_num(sb, "ci_upper", f->hi[top * f->h + i]);
 	fc_put_int(sb, "ci_level", p->levels[top]);
 	for (size_t l = 0; l < p->nlevels; l++) {
-		fc_level_name(lv, sizeof(lv), p->levels[l]);
-		snprintf(name, sizeof(name), "ci_lower_%s", lv);
-		fc_put_num(sb, name, f->lo[l * f->h + i]);
-		snprintf(name, sizeof(name), "ci_upper_%s", lv);
-		fc_put_num(sb, name, f->hi[l * f->h + i]);
+		fc_put_num(sb, nm->lo[l], f->lo[l * f->h + i]);
+		fc_put_num(sb, nm->hi[l], f->hi[l * f->h + i]);
 	}
-	for (size_t j = 0; j < p->nq; j++) {
-		fc_level_name(lv, sizeof(lv), p->q[j] * 100);
-		snprintf(name, sizeof(name), "q%s", lv);
-		fc_put_num(sb, name, f->q[j * f->h + i]);
-	}
+	for (size_t j = 0; j < p->nq; j++)
+		fc_put_num(sb, nm->q[j], f->q[j * f->h + i]);
 	fc_put_str(sb, "model_type", f->model);
 	fc_put_str(sb, "demand_class", f->cls);
 	put_date(sb, "as_of", as_of);
@@ -106,6 +122,9 @@ fc_put_rows(struct strbuf *sb, const struct fc_rowctx *rc,
     const struct fc_series *s, size_t o, const struct fc_fc *f, size_t nrows,
     const double *actual)
 {
+	struct names nm;
+
+	names_init(&nm, rc->plan);
 	for (size_t i = 0; i < nrows && i < f->h; i++)
-		put_row(sb, rc, s, o, f, i, actual);
+		put_row(sb, rc, &nm, s, o, f, i, actual);
 }
