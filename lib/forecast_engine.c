@@ -149,6 +149,26 @@ cv_plan(struct cv *cv, size_t n, size_t h, int origins)
 		cv->R = (size_t)origins;
 }
 
+/* The fits of md at every origin by its multi-fit, into all[i] and st[i]
+ * for origin r = R - 1 - i (ascending lengths). */
+static void
+cv_multi(const struct cv *cv, const struct fc_model *md, const double *y,
+    size_t n, int m, const struct fc_ctx *cx, struct fc_result *all, int *st)
+{
+	size_t ns[CV_MAXR], i0 = 0;
+
+	for (size_t i = 0; i < cv->R; i++) {
+		ns[i] = n - cv->hc - (cv->R - 1 - i) * cv->step;
+		fc_result_init(&all[i], ns[i], cv->hc);
+		st[i] = fit_short(md, ns[i], &all[i]);
+	}
+	/* the lengths too short for the model are the first ones */
+	while (i0 < cv->R && st[i0] != 0)
+		i0++;
+	if (i0 < cv->R)
+		md->multi(y, ns + i0, cv->R - i0, m, cx, cv->hc, all + i0, st + i0);
+}
+
 /*
  * Candidate c's forecasts and squared errors at every origin.  A model
  * that can (fc_model.refit) is fitted once, at the earliest origin, and
@@ -163,26 +183,13 @@ cv_candidate(struct cv *cv, size_t c, const double *y, size_t n, int m,
 	const struct fc_model *md = fc_model_find(cv->name[c]);
 	int refit = md != NULL && md->refit, have = 0, multi;
 	struct fc_result res, first, *all = NULL;
-	size_t ns[CV_MAXR];
 	int st[CV_MAXR];
 
 	multi = md != NULL && md->multi != NULL && !refit && cv->R <= CV_MAXR &&
 	    cv->R > 0;
 	if (multi) {
-		/* ns ascending: index i is origin r = R - 1 - i */
 		all = xcalloc(cv->R, sizeof(*all));
-		for (size_t i = 0; i < cv->R; i++) {
-			ns[i] = n - cv->hc - (cv->R - 1 - i) * cv->step;
-			fc_result_init(&all[i], ns[i], cv->hc);
-			st[i] = fit_short(md, ns[i], &all[i]);
-		}
-		/* the lengths too short for the model are at the start */
-		size_t i0 = 0;
-		while (i0 < cv->R && st[i0] != 0)
-			i0++;
-		if (i0 < cv->R)
-			md->multi(y, ns + i0, cv->R - i0, m, cx, cv->hc, all + i0,
-			    st + i0);
+		cv_multi(cv, md, y, n, m, cx, all, st);
 	}
 	for (size_t r = cv->R; r-- > 0;) {
 		size_t o = n - cv->hc - r * cv->step;
