@@ -272,63 +272,170 @@ fc_tsb(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	return fc_tsb_fixed(y, n, ba, bb, h, res);
 }
 
-int
-fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
-    struct fc_result *res)
+/*
+ * ADIDA's bucket size for y[0..n-1] (the mean inter-demand interval, or
+ * fx's) and its number of buckets; 0, or -1 and res->why.
+ */
+static int
+adida_size(const double *y, size_t n, const struct fc_result *fx,
+    struct fc_result *res, size_t *a, size_t *nb)
 {
-	size_t k = count_demands(y, n), a, nb, off;
-	double *b, *fit, best = INFINITY, ba = 0.1, l;
-	const struct fc_result *fx = fc_fixed(cx);
-	struct fc_runs r;
+	size_t k = count_demands(y, n);
 
-	(void)m;
 	if (k < 2 && fx == NULL) {
 		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
 		return -1;
 	}
-	/* the mean inter-demand interval */
-	a = fx != NULL ? (size_t)fx->par[0] : (size_t)lround((double)n / (double)k);
-	if (a < 1)
-		a = 1;
-	nb = n / a;
-	if (nb < 3) {
-		snprintf(res->why, sizeof(res->why), "fewer than 3 buckets of %zu", a);
+	*a = fx != NULL ? (size_t)fx->par[0] : (size_t)lround((double)n / (double)k);
+	if (*a < 1)
+		*a = 1;
+	*nb = n / *a;
+	if (*nb < 3) {
+		snprintf(res->why, sizeof(res->why), "fewer than 3 buckets of %zu", *a);
 		return -1;
 	}
-	off = n - nb * a;          /* the oldest periods that fill no bucket */
-	b = xcalloc(nb, sizeof(double));
-	fit = xcalloc(nb, sizeof(double));
+	return 0;
+}
+
+/* The nb buckets of a periods that end y[0..n-1] (the oldest n - nb a
+ * periods fill none). */
+static double *
+adida_buckets(const double *y, size_t n, size_t a, size_t nb)
+{
+	size_t off = n - nb * a;
+	double *b = xcalloc(nb, sizeof(double));
+
 	for (size_t i = 0; i < nb; i++)
 		for (size_t j = 0; j < a; j++)
 			b[i] += y[off + i * a + j];
-	if (fx == NULL) {
-		double ga[2 * GRID_N], sse[2 * GRID_N];     /* alpha 0.01 .. 1.00 */
+	return b;
+}
 
-		for (int g = 0; g < 2 * GRID_N; g++)
-			ga[g] = GRID_LO + GRID_STEP * g;
-		/* the first bucket's error is 0: its fitted value is itself */
-		fc_runs_init(&r, b, nb);
-		fc_runs_ses_grid(&r, ga, 2 * GRID_N, b[0], NULL, 0, sse);
-		fc_runs_free(&r);
-		for (int g = 0; g < 2 * GRID_N; g++)
-			if (sse[g] < best) {
-				best = sse[g];
-				ba = ga[g];
-			}
-	}
-	if (fx != NULL)
-		ba = fx->par[1];
-	l = fc_ses_run(b, nb, ba, b[0], fit);
+/* The grid's alphas (0.01 .. 1.00) and the best of their errors sse[]. */
+#define ADIDA_GRID (2 * GRID_N)
+
+static void
+adida_alphas(double *ga)
+{
+	for (int g = 0; g < ADIDA_GRID; g++)
+		ga[g] = GRID_LO + GRID_STEP * g;
+}
+
+static double
+adida_best(const double *ga, const double *sse)
+{
+	double best = INFINITY, ba = 0.1;
+
+	for (int g = 0; g < ADIDA_GRID; g++)
+		if (sse[g] < best) {
+			best = sse[g];
+			ba = ga[g];
+		}
+	return ba;
+}
+
+/* SES with alpha ba on the nb buckets b of y[0..n-1], split back. */
+static int
+adida_finish(size_t n, size_t a, size_t nb, const double *b, double ba,
+    size_t h, struct fc_result *res)
+{
+	size_t off = n - nb * a;
+	double *fit = xcalloc(nb, sizeof(double));
+	double l = fc_ses_run(b, nb, ba, b[0], fit);
+
 	for (size_t i = 0; i < nb; i++)
 		for (size_t j = 0; j < a; j++)
 			res->fitted[off + i * a + j] = i > 0 ? fit[i] / (double)a : NAN;
 	for (size_t i = 0; i < h; i++)
 		res->mean[i] = l / (double)a;
-	free(b);
 	free(fit);
 	snprintf(res->name, sizeof(res->name), "ADIDA(%zu,alpha=%.2f)", a, ba);
 	res->par[0] = (double)a;
 	res->par[1] = ba;
 	res->npar = 2;
 	return 0;
+}
+
+int
+fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	const struct fc_result *fx = fc_fixed(cx);
+	size_t a, nb;
+	double *b, ba;
+	int st;
+
+	(void)m;
+	if (adida_size(y, n, fx, res, &a, &nb) != 0)
+		return -1;
+	b = adida_buckets(y, n, a, nb);
+	if (fx == NULL) {
+		double ga[ADIDA_GRID], sse[ADIDA_GRID];
+		struct fc_runs r;
+
+		adida_alphas(ga);
+		/* the first bucket's error is 0: its fitted value is itself */
+		fc_runs_init(&r, b, nb);
+		fc_runs_ses_grid(&r, ga, ADIDA_GRID, b[0], NULL, 0, sse);
+		fc_runs_free(&r);
+		ba = adida_best(ga, sse);
+	} else
+		ba = fx->par[1];
+	st = adida_finish(n, a, nb, b, ba, h, res);
+	free(b);
+	return st;
+}
+
+/*
+ * fc_adida at each length ns[p]: the lengths with the same bucket size a
+ * and the same n mod a have the same bucket boundaries, the shorter ones'
+ * buckets the first of the longest's, and so share one pass of the grid.
+ */
+void
+fc_adida_multi(const double *y, const size_t *ns, size_t k, int m,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res, int *st)
+{
+	size_t *a = xcalloc(k, sizeof(size_t)), *nb = xcalloc(k, sizeof(size_t));
+	size_t *ends = xcalloc(k, sizeof(size_t)), *who = xcalloc(k, sizeof(size_t));
+	double ga[ADIDA_GRID], *sse = xcalloc(k * ADIDA_GRID, sizeof(double));
+	char *done = xcalloc(k, 1);
+
+	(void)m, (void)cx;
+	adida_alphas(ga);
+	for (size_t p = 0; p < k; p++) {
+		st[p] = adida_size(y, ns[p], NULL, &res[p], &a[p], &nb[p]);
+		done[p] = st[p] != 0;
+	}
+	for (size_t p = k; p-- > 0;) {
+		size_t ne = 0, L = p;
+		struct fc_runs r;
+		double *b;
+
+		if (done[p])
+			continue;
+		/* p is the longest of its group: the others are before it */
+		for (size_t q = 0; q <= p; q++)
+			if (!done[q] && a[q] == a[p] && ns[q] % a[p] == ns[p] % a[p]) {
+				ends[ne] = nb[q];
+				who[ne++] = q;
+			}
+		b = adida_buckets(y, ns[L], a[L], nb[L]);
+		fc_runs_init(&r, b, nb[L]);
+		fc_runs_ses_grid(&r, ga, ADIDA_GRID, b[0], ends, ne, sse);
+		fc_runs_free(&r);
+		for (size_t i = 0; i < ne; i++) {
+			size_t q = who[i];
+
+			st[q] = adida_finish(ns[q], a[q], nb[q], b, adida_best(ga,
+			    sse + i * ADIDA_GRID), h, &res[q]);
+			done[q] = 1;
+		}
+		free(b);
+	}
+	free(a);
+	free(nb);
+	free(ends);
+	free(who);
+	free(sse);
+	free(done);
 }

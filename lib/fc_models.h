@@ -88,6 +88,8 @@ void fc_sba_multi(const double *, const size_t *, size_t, int, const struct fc_c
     struct fc_result *, int *);
 int fc_tsb(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
 int fc_adida(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+void fc_adida_multi(const double *, const size_t *, size_t, int, const struct fc_ctx *, size_t,
+    struct fc_result *, int *);
 
 /* The parameters of cx->fixed, or NULL (fc_table.c). */
 const struct fc_result *fc_fixed(const struct fc_ctx *cx);

@@ -48,7 +48,7 @@ const struct fc_model fc_models[] = {
 	{ "croston", fc_croston, 2, 0, fc_croston_multi },
 	{ "sba", fc_sba, 2, 0, fc_sba_multi },
 	{ "tsb", fc_tsb, 2, 0, NULL },
-	{ "adida", fc_adida, 6, 0, NULL },
+	{ "adida", fc_adida, 6, 0, fc_adida_multi },
 	{ "regression", fc_regression, 8, 0, NULL },
 	{ "ets", ets_auto, 6, 1, NULL },
 	{ "arima", arima_auto, 10, 1, NULL },
