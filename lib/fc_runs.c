@@ -223,34 +223,10 @@ fc_runs_croston_mse(const struct fc_runs *r, double a,
 double
 fc_runs_tsb_mse(const struct fc_runs *r, double a, double b)
 {
-	double z = 0, p, s = 0, sse = 0;
-	size_t k = 0, t = 0;
+	double mse;
 
-	for (size_t i = 0; i < r->k; i++)
-		if (r->v[i] > 0) {
-			s += r->v[i];
-			k++;
-		}
-	if (k == 0 || r->n == 0)
-		return INFINITY;
-	z = s / (double)k;
-	p = (double)k / (double)r->n;
-	for (size_t i = 0; i < r->k; i++) {
-		double y = r->v[i], f;
-
-		/* over zeros the forecast p z decays with p */
-		p = geo_run(p * z, 1 - b, r->t[i] - t, &sse) / z;
-		f = p * z;
-		sse += (y - f) * (y - f);
-		if (y > 0) {
-			z += a * (y - z);
-			p += b * (1 - p);
-		} else
-			p -= b * p;
-		t = r->t[i] + 1;
-	}
-	geo_run(p * z, 1 - b, r->n - t, &sse);
-	return sse / (double)r->n;
+	fc_runs_tsb_grid(r, &a, 1, &b, 1, &mse);
+	return mse;
 }
 
 /*

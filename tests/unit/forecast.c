@@ -532,7 +532,7 @@ runs(void)
 	}
 	ok(all, "run-length SES, Croston, SBA and TSB errors equal the recursions' "
 	    "(worst relative difference %.2g)", worst);
-	ok(gridok, "TSB's separated grid equals its errors pair by pair");
+	ok(gridok, "TSB's 5 x 4 grid equals its pairs one by one");
 	prefix_grids();
 }
 
