@@ -428,6 +428,51 @@ path_mse(const double *y, const double *f, size_t n, size_t *c)
 	return *c ? s / (double)*c : INFINITY;
 }
 
+/* Every model's multi-fit (fc_model.multi) gives, at each length, what
+ * its fit of that length alone gives: forecast, fitted values and name. */
+static void
+multi_fits(void)
+{
+	double y[80];
+	size_t ns[12];
+	unsigned s = 777;
+	int models = 0, same = 1;
+
+	for (size_t t = 0; t < 80; t++) {
+		s = s * 1103515245u + 12345u;
+		y[t] = (s >> 16) % 100 < 30 ? 1 + (s >> 8) % 20 : 0;
+	}
+	for (size_t i = 0; i < 12; i++)
+		ns[i] = 3 + 7 * i;       /* 3 .. 80: some too short for a model */
+	for (const struct fc_model *md = fc_models; md->name != NULL; md++) {
+		struct fc_result many[12], one;
+		int st[12];
+
+		if (md->multi == NULL)
+			continue;
+		models++;
+		for (size_t i = 0; i < 12; i++)
+			fc_result_init(&many[i], ns[i], 4);
+		md->multi(y, ns, 12, 1, NULL, 4, many, st);
+		for (size_t i = 0; i < 12; i++) {
+			int st1;
+
+			fc_result_init(&one, ns[i], 4);
+			st1 = md->fn(y, ns[i], 1, NULL, 4, &one);
+			if (st1 != st[i] || (st1 == 0 && (memcmp(one.mean, many[i].mean,
+			    4 * sizeof(double)) != 0 || memcmp(one.fitted, many[i].fitted,
+			    ns[i] * sizeof(double)) != 0 || strcmp(one.name, many[i].name) != 0))) {
+				same = 0;
+				printf("# %s at %zu: %d %s %g, multi %d %s %g\n", md->name, ns[i],
+				    st1, one.name, one.mean[0], st[i], many[i].name, many[i].mean[0]);
+			}
+			fc_result_release(&one);
+			fc_result_release(&many[i]);
+		}
+	}
+	ok(models >= 4 && same, "the %d multi-fits equal fits one length at a time", models);
+}
+
 /* The grids' errors at several history lengths in one pass equal those of
  * a pass over each length alone (bit for bit: the same arithmetic). */
 static void
@@ -534,6 +579,7 @@ runs(void)
 	    "(worst relative difference %.2g)", worst);
 	ok(gridok, "TSB's 5 x 4 grid equals its pairs one by one");
 	prefix_grids();
+	multi_fits();
 }
 
 int
