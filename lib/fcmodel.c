@@ -13,9 +13,10 @@ fc_result_init(struct fc_result *res, size_t n, size_t h)
 	memset(res, 0, sizeof(*res));
 	res->n = n;
 	res->h = h;
-	res->mean = xcalloc(h, sizeof(double));
-	res->sd = xcalloc(h, sizeof(double));
-	res->fitted = xcalloc(n, sizeof(double));
+	/* one block: the mean, the sd, the fitted values */
+	res->mean = xcalloc(2 * h + n + 1, sizeof(double));
+	res->sd = res->mean + h;
+	res->fitted = res->sd + h;
 	for (size_t i = 0; i < h; i++)
 		res->sd[i] = NAN;
 	for (size_t i = 0; i < n; i++)
@@ -28,8 +29,6 @@ void
 fc_result_release(struct fc_result *res)
 {
 	free(res->mean);
-	free(res->sd);
-	free(res->fitted);
 	res->mean = res->sd = res->fitted = NULL;
 }
 
