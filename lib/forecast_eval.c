@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features_fmt.h"
 #include "forecast_eval.h"
 #include "nc.h"
 
@@ -29,9 +30,18 @@ void
 fc_put_int(struct strbuf *sb, const char *name, double v)
 {
 	char buf[48];
+	int n;
 
-	snprintf(buf, sizeof(buf), ",\"%s\":%.15g", name, v);
-	strbuf_add(sb, buf, strlen(buf));
+	if (!(fabs(v) < 1e15 && v == floor(v))) {
+		snprintf(buf, sizeof(buf), ",\"%s\":%.15g", name, v);
+		strbuf_add(sb, buf, strlen(buf));
+		return;
+	}
+	strbuf_addc(sb, ',');
+	ndjson_dump_string(sb, name, strlen(name));
+	strbuf_addc(sb, ':');
+	n = ffmt_long(buf, (long long)v);
+	strbuf_add(sb, buf, (size_t)n);
 }
 
 void
