@@ -12,6 +12,19 @@ flat_init(struct flat *fl, struct flat_field *buf, size_t cap)
 {
 	memset(fl, 0, sizeof(*fl));
 	fl->f = fl->given = buf;
+	fl->cap = fl->given_cap = cap;
+}
+
+/* Room for cap fields, keeping the n scanned so far. */
+static void
+grow(struct flat *fl, size_t cap)
+{
+	struct flat_field *f = xcalloc(cap, sizeof(*f));
+
+	memcpy(f, fl->f, fl->n * sizeof(*f));
+	if (fl->f != fl->given)
+		free(fl->f);
+	fl->f = f;
 	fl->cap = cap;
 }
 
@@ -22,6 +35,7 @@ flat_release(struct flat *fl)
 		free(fl->f);
 	strbuf_release(&fl->arena);
 	fl->f = fl->given;
+	fl->cap = fl->given_cap;
 	fl->n = 0;
 }
 
@@ -230,7 +244,6 @@ int
 flat_scan(struct flat *fl, const char *line, size_t len)
 {
 	const char *p = line, *end = line + len, *q;
-	char karena[32], varena[32];	/* which fields live in the arena */
 	int escaped;
 
 	fl->n = 0;
@@ -249,8 +262,9 @@ flat_scan(struct flat *fl, const char *line, size_t len)
 		struct flat_field *f;
 		int kin = 0, vin = 0;
 
-		if (fl->n == fl->cap || fl->n == sizeof(karena) || p == end || *p != '"' ||
-		    (q = scan_string(p, end, &escaped)) == NULL)
+		if (fl->n == fl->cap)
+			grow(fl, 2 * fl->cap + 8);
+		if (p == end || *p != '"' || (q = scan_string(p, end, &escaped)) == NULL)
 			return -1;
 		f = &fl->f[fl->n];
 		if (string_value(fl, p, q, escaped, &f->key, &f->klen, &kin) != 0)
@@ -287,8 +301,7 @@ flat_scan(struct flat *fl, const char *line, size_t len)
 			p += 4;
 		} else
 			return -1;	/* nested, or not JSON: jansson decides */
-		karena[fl->n] = (char)kin;
-		varena[fl->n] = (char)vin;
+		f->arena = (unsigned char)((kin ? 1 : 0) | (vin ? 2 : 0));
 		fl->n++;
 		p = skip_ws(p, end);
 		if (p < end && *p == ',') {
@@ -303,9 +316,9 @@ flat_scan(struct flat *fl, const char *line, size_t len)
 		return -1;
 	/* Decoded strings live in the arena, which may have moved. */
 	for (size_t i = 0; i < fl->n; i++) {
-		if (karena[i])
+		if (fl->f[i].arena & 1)
 			fl->f[i].key = fl->arena.s + (uintptr_t)fl->f[i].key;
-		if (varena[i])
+		if (fl->f[i].arena & 2)
 			fl->f[i].val = fl->arena.s + (uintptr_t)fl->f[i].val;
 	}
 	/* A repeated key is refused by jansson with its own message. */
@@ -326,8 +339,8 @@ flat_from_json(struct flat *fl, const json_t *object)
 	size_t *off;
 
 	if (size > fl->cap) {
-		fl->f = xcalloc(size, sizeof(*fl->f));
-		fl->cap = size;
+		fl->n = 0;
+		grow(fl, size);
 	}
 	off = xcalloc(size ? size : 1, sizeof(*off));
 	fl->arena.len = 0;

@@ -12,7 +12,8 @@
  *
  * Ownership: fields point into the line (flat_scan) or into the object and
  * the view's arena (flat_from_json); keep those alive while the view is
- * used.  flat_release() frees what the view allocated.
+ * used.  flat_release() frees what the view allocated: a record with more
+ * fields than the caller's array gets a larger one.
  *
  *	struct flat_field buf[64];
  *	struct flat fl;
@@ -35,12 +36,14 @@ struct flat_field {
 	const char *val;
 	size_t vlen;
 	enum flat_type type;
+	unsigned char arena;        /* flat_scan's own: 1 key, 2 value decoded */
 };
 
 struct flat {
 	struct flat_field *f;
 	size_t n, cap;
 	struct flat_field *given;   /* the caller's array, used first */
+	size_t given_cap;
 	struct strbuf arena;        /* numbers and nested values (from_json) */
 };
 

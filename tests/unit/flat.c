@@ -1,4 +1,5 @@
 /* Unit tests of lib/flat.c: the fast scanner agrees with jansson. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,37 @@ falls_back(const char *line, const char *desc)
 	flat_release(&fl);
 }
 
+/* Records wider than the caller's array (nc-features writes 38 fields and
+ * more): scanned, not handed to jansson, escaped strings included. */
+static void
+wide(void)
+{
+	struct strbuf sb = { 0 };
+	struct flat_field b[8];
+	struct flat fl;
+	const struct flat_field *f;
+
+	strbuf_add(&sb, "{", 1);
+	for (int i = 0; i < 100; i++) {
+		char kv[64];
+
+		snprintf(kv, sizeof(kv), i % 10 == 9 ? "%s\"k%d\":\"v\\u00e9%d\"" :
+		    "%s\"k%d\":%d", i ? "," : "", i, i);
+		strbuf_add(&sb, kv, strlen(kv));
+	}
+	strbuf_add(&sb, "}", 2);
+	agrees(sb.s, "100 fields, every tenth an escaped string");
+	flat_init(&fl, b, 8);
+	ok(flat_scan(&fl, sb.s, strlen(sb.s)) == 0 && fl.n == 100 &&
+	    (f = &fl.f[99])->vlen == 5 && memcmp(f->val, "v\xc3\xa9" "99", 5) == 0 &&
+	    fl.f[98].vlen == 2 && memcmp(fl.f[98].val, "98", 2) == 0,
+	    "a 100-field record in a view of 8: the last fields right");
+	ok(flat_scan(&fl, "{\"a\":1}", 7) == 0 && fl.n == 1, "a narrow record after it");
+	flat_release(&fl);
+	ok(fl.f == b && fl.cap == 8, "released: back to the caller's array");
+	free(sb.s);
+}
+
 int
 main(void)
 {
@@ -89,6 +121,8 @@ main(void)
 	agrees("{\"s\":\"ELÉTRICO ção 日本\"}", "raw UTF-8");
 	agrees("{\"k\\u00e9y\":1,\"x\\\"\":2}", "escaped keys");
 	agrees("{\"a\":\"\",\"b\":\"\\\"\"}", "empty and one-escape strings");
+
+	wide();
 
 	falls_back("{\"a\":[1,2]}", "an array value");
 	falls_back("{\"a\":{\"b\":1}}", "an object value");
