@@ -385,7 +385,7 @@ add_qty(struct strbuf *sb, double v, int have)
 	if (!have)
 		strbuf_add(sb, "null", 4);
 	else if (v == floor(v) && fabs(v) < 1e15) {
-		n = ffmt_long(num, (long long)v);
+		n = ndjson_fmt_long(num, (long long)v);
 		strbuf_add(sb, num, (size_t)n);
 	} else if ((n = ndjson_fmt_double(num, v)) > 0)
 		strbuf_add(sb, num, (size_t)n);
@@ -397,7 +397,7 @@ static void
 add_int(struct strbuf *sb, const char *name, long v)
 {
 	char num[FFMT_BUFSZ];
-	int n = ffmt_long(num, v);
+	int n = ndjson_fmt_long(num, v);
 
 	strbuf_add(sb, name, strlen(name));
 	strbuf_add(sb, num, (size_t)n);

@@ -10,24 +10,6 @@
 #include "nc.h"
 #include "ndjson.h"
 
-int
-ffmt_long(char *buf, long long v)
-{
-	unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
-	char tmp[24];
-	int n = 0, len = 0;
-
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
-	if (v < 0)
-		buf[len++] = '-';
-	while (n > 0)
-		buf[len++] = tmp[--n];
-	buf[len] = '\0';
-	return len;
-}
-
 #define CACHE_BITS 12
 
 struct ffmt_slot {

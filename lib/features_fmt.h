@@ -4,14 +4,12 @@
  * Doubles are written by ndjson_fmt_double() (whose fast path is
  * lib/shortest.c); a struct ffmt_cache remembers the text of recent values
  * (a direct-mapped table by the double's bits): window means of counts
- * repeat a lot.  ffmt_long() writes an integer without printf.
+ * repeat a lot.  (Integers: ndjson_fmt_long().)
  *
  * Ownership: nc-features' (lib/features_*).  A cache belongs to its
  * caller (one per thread), ffmt_cache_release() frees it; a string it
  * returns lives until the next call on it.
  *
- *	char buf[FFMT_BUFSZ];
- *	int n = ffmt_long(buf, -42);             // "-42", 3
  *	struct ffmt_cache c = { 0 };
  *	const char *s = ffmt_cached(&c, 2.5, &n);   // "2.5", 3
  *	ffmt_cache_release(&c);
@@ -20,9 +18,6 @@
 #define NC_FEATURES_FMT_H
 
 #define FFMT_BUFSZ 32
-
-/* v in decimal; returns the length (NUL-terminated). */
-int ffmt_long(char *buf, long long v);
 
 struct ffmt_slot;
 struct ffmt_cache {

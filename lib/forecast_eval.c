@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "features_fmt.h"
 #include "forecast_eval.h"
 #include "nc.h"
 
@@ -40,7 +39,7 @@ fc_put_int(struct strbuf *sb, const char *name, double v)
 	strbuf_addc(sb, ',');
 	ndjson_dump_string(sb, name, strlen(name));
 	strbuf_addc(sb, ':');
-	n = ffmt_long(buf, (long long)v);
+	n = ndjson_fmt_long(buf, (long long)v);
 	strbuf_add(sb, buf, (size_t)n);
 }
 

@@ -58,28 +58,38 @@ ndjson_parse(const char *line, size_t len, char *why, size_t whysize)
 	return v;
 }
 
+int
+ndjson_fmt_long(char *buf, long long v)
+{
+	unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+	char tmp[24];
+	int n = 0, len = 0;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n > 0)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
 /* c/100 as "12.34", "12.3" or "12.0". */
 static int
 fmt_cents(char *buf, long long c)
 {
 	unsigned long long u = c < 0 ? -(unsigned long long)c : (unsigned long long)c;
-	char tmp[32];
-	int n = 0, len = 0;
+	int len = 0;
 
-	tmp[n++] = (char)('0' + u % 10);
-	tmp[n++] = (char)('0' + u / 10 % 10);
-	u /= 100;
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
 	if (c < 0)
 		buf[len++] = '-';
-	while (n > 2)
-		buf[len++] = tmp[--n];
+	len += ndjson_fmt_long(buf + len, (long long)(u / 100));
 	buf[len++] = '.';
-	buf[len++] = tmp[1];
-	if (tmp[0] != '0')
-		buf[len++] = tmp[0];
+	buf[len++] = (char)('0' + u / 10 % 10);
+	if (u % 10 != 0)
+		buf[len++] = (char)('0' + u % 10);
 	buf[len] = '\0';
 	return len;
 }

@@ -40,6 +40,8 @@ int ndjson_fmt_double(char *buf, double d);
  * fall back to.
  */
 int ndjson_fmt_double_plain(char *buf, double d);
+/* v in decimal, without printf; returns the length (buf: 24 bytes). */
+int ndjson_fmt_long(char *buf, long long v);
 
 /* Append value as compact JSON; a non-finite real becomes null. */
 void ndjson_dump(struct strbuf *sb, const json_t *value);

@@ -1,9 +1,8 @@
 /*
- * Unit tests of lib/features_fmt.c: the cache of formatted window values
- * and ffmt_long(). (Doubles themselves: tests/unit/shortest.c.)
+ * Unit tests of lib/features_fmt.c: the cache of formatted window values.
+ * (Doubles themselves: tests/unit/shortest.c; integers: tests/unit/ndjson.c.)
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +32,5 @@ main(void)
 		ok(ffmt_cached(&c, NAN, &n) != NULL && n == 0, "ffmt_cached NaN: length 0");
 		ffmt_cache_release(&c);
 	}
-	is_str((ffmt_long(buf, 0), buf), "0", "ffmt_long 0");
-	is_str((ffmt_long(buf, -42), buf), "-42", "ffmt_long -42");
-	is_str((ffmt_long(buf, INT64_MIN), buf), "-9223372036854775808", "ffmt_long INT64_MIN");
 	return tap_done();
 }

@@ -1,4 +1,5 @@
 /* Unit tests of lib/ndjson.c: parsing lines, printing numbers. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,14 @@ main(void)
 	is_str(fmt(7.05), "7.05", "cents fast path");
 	is_str(fmt(-7.5), "-7.5", "negative cents, zero trimmed");
 	is_str(fmt(0.07), "0.07", "below one");
+	{
+		char ib[24];
+
+		is_str((ndjson_fmt_long(ib, 0), ib), "0", "ndjson_fmt_long 0");
+		is_str((ndjson_fmt_long(ib, -42), ib), "-42", "ndjson_fmt_long -42");
+		is_str((ndjson_fmt_long(ib, INT64_MIN), ib), "-9223372036854775808",
+		    "ndjson_fmt_long INT64_MIN");
+	}
 	is_str(fmt(-0.07), "-0.07", "below minus one");
 	is_str(fmt(2.0 / 3.0), "0.6666666666666666", "not cents: slow path");
 	is_str(fmt(99999999999.99), "99999999999.99", "large cents");
