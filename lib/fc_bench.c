@@ -183,24 +183,37 @@ ses_grid(double *ga)
 		ga[g] = (g + 1) / 100.0;
 }
 
+/* SES at the lengths ns[0..k-1], which share the first level l0: one
+ * pass of the grid. */
+static void
+ses_at(const double *y, const size_t *ns, size_t k, double l0, size_t h,
+    struct fc_result *res, int *st)
+{
+	double ga[SES_GRID], *sse = xcalloc(k * SES_GRID, sizeof(double));
+	struct fc_runs r;
+
+	ses_grid(ga);
+	fc_runs_init(&r, y, ns[k - 1]);
+	fc_runs_ses_grid(&r, ga, SES_GRID, l0, ns, k, sse);
+	fc_runs_free(&r);
+	for (size_t p = 0; p < k; p++)
+		st[p] = ses_best(y, ns[p], l0, ga, sse + p * SES_GRID, h, &res[p]);
+	free(sse);
+}
+
 int
 fc_ses(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     struct fc_result *res)
 {
-	double l0, ga[SES_GRID], sse[SES_GRID];
-	struct fc_runs r;
+	int st;
 
 	(void)m; (void)cx;
 	if (n < 2) {
 		snprintf(res->why, sizeof(res->why), "fewer than 2 periods");
 		return -1;
 	}
-	l0 = ses_level0(y, n);
-	ses_grid(ga);
-	fc_runs_init(&r, y, n);
-	fc_runs_ses_grid(&r, ga, SES_GRID, l0, NULL, 0, sse);
-	fc_runs_free(&r);
-	return ses_best(y, n, l0, ga, sse, h, res);
+	ses_at(y, &n, 1, ses_level0(y, n), h, res, &st);
+	return st;
 }
 
 /* fc_ses at each length: those of SES_INIT periods or more share the first
@@ -210,21 +223,10 @@ fc_ses_multi(const double *y, const size_t *ns, size_t k, int m,
     const struct fc_ctx *cx, size_t h, struct fc_result *res, int *st)
 {
 	size_t p0 = 0;
-	double ga[SES_GRID], *sse, l0;
-	struct fc_runs r;
 
 	for (; p0 < k && ns[p0] < SES_INIT; p0++)
 		st[p0] = fc_ses(y, ns[p0], m, cx, h, &res[p0]);
-	if (p0 == k)
-		return;
-	l0 = ses_level0(y, ns[p0]);
-	ses_grid(ga);
-	sse = xcalloc((k - p0) * SES_GRID, sizeof(double));
-	fc_runs_init(&r, y, ns[k - 1]);
-	fc_runs_ses_grid(&r, ga, SES_GRID, l0, ns + p0, k - p0, sse);
-	fc_runs_free(&r);
-	for (size_t p = p0; p < k; p++)
-		st[p] = ses_best(y, ns[p], l0, ga, sse + (p - p0) * SES_GRID, h,
-		    &res[p]);
-	free(sse);
+	if (p0 < k)
+		ses_at(y, ns + p0, k - p0, ses_level0(y, ns[p0]), h, res + p0,
+		    st + p0);
 }

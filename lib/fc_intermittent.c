@@ -102,34 +102,8 @@ fc_croston_fixed(const double *y, size_t n, double alpha,
 	return 0;
 }
 
-static int
-croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
-    const struct fc_ctx *cx, size_t h, struct fc_result *res)
-{
-	double best = INFINITY, ba = 0.1, ga[GRID_N], mse[GRID_N];
-	const struct fc_result *fx = fc_fixed(cx);
-	struct fc_runs r;
-
-	if (fx != NULL)
-		return fc_croston_fixed(y, n, fx->par[0], kind, h, res);
-	if (count_demands(y, n) < 2) {
-		snprintf(res->why, sizeof(res->why), "fewer than 2 demands");
-		return -1;
-	}
-	for (int g = 0; g < GRID_N; g++)
-		ga[g] = GRID_LO + GRID_STEP * g;
-	fc_runs_init(&r, y, n);
-	fc_runs_croston_grid(&r, ga, GRID_N, kind, NULL, 0, mse);
-	for (int g = 0; g < GRID_N; g++)
-		if (mse[g] < best) {
-			best = mse[g];
-			ba = ga[g];
-		}
-	fc_runs_free(&r);
-	return fc_croston_fixed(y, n, ba, kind, h, res);
-}
-
-/* croston_opt at each of the lengths ns[0..k-1] in one pass. */
+/* Croston or SBA with the grid's best constant at each of the lengths
+ * ns[0..k-1], in one pass. */
 static void
 croston_multi(const double *y, const size_t *ns, size_t k,
     enum fc_croston_kind kind, size_t h, struct fc_result *res, int *st)
@@ -158,6 +132,19 @@ croston_multi(const double *y, const size_t *ns, size_t k,
 		st[p] = fc_croston_fixed(y, ns[p], ba, kind, h, &res[p]);
 	}
 	free(mse);
+}
+
+static int
+croston_opt(const double *y, size_t n, enum fc_croston_kind kind,
+    const struct fc_ctx *cx, size_t h, struct fc_result *res)
+{
+	const struct fc_result *fx = fc_fixed(cx);
+	int st;
+
+	if (fx != NULL)
+		return fc_croston_fixed(y, n, fx->par[0], kind, h, res);
+	croston_multi(y, &n, 1, kind, h, res, &st);
+	return st;
 }
 
 void
@@ -356,36 +343,6 @@ adida_finish(size_t n, size_t a, size_t nb, const double *b, double ba,
 	return 0;
 }
 
-int
-fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
-    struct fc_result *res)
-{
-	const struct fc_result *fx = fc_fixed(cx);
-	size_t a, nb;
-	double *b, ba;
-	int st;
-
-	(void)m;
-	if (adida_size(y, n, fx, res, &a, &nb) != 0)
-		return -1;
-	b = adida_buckets(y, n, a, nb);
-	if (fx == NULL) {
-		double ga[ADIDA_GRID], sse[ADIDA_GRID];
-		struct fc_runs r;
-
-		adida_alphas(ga);
-		/* the first bucket's error is 0: its fitted value is itself */
-		fc_runs_init(&r, b, nb);
-		fc_runs_ses_grid(&r, ga, ADIDA_GRID, b[0], NULL, 0, sse);
-		fc_runs_free(&r);
-		ba = adida_best(ga, sse);
-	} else
-		ba = fx->par[1];
-	st = adida_finish(n, a, nb, b, ba, h, res);
-	free(b);
-	return st;
-}
-
 /*
  * fc_adida at each length ns[p]: the lengths with the same bucket size a
  * and the same n mod a have the same bucket boundaries, the shorter ones'
@@ -407,7 +364,7 @@ fc_adida_multi(const double *y, const size_t *ns, size_t k, int m,
 		done[p] = st[p] != 0;
 	}
 	for (size_t p = k; p-- > 0;) {
-		size_t ne = 0, L = p;
+		size_t ne = 0;
 		struct fc_runs r;
 		double *b;
 
@@ -419,8 +376,9 @@ fc_adida_multi(const double *y, const size_t *ns, size_t k, int m,
 				ends[ne] = nb[q];
 				who[ne++] = q;
 			}
-		b = adida_buckets(y, ns[L], a[L], nb[L]);
-		fc_runs_init(&r, b, nb[L]);
+		b = adida_buckets(y, ns[p], a[p], nb[p]);
+		/* the first bucket's error is 0: its fitted value is itself */
+		fc_runs_init(&r, b, nb[p]);
 		fc_runs_ses_grid(&r, ga, ADIDA_GRID, b[0], ends, ne, sse);
 		fc_runs_free(&r);
 		for (size_t i = 0; i < ne; i++) {
@@ -438,4 +396,25 @@ fc_adida_multi(const double *y, const size_t *ns, size_t k, int m,
 	free(who);
 	free(sse);
 	free(done);
+}
+
+int
+fc_adida(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
+    struct fc_result *res)
+{
+	const struct fc_result *fx = fc_fixed(cx);
+	size_t a, nb;
+	double *b;
+	int st;
+
+	if (fx == NULL) {
+		fc_adida_multi(y, &n, 1, m, cx, h, res, &st);
+		return st;
+	}
+	if (adida_size(y, n, fx, res, &a, &nb) != 0)
+		return -1;
+	b = adida_buckets(y, n, a, nb);
+	st = adida_finish(n, a, nb, b, fx->par[1], h, res);
+	free(b);
+	return st;
 }
