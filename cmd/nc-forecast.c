@@ -89,8 +89,6 @@ numbers(const char *s, double *out, size_t max, double lo, double hi,
 static const char *
 model_name(const char *s, const char *what)
 {
-	if (strcmp(s, "prophet") == 0)        /* the seed's name for it */
-		return "regression";
 	if (strcmp(s, "auto") != 0 && fc_model_find(s) == NULL) {
 		fprintf(stderr, "%s: %s: no model '%s'; models: auto", nc_progname, what, s);
 		for (const struct fc_model *m = fc_models; m->name != NULL; m++)

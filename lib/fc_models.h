@@ -1,7 +1,8 @@
 /*
  * fc_models.h: the models of nc-forecast other than ETS and ARIMA
- * (lib/fc_bench.c, lib/fc_intermittent.c, lib/fc_regression.c), and the
- * table that names every model.  Owner: nc-forecast.
+ * (lib/fc_bench.c, lib/fc_intermittent.c, lib/fc_regression.c,
+ * lib/fc_prophet.c), and the table that names every model.  Owner:
+ * nc-forecast.
  *
  * Every model has the signature of fc_model_fn: it fits y[0..n-1]
  * (seasonal period m) and fills res (fcmodel.h) with h forecasts.  Models
@@ -94,8 +95,24 @@ void fc_adida_multi(const double *, const size_t *, size_t, int, const struct fc
 /* The parameters of cx->fixed, or NULL (fc_table.c). */
 const struct fc_result *fc_fixed(const struct fc_ctx *cx);
 
-/* Regression (lib/fc_regression.c). */
+/* Regression (lib/fc_regression.c) and Prophet's model (lib/fc_prophet.c). */
 int fc_regression(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+int fc_prophet(const double *, size_t, int, const struct fc_ctx *, size_t, struct fc_result *);
+
+/* For the regression models: cx, or a daily calendar when it is NULL;
+ * NULL and res->why when y is too short (under 8) or has over 64 -x
+ * fields. */
+const struct fc_ctx *fc_regression_ctx(const struct fc_ctx *cx, size_t n,
+    struct fc_result *res);
+/* The Fourier pairs sin, cos (2 pi k d / period), k = 1..order, of day d
+ * into r[]; returns their number. */
+size_t fc_fourier(double *r, long d, double period, int order);
+/* For a fit res of y[0..n-1] (fitted and mean filled) with rdf residual
+ * degrees of freedom and additive noise variance sa: the variance per
+ * unit of level^2 when multiplicative errors have the higher Gaussian
+ * likelihood, else 0; *f2 the mean squared fit. */
+double fc_mult_noise(const double *y, size_t n, const struct fc_result *res,
+    double rdf, double sa, double *f2);
 
 /* Day number of the start of period t counted from the period holding
  * start (start itself must be a period start). */

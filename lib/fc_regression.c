@@ -81,6 +81,31 @@ fc_period_add(enum fc_period p, long start, long t)
 	}
 }
 
+const struct fc_ctx *
+fc_regression_ctx(const struct fc_ctx *cx, size_t n, struct fc_result *res)
+{
+	static const struct fc_ctx dflt = { FC_DAY, 0, NULL, 0, NULL };
+
+	if (cx == NULL)
+		cx = &dflt;
+	if (n < 8 || cx->k > 64) {
+		snprintf(res->why, sizeof(res->why), n < 8 ? "fewer than 8 periods" :
+		    "more than 64 exogenous fields");
+		return NULL;
+	}
+	return cx;
+}
+
+size_t
+fc_fourier(double *r, long d, double period, int order)
+{
+	for (int k = 1; k <= order; k++) {
+		*r++ = sin(2 * M_PI * k * (double)d / period);
+		*r++ = cos(2 * M_PI * k * (double)d / period);
+	}
+	return 2 * (size_t)(order > 0 ? order : 0);
+}
+
 /* The regressors of period t (day number d, next period at d2). */
 static size_t
 row(double *r, const struct fc_ctx *cx, size_t t, size_t n, const size_t *cp,
@@ -95,14 +120,8 @@ row(double *r, const struct fc_ctx *cx, size_t t, size_t n, const size_t *cp,
 	r[c++] = tt;
 	for (size_t j = 0; j < ncp; j++)
 		r[c++] = tt > (double)cp[j] / (double)n ? tt - (double)cp[j] / (double)n : 0;
-	for (int k = 1; k <= weekly; k++) {
-		r[c++] = sin(2 * M_PI * k * (double)d / 7);
-		r[c++] = cos(2 * M_PI * k * (double)d / 7);
-	}
-	for (int k = 1; k <= kyear; k++) {
-		r[c++] = sin(2 * M_PI * k * (double)d / 365.25);
-		r[c++] = cos(2 * M_PI * k * (double)d / 365.25);
-	}
+	c += fc_fourier(r + c, d, 7, weekly);
+	c += fc_fourier(r + c, d, 365.25, kyear);
 	for (long x = d; x < d2; x++)
 		hol += holidays_is(cal, x);
 	r[c++] = hol;
@@ -113,14 +132,8 @@ row(double *r, const struct fc_ctx *cx, size_t t, size_t n, const size_t *cp,
 	return c;
 }
 
-/* The forecast-error sd of the ridge fit of X (n x q, standardised),
- * coefficients c, penalty lambda; the future rows z (h x q, standardised)
- * and whether column j is a changepoint hinge (cpcol[j], its scale
- * sc[j] to bring the slope change back to y per unit of t / n). */
-/* The noise variance per unit of level^2 when multiplicative errors fit
- * y better than additive ones (sigma2 a), else 0; *f2 the mean f_t^2. */
-static double
-reg_mult(const double *y, size_t n, const struct fc_result *res, double rdf,
+double
+fc_mult_noise(const double *y, size_t n, const struct fc_result *res, double rdf,
     double sa, double *f2)
 {
 	double sm = 0, logf = 0;
@@ -143,6 +156,10 @@ reg_mult(const double *y, size_t n, const struct fc_result *res, double rdf,
 	return -logf - (double)n / 2 * log(sm) > -(double)n / 2 * log(sa) ? sm : 0;
 }
 
+/* The forecast-error sd of the ridge fit of X (n x q, standardised),
+ * coefficients c, penalty lambda; the future rows z (h x q, standardised)
+ * and whether column j is a changepoint hinge (cpcol[j], its scale
+ * sc[j] to bring the slope change back to y per unit of t / n). */
 static int
 reg_sd(const gsl_matrix *X, const gsl_vector *c, double lambda, double rss,
     const double *y, const double *z, size_t h, const int *cpcol,
@@ -164,7 +181,7 @@ reg_sd(const gsl_matrix *X, const gsl_vector *c, double lambda, double rss,
 	rdf = (double)n - 1 - df;
 	if (st == 0 && rdf >= 1) {
 		s2 = rss / rdf;
-		sm = reg_mult(y, n, res, rdf, s2, &f2);
+		sm = fc_mult_noise(y, n, res, rdf, s2, &f2);
 		if (sm > 0)
 			s2 = sm * f2;
 		for (size_t j = 0; j < q; j++)
@@ -209,17 +226,11 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 	int weekly = 0, kyear = 0;
 	double mu[MAX_COLS + 64], sc[MAX_COLS + 64], ymean = 0, lambda, glam, rn, sn;
 	double *raw;
-	struct fc_ctx dflt = { FC_DAY, 0, NULL, 0, NULL };
 	struct holidays cal;            /* Salvador's, as nc-features(1) */
 
 	(void)m;
-	if (cx == NULL)
-		cx = &dflt;
-	if (n < 8 || cx->k > 64) {
-		snprintf(res->why, sizeof(res->why), n < 8 ? "fewer than 8 periods" :
-		    "more than 64 exogenous fields");
+	if ((cx = fc_regression_ctx(cx, n, res)) == NULL)
 		return -1;
-	}
 	if (cx->period == FC_DAY && n >= 21)
 		weekly = 3;
 	if (cx->period == FC_DAY && n >= 730)

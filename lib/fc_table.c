@@ -50,6 +50,7 @@ const struct fc_model fc_models[] = {
 	{ "tsb", fc_tsb, 2, 0, NULL },
 	{ "adida", fc_adida, 6, 0, fc_adida_multi },
 	{ "regression", fc_regression, 8, 0, NULL },
+	{ "prophet", fc_prophet, 8, 0, NULL },
 	{ "ets", ets_auto, 6, 1, NULL },
 	{ "arima", arima_auto, 10, 1, NULL },
 	{ NULL, NULL, 0, 0, NULL }

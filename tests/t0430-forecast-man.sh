@@ -6,7 +6,7 @@ run_man_examples "$SRC_DIR/man/nc-forecast.1"
 
 expect_success '--weights: the model_type names the fixed weights' '
 	nc-forecast --period week -H 2 --weights prophet=0.35,arima=0.20,ets=0.25,tsb=0.20 silver.ndjson >out &&
-	head -1 out | jq -e ".model_type | test(\"^ensemble\\\\(regression:0.[0-9]+.*tsb:\")"
+	head -1 out | jq -e ".model_type | test(\"^ensemble\\\\(prophet:0.[0-9]+.*tsb:\")"
 '
 
 expect_success '--ensemble: inverse-error weights that sum to 1' '

@@ -1,9 +1,10 @@
 /*
- * Unit tests of lib/fc_regression.c's prediction intervals: the standard
- * deviation of the forecast error holds the noise, grows with the horizon
- * (parameter and trend uncertainty), comes with the Student t degrees of
- * freedom of a ridge fit (between 1 and n - 1), and follows the level when
- * the noise does (multiplicative) but not when it does not (additive).
+ * Unit tests of the prediction intervals of lib/fc_regression.c and
+ * lib/fc_prophet.c: the standard deviation of the forecast error holds the
+ * noise, grows with the horizon (parameter and trend uncertainty), comes
+ * with Student t degrees of freedom between 1 and n - 1 (a ridge fit's,
+ * a lasso's), and follows the level when the noise does (multiplicative)
+ * but not when it does not (additive).
  */
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ noise(void)
 }
 
 static void
-check(const char *what, const double *y, int mult)
+check(const char *what, const double *y, int mult, fc_model_fn fn)
 {
 	struct fc_ctx cx = { FC_MONTH, 0, NULL, 0, NULL };
 	struct fc_result r;
@@ -39,7 +40,7 @@ check(const char *what, const double *y, int mult)
 
 	cx.start = date_from_ymd(2019, 1, 1);
 	fc_result_init(&r, N, H);
-	st = fc_regression(y, N, 12, &cx, H, &r);
+	st = fn(y, N, 12, &cx, H, &r);
 	ok(st == 0, "%s: fits", what);
 	ok(r.sigma2 > 0 && isfinite(r.sigma2), "%s: residual variance %g", what, r.sigma2);
 	ok(r.tdf >= 1 && r.tdf < N - 1, "%s: t degrees of freedom %g in [1, n - 1)", what, r.tdf);
@@ -67,7 +68,9 @@ main(void)
 		a[t] = 60 + 0.5 * t + 2 * noise();
 		m[t] = (40 + 1.5 * t) * (1 + 0.1 * noise());
 	}
-	check("additive", a, 0);
-	check("multiplicative", m, 1);
+	check("regression, additive", a, 0, fc_regression);
+	check("regression, multiplicative", m, 1, fc_regression);
+	check("prophet, additive", a, 0, fc_prophet);
+	check("prophet, multiplicative", m, 1, fc_prophet);
 	return tap_done();
 }
