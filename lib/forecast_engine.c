@@ -312,6 +312,26 @@ choose_candidates(struct cv *cv, const struct fc_plan *p, const char *cls, size_
 		cv->name[cv->nc++] = "zero";
 }
 
+/* Whether out's own sd gives sane intervals (a trial of fc_intervals on
+ * a copy, which then needs no cross-validation errors). */
+static int
+analytic_sane(const struct fc_fc *out, const struct fc_plan *p, const double *y,
+    size_t n)
+{
+	struct fc_fc t;
+	char note[128];
+	int ok;
+
+	out_alloc(&t, out->h, p);
+	memcpy(t.mean, out->mean, out->h * sizeof(double));
+	memcpy(t.sd, out->sd, out->h * sizeof(double));
+	t.tdf = out->tdf;
+	ok = fc_intervals(&t, p, y, n, NULL, 0, 0, FC_IV_ANALYTIC, note,
+	    sizeof(note)) == FC_IV_ANALYTIC;
+	fc_fc_release(&t);
+	return ok;
+}
+
 /* Combination weights over the candidates (0 for those left out). */
 static size_t
 weights(const struct cv *cv, const struct fc_plan *p, double *w)
@@ -352,7 +372,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	struct cv cv;
 	struct fc_result res[MAX_CAND];
 	double w[MAX_CAND], adi, cv2, *e = NULL, tot = 0;
-	int ok[MAX_CAND], single_sd = 0;
+	int ok[MAX_CAND], single_sd = 0, lazy;
 	size_t used, nfit = 0, len = 0;
 	char why[160] = "", note[128];
 	enum fc_iv first;
@@ -362,7 +382,12 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	memset(&cv, 0, sizeof(cv));
 	choose_candidates(&cv, p, out->cls, n);
 	cv_plan(&cv, n, h, p->cv);
-	cv_run(&cv, y, n, m, cx);
+	/* One model has nothing to choose: its cross-validation only serves
+	 * intervals from its errors, run below when the model's own are not
+	 * there or not sane. */
+	lazy = cv.nc == 1 && p->nweights == 0;
+	if (!lazy)
+		cv_run(&cv, y, n, m, cx);
 	used = weights(&cv, p, w);
 
 	/* Final fits of the weighted models; one that fails gives its
@@ -398,6 +423,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			ok[0] = 1;
 		}
 		tot = 1;
+		lazy = 0;
 		snprintf(out->model, sizeof(out->model), "%s (fallback: %s)",
 		    res[0].name, why);
 	}
@@ -431,6 +457,12 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 				strcat(out->model, ")");
 		}
 	}
+	for (size_t i = 0; i < h; i++)
+		out->mean[i] = fmax(out->mean[i], 0);
+	if (lazy && single_sd && analytic_sane(out, p, y, n))
+		cv.R = 0;
+	else if (lazy)
+		cv_run(&cv, y, n, m, cx);
 	/* The cross-validation errors of what is output. */
 	if (cv.R > 0) {
 		e = xcalloc(cv.R * cv.hc, sizeof(double));
@@ -442,8 +474,6 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			e[k] = cv.a[k] - f;
 		}
 	}
-	for (size_t i = 0; i < h; i++)
-		out->mean[i] = fmax(out->mean[i], 0);
 	if (single_sd)
 		first = FC_IV_ANALYTIC;
 	else if (strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0)
