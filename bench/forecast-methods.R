@@ -29,7 +29,8 @@
 suppressMessages(library(forecast))
 Sys.setenv(TZ = "UTC")
 a <- commandArgs(TRUE)
-d <- read.delim(a[1], header = FALSE, col.names = c("key", "t", "y"))
+d <- read.delim(a[1], header = FALSE, col.names = c("key", "t", "y"),
+  colClasses = c("character", "integer", "numeric"))
 K <- as.integer(a[2]); H <- as.integer(a[3]); period <- a[4]
 freq <- if (period == "month") 12 else 1
 only <- a[-(1:4)]
