@@ -70,6 +70,7 @@ struct design {
 	int weekly, yearly;             /* Fourier orders */
 	double cp[MAX_CP];              /* changepoints in scaled time */
 	double *x;                      /* (n + h) x p */
+	double *G;                      /* X'X over the history, p x p */
 	enum prior *pr;
 };
 
@@ -148,12 +149,24 @@ design_build(struct design *ds, const struct fc_ctx *cx, size_t n, size_t h)
 		row(ds->x + t * ds->p, ds, cx, t);
 	for (size_t j = ds->p - cx->k; j < ds->p; j++)
 		standardise(ds, j);
+	ds->G = xcalloc(ds->p * ds->p, sizeof(double));
+	for (size_t t = 0; t < n; t++) {
+		const double *x = ds->x + t * ds->p;
+
+		for (size_t j = 0; j < ds->p; j++)
+			for (size_t k = j; k < ds->p; k++)
+				ds->G[j * ds->p + k] += x[j] * x[k];
+	}
+	for (size_t j = 0; j < ds->p; j++)
+		for (size_t k = 0; k < j; k++)
+			ds->G[j * ds->p + k] = ds->G[k * ds->p + j];
 }
 
 static void
 design_free(struct design *ds)
 {
 	free(ds->x);
+	free(ds->G);
 	free(ds->pr);
 }
 
@@ -166,23 +179,45 @@ prior_weight(enum prior pr)
 	    1 / (SD_OTHER * SD_OTHER);
 }
 
+/* The Cholesky factor of (G + s2 P) over the columns act[0..na-1], P the
+ * normal priors' precisions (0 for changepoints, whose Laplace prior has
+ * no curvature off 0), or NULL when it is not positive definite. */
+static gsl_matrix *
+support_chol(const struct design *ds, double s2, const size_t *act, size_t na)
+{
+	gsl_matrix *A = gsl_matrix_alloc(na, na);
+
+	for (size_t i = 0; i < na; i++) {
+		for (size_t k = 0; k < na; k++)
+			gsl_matrix_set(A, i, k, ds->G[act[i] * ds->p + act[k]]);
+		if (ds->pr[act[i]] != P_CP)
+			*gsl_matrix_ptr(A, i, i) += s2 * prior_weight(ds->pr[act[i]]);
+	}
+	if (gsl_linalg_cholesky_decomp1(A) != 0) {
+		gsl_matrix_free(A);
+		return NULL;
+	}
+	return A;
+}
+
 /*
  * For noise variance s2, the exact minimiser on the support of b (the
  * changepoints not at zero, with their signs, and every other column that
- * is not all zero): (G + s2 P)_AA b_A = c_A - (s2 / TAU) sign(b_A), P the
- * normal priors' precisions.  Taken into b, and g = G b, when the signs
- * hold and no changepoint at zero would leave it (|c_j - g_j| <= s2 / TAU);
- * returns the largest change then, else 0.  Coordinate descent finds the
- * support in a few sweeps and this step lands on the optimum that its
- * sweeps would creep to through correlated columns.
+ * is not all zero): (G + s2 P)_AA b_A = c_A - (s2 / TAU) sign(b_A).
+ * Taken into b, and g = G b, when the signs hold and no changepoint at
+ * zero would leave it (|c_j - g_j| <= s2 / TAU); returns the largest
+ * change then, else 0.  Coordinate descent finds the support in a few
+ * sweeps and this step lands on the optimum that its sweeps would creep
+ * to through correlated columns.
  */
 static double
-support_step(const struct design *ds, const double *G, const double *c,
-    double s2, double *b, double *g)
+support_step(const struct design *ds, const double *c, double s2, double *b,
+    double *g)
 {
 	size_t p = ds->p, na = 0, *act = xcalloc(p, sizeof(size_t));
 	double *nb = xcalloc(p, sizeof(double)), *ng = xcalloc(p, sizeof(double));
 	double lam = s2 / TAU, moved = 0;
+	const double *G = ds->G;
 	gsl_matrix *A;
 	gsl_vector *v;
 	int ok;
@@ -190,22 +225,15 @@ support_step(const struct design *ds, const double *G, const double *c,
 	for (size_t j = 0; j < p; j++)
 		if (ds->pr[j] == P_CP ? b[j] != 0 : G[j * p + j] > 0)
 			act[na++] = j;
-	A = gsl_matrix_alloc(na, na);
-	v = gsl_vector_alloc(na);
+	v = gsl_vector_alloc(na > 0 ? na : 1);
 	for (size_t i = 0; i < na; i++) {
 		size_t j = act[i];
 
-		for (size_t k = 0; k < na; k++)
-			gsl_matrix_set(A, i, k, G[j * p + act[k]]);
-		if (ds->pr[j] == P_CP)
-			gsl_vector_set(v, i, c[j] - (b[j] > 0 ? lam : -lam));
-		else {
-			*gsl_matrix_ptr(A, i, i) += s2 * prior_weight(ds->pr[j]);
-			gsl_vector_set(v, i, c[j]);
-		}
+		gsl_vector_set(v, i, ds->pr[j] != P_CP ? c[j] :
+		    c[j] - (b[j] > 0 ? lam : -lam));
 	}
-	ok = na > 0 && gsl_linalg_cholesky_decomp1(A) == 0 &&
-	    gsl_linalg_cholesky_svx(A, v) == 0;
+	A = na > 0 ? support_chol(ds, s2, act, na) : NULL;
+	ok = A != NULL && gsl_linalg_cholesky_svx(A, v) == 0;
 	for (size_t i = 0; ok && i < na; i++) {
 		size_t j = act[i];
 
@@ -224,7 +252,8 @@ support_step(const struct design *ds, const double *G, const double *c,
 		memcpy(g, ng, p * sizeof(double));
 	}
 	gsl_vector_free(v);
-	gsl_matrix_free(A);
+	if (A != NULL)
+		gsl_matrix_free(A);
 	free(ng);
 	free(nb);
 	free(act);
@@ -233,7 +262,7 @@ support_step(const struct design *ds, const double *G, const double *c,
 
 /*
  * The MAP coefficients b[] for z (y / scale) by coordinate descent on the
- * Gram matrix G = X'X and c = X'z, keeping g = G b, with a step to the
+ * Gram matrix G = X'X (ds->G) and c = X'z, keeping g = G b, with a step to the
  * exact optimum on the support every few sweeps, alternating with the
  * noise variance's conditional mode; returns sigma^2 (scaled).
  */
@@ -241,22 +270,17 @@ static double
 map_fit(const struct design *ds, const double *z, double *b)
 {
 	size_t n = ds->n, p = ds->p;
-	double *G = xcalloc(p * p, sizeof(double)), *c = xcalloc(p, sizeof(double));
-	double *g = xcalloc(p, sizeof(double)), zz = 0, s2;
+	const double *G = ds->G;
+	double *c = xcalloc(p, sizeof(double)), *g = xcalloc(p, sizeof(double));
+	double zz = 0, s2;
 
 	for (size_t t = 0; t < n; t++) {
 		const double *x = ds->x + t * p;
 
 		zz += z[t] * z[t];
-		for (size_t j = 0; j < p; j++) {
+		for (size_t j = 0; j < p; j++)
 			c[j] += x[j] * z[t];
-			for (size_t k = j; k < p; k++)
-				G[j * p + k] += x[j] * x[k];
-		}
 	}
-	for (size_t j = 0; j < p; j++)
-		for (size_t k = 0; k < j; k++)
-			G[j * p + k] = G[k * p + j];
 	memset(b, 0, p * sizeof(double));
 	s2 = fmax(zz / (double)n, 1e-12);
 	for (int it = 0; it < CD_MAX; it++) {
@@ -281,7 +305,7 @@ map_fit(const struct design *ds, const double *z, double *b)
 			moved = fmax(moved, fabs(d));
 		}
 		if (it % SUPPORT_EVERY == SUPPORT_EVERY - 1)
-			moved = fmax(moved, support_step(ds, G, c, s2, b, g));
+			moved = fmax(moved, support_step(ds, c, s2, b, g));
 		for (size_t j = 0; j < p; j++) {
 			bgb += b[j] * g[j];
 			bc += b[j] * c[j];
@@ -294,7 +318,6 @@ map_fit(const struct design *ds, const double *z, double *b)
 		if (moved < CD_TOL)
 			break;
 	}
-	free(G);
 	free(c);
 	free(g);
 	return s2;
@@ -326,21 +349,10 @@ prophet_sd(const struct design *ds, const double *b, double s2map, double rss,
 	sm = fc_mult_noise(y, n, res, rdf, s2, &f2);
 	if (sm > 0)
 		s2 = sm * f2;
-	/* (X'X + s2map P)^-1 over the active columns, P the normal priors'
-	 * precisions; the changepoints' Laplace prior has no curvature off 0. */
-	A = gsl_matrix_calloc(na, na);
-	v = gsl_vector_alloc(na);
-	for (size_t t = 0; t < n; t++) {
-		const double *x = ds->x + t * p;
-		for (size_t i = 0; i < na; i++)
-			for (size_t k = 0; k < na; k++)
-				*gsl_matrix_ptr(A, i, k) += x[act[i]] * x[act[k]];
-	}
-	for (size_t i = 0; i < na; i++)
-		if (ds->pr[act[i]] != P_CP)
-			*gsl_matrix_ptr(A, i, i) += s2map * prior_weight(ds->pr[act[i]]);
-	if (gsl_linalg_cholesky_decomp1(A) != 0)
+	/* (X'X + s2map P)^-1 over the non-zero coefficients */
+	if ((A = support_chol(ds, s2map, act, na)) == NULL)
 		goto done;
+	v = gsl_vector_alloc(na);
 	for (size_t j = 2; j < 2 + ds->ncp; j++)
 		bcp += fabs(b[j]) * ys;
 	if (ds->ncp > 0)
