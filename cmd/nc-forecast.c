@@ -30,7 +30,8 @@ static const char synopsis[] =
     "                   [-t target] [-x fields] [--as-of date] [--backtest k]\n"
     "                   [--cv origins] [--ensemble] [--level levels] [--model name]\n"
     "                   [--now timestamp] [--period day|week|month]\n"
-    "                   [--quantiles probs] [--summary] [--weights name=w,...]\n"
+    "                   [--quantiles probs] [--stopped alpha] [--summary]\n"
+    "                   [--weights name=w,...]\n"
     "                   [file ...]\n";
 
 struct run {
@@ -84,6 +85,18 @@ numbers(const char *s, double *out, size_t max, double lo, double hi,
 	}
 	free_list(v, n);
 	return n;
+}
+
+/* A test's level: a number in [0, 1). */
+static double
+level(const char *s, const char *what)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= 0 && v < 1))
+		errx(NC_USAGE, "%s: not a level in [0, 1): '%s'", what, s);
+	return v;
 }
 
 static const char *
@@ -181,6 +194,7 @@ main(int argc, char *argv[])
 		{ "now", required_argument, NULL, 'N' },
 		{ "period", required_argument, NULL, 'P' },
 		{ "quantiles", required_argument, NULL, 'Q' },
+		{ "stopped", required_argument, NULL, 'T' },
 		{ "summary", no_argument, NULL, 'S' },
 		{ "weights", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
@@ -201,6 +215,7 @@ main(int argc, char *argv[])
 	r.H = 30;
 	r.plan.model = "auto";
 	r.plan.cv = 20;
+	r.plan.stop_alpha = 0.01;
 	r.plan.nlevels = 1;
 	r.plan.levels[0] = 95;
 	ro.target = "quantity";
@@ -256,6 +271,9 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			r.summary = 1;
+			break;
+		case 'T':
+			r.plan.stop_alpha = level(optarg, "--stopped");
 			break;
 		case 'W':
 			weights(&r.plan, optarg);

@@ -34,6 +34,19 @@
  * adi and cv2 are set (NAN when undefined). */
 const char *fc_classify(const double *y, size_t n, double *adi, double *cv2);
 
+/* The run of zero periods at the end of a series (gap), the periods
+ * before it and their demands; the share of those with demand and the
+ * chance (1 - share)^gap of such a run were demand going on. */
+struct fc_stop {
+	size_t gap, before, demands;
+	double share, prob;
+};
+
+/* 1 when the series' demand has stopped at level alpha (the run of zeros
+ * at its end longer than every earlier gap between demands, and its
+ * chance below alpha); st gets the figures either way. */
+int fc_stopped(const double *y, size_t n, double alpha, struct fc_stop *st);
+
 struct fc_plan {
 	const char *model;              /* "auto" or a model name */
 	int ensemble;                   /* --ensemble */
@@ -41,6 +54,7 @@ struct fc_plan {
 	const char *wname[FC_MAX_WEIGHTS];
 	double w[FC_MAX_WEIGHTS];
 	int cv;                         /* rolling origins (--cv) */
+	double stop_alpha;              /* --stopped (0: no test) */
 	size_t nlevels;
 	double levels[FC_MAX_LEVELS];   /* e.g. 80, 95 */
 	size_t nq;

@@ -3,9 +3,11 @@
  * inter-demand interval (ADI) and the squared coefficient of variation of
  * the non-zero demand sizes (CV²), with the cut-offs 1.32 and 0.49 of
  * Syntetos, Boylan and Croston (2005), "On the categorization of demand
- * patterns", JORS 56(5).  Owner: nc-forecast.
+ * patterns", JORS 56(5); and whether demand has stopped.  Owner:
+ * nc-forecast.
  */
 #include <math.h>
+#include <string.h>
 
 #include "forecast.h"
 
@@ -36,4 +38,36 @@ fc_classify(const double *y, size_t n, double *adi, double *cv2)
 	if (*adi < FC_ADI_CUT)
 		return *cv2 < FC_CV2_CUT ? "smooth" : "erratic";
 	return *cv2 < FC_CV2_CUT ? "intermittent" : "lumpy";
+}
+
+/*
+ * Whether the series' demand has stopped: the run of zeros at its end is
+ * longer than every gap between its earlier demands, and a series that
+ * still had demand in the same share of periods as before the run (each
+ * period a demand with probability p, independently) would show a run so
+ * long with probability (1 - p)^gap below alpha.  st gets the figures.
+ */
+int
+fc_stopped(const double *y, size_t n, double alpha, struct fc_stop *st)
+{
+	size_t before, k = 0, run = 0, longest = 0;
+
+	memset(st, 0, sizeof(*st));
+	while (st->gap < n && y[n - 1 - st->gap] <= 0)
+		st->gap++;
+	before = n - st->gap;
+	for (size_t i = 0; i < before; i++)
+		if (y[i] > 0) {
+			if (k++ > 0 && run > longest)
+				longest = run;
+			run = 0;
+		} else
+			run++;
+	st->demands = k;
+	st->before = before;
+	if (k < 2 || st->gap <= longest)
+		return 0;
+	st->share = (double)k / (double)before;
+	st->prob = pow(1 - st->share, (double)st->gap);
+	return st->prob < alpha;
 }

@@ -33,7 +33,7 @@ static const char *const cand_intermittent[] = {
 const char *const *
 fc_candidates(const char *cls)
 {
-	if (strcmp(cls, "zero") == 0)
+	if (strcmp(cls, "zero") == 0 || strcmp(cls, "stopped") == 0)
 		return cand_zero;
 	if (strcmp(cls, "short") == 0)
 		return cand_short;
@@ -371,6 +371,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 {
 	struct cv cv;
 	struct fc_result res[MAX_CAND];
+	struct fc_stop stop;
 	double w[MAX_CAND], adi, cv2, *e = NULL, tot = 0;
 	int ok[MAX_CAND], single_sd = 0, lazy;
 	size_t used, nfit = 0, len = 0;
@@ -379,6 +380,10 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 
 	out_alloc(out, h, p);
 	out->cls = fc_classify(y, n, &adi, &cv2);
+	if (strcmp(p->model, "auto") == 0 && p->nweights == 0 && p->stop_alpha > 0 &&
+	    strcmp(out->cls, "zero") != 0 && strcmp(out->cls, "short") != 0 &&
+	    fc_stopped(y, n, p->stop_alpha, &stop))
+		out->cls = "stopped";
 	memset(&cv, 0, sizeof(cv));
 	choose_candidates(&cv, p, out->cls, n);
 	cv_plan(&cv, n, h, p->cv);
@@ -457,6 +462,12 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 				strcat(out->model, ")");
 		}
 	}
+	if (strcmp(out->cls, "stopped") == 0) {
+		len = strlen(out->model);
+		snprintf(out->model + len, sizeof(out->model) - len, " (stopped: no demand in the "
+		    "last %zu periods, against %zu in the %zu before; chance %.2g)",
+		    stop.gap, stop.demands, stop.before, stop.prob);
+	}
 	for (size_t i = 0; i < h; i++)
 		out->mean[i] = fmax(out->mean[i], 0);
 	if (lazy && single_sd && analytic_sane(out, p, y, n))
@@ -476,7 +487,8 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	}
 	if (single_sd)
 		first = FC_IV_ANALYTIC;
-	else if (strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0)
+	else if (strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0 ||
+	    strcmp(out->cls, "stopped") == 0)
 		first = FC_IV_COMPOUND;
 	else
 		first = FC_IV_EMPIRICAL;

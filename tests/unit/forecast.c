@@ -162,6 +162,30 @@ classes(void)
 	is_str(fc_classify(shrt, 3, &adi, &cv2), "short", "3 periods: short");
 }
 
+/* Demand in 3 of the first 4 periods, then 6 without: (1 - 3/4)^6. */
+static void
+stops(void)
+{
+	double y[10] = { 2, 0, 1, 3, 0, 0, 0, 0, 0, 0 };
+	double gap[12] = { 1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0 };
+	double one[8] = { 0, 0, 5, 0, 0, 0, 0, 0 };
+	struct fc_stop st;
+
+	ok(fc_stopped(y, 10, 0.01, &st) == 1, "6 periods without demand after 3 in 4: stopped");
+	ok(st.gap == 6 && st.before == 4 && st.demands == 3,
+	    "gap 6, 3 demands in the 4 periods before (%zu, %zu, %zu)", st.gap,
+	    st.demands, st.before);
+	ok(fabs(st.prob - pow(0.25, 6)) < 1e-15, "chance (1/4)^6 (%g)", st.prob);
+	ok(fc_stopped(y, 10, pow(0.25, 6), &st) == 0, "not below a level equal to the chance");
+	ok(fc_stopped(y, 9, 0.01, &st) == 1 && fc_stopped(y, 7, 0.01, &st) == 0,
+	    "5 periods (0.00098) are a stop at 0.01, 3 (0.016) are not");
+	ok(fc_stopped(gap, 12, 0.5, &st) == 0 && st.gap == 4,
+	    "a run shorter than an earlier gap (6) is no stop");
+	ok(fc_stopped(one, 8, 0.5, &st) == 0 && st.demands == 1,
+	    "one demand gives no share to test");
+	ok(fc_stopped(y, 4, 0.5, &st) == 0 && st.gap == 0, "no run at the end, no stop");
+}
+
 /* Demand 10 a day and 40 on the holidays of Salvador's calendar
  * (lib/holidays): the regression's holiday column carries the jump to
  * the next ones (New Year's Day, then Carnival 3 and 4 March 2025). */
@@ -592,6 +616,7 @@ main(void)
 	against_r();
 	intermittent();
 	classes();
+	stops();
 	regression();
 	engine();
 	intervals();
