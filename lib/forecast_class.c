@@ -42,10 +42,14 @@ fc_classify(const double *y, size_t n, double *adi, double *cv2)
 
 /*
  * Whether the series' demand has stopped: the run of zeros at its end is
- * longer than every gap between its earlier demands, and a series that
- * still had demand in the same share of periods as before the run (each
- * period a demand with probability p, independently) would show a run so
- * long with probability (1 - p)^gap below alpha.  st gets the figures.
+ * longer than every gap between its earlier demands, and the chance of so
+ * long a run, were demand going on as before it, is below alpha.  Going on
+ * as before: a demand each period with probability p, independently, p
+ * unknown but for the k demands in the n0 periods before the run: from a
+ * uniform prior, p ~ Beta(k + 1, n0 - k + 1), and the chance of g periods
+ * without demand is E[(1 - p)^g] = prod_{i<g} (n0 - k + 1 + i) / (n0 + 2 + i)
+ * (near (1 - k/n0)^g on a long history; larger on a short one, where a
+ * few demands say little about p).  st gets the figures.
  */
 int
 fc_stopped(const double *y, size_t n, double alpha, struct fc_stop *st)
@@ -68,6 +72,8 @@ fc_stopped(const double *y, size_t n, double alpha, struct fc_stop *st)
 	if (k < 2 || st->gap <= longest)
 		return 0;
 	st->share = (double)k / (double)before;
-	st->prob = pow(1 - st->share, (double)st->gap);
+	st->prob = 1;
+	for (size_t i = 0; i < st->gap; i++)
+		st->prob *= (double)(before - k + 1 + i) / (double)(before + 2 + i);
 	return st->prob < alpha;
 }

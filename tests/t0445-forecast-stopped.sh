@@ -17,8 +17,11 @@ weekly() {
 		}
 	}'
 }
-# 30 weeks with a demand every other week, then 12 without: (1 - 15/30)^12
-# = 0.000244 < 0.01, and no earlier gap is longer than 1 week.
+# 30 weeks with a demand every other week, then 12 without, and no earlier
+# gap longer than 1 week.  From 15 demands in 30 weeks, p ~ Beta(16, 16)
+# and the chance of g weeks without demand is prod_{i<g} (16 + i) / (32 + i):
+# 0.5, 0.258, 0.136, 0.074, 0.041, 0.023, 0.0135, 0.0080 for g = 1 .. 8,
+# 0.00113 for g = 12.
 ALT=.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x
 STOPPED=$ALT............
 
@@ -28,7 +31,7 @@ expect_success 'a run of 12 weeks without demand after 15 in 30 is stopped, fore
 	jq -e -s "all(.demand_class == \"stopped\" and .forecasted_demand == 0 and
 	    .ci_upper_95 == 0 and .q90 == 0 and .period == \"week\")" out &&
 	jq -r .model_type out | sort -u >got &&
-	echo "zero (stopped: no demand in the last 12 periods, against 15 in the 30 before; chance 0.00024)" >want &&
+	echo "zero (stopped: no demand in the last 12 periods, against 15 in the 30 before; chance 0.0011)" >want &&
 	cmp_files want got
 '
 
@@ -47,7 +50,7 @@ expect_success 'a run no longer than an earlier gap is not a stop' '
 	jq -e ".demand_class == \"intermittent\"" out
 '
 
-# 5 weeks: (1/2)^5 = 0.031, between 0.01 and 0.05.
+# 5 weeks: 0.041, between 0.01 and 0.05.
 expect_success 'the level decides: a 5-week run is stopped at 0.05, not at 0.01' '
 	weekly C "$ALT....." >in &&
 	nc-forecast $NOW -H 1 in >out &&
@@ -56,13 +59,13 @@ expect_success 'the level decides: a 5-week run is stopped at 0.05, not at 0.01'
 	jq -e ".demand_class == \"stopped\" and .forecasted_demand == 0" out
 '
 
-# Origins after weeks 30 .. 41: the run is then 0 .. 11 weeks, and
-# (1/2)^g < 0.01 from g = 7 on.
+# Origins after weeks 30 .. 41: the run is then 0 .. 11 weeks, and its
+# chance below 0.01 from g = 8 on.
 expect_success 'backtest: each origin tests the history before it' '
 	weekly A "$STOPPED" | nc-forecast $NOW -H 1 --backtest 12 >out &&
 	test $(wc -l <out) = 12 &&
 	jq -r "[.as_of, .demand_class] | @tsv" out >got &&
-	LC_ALL=C awk -F "\t" "{ g = NR - 1 } (g >= 7) != (\$2 == \"stopped\") { bad++; print } END { exit bad > 0 }" got
+	LC_ALL=C awk -F "\t" "{ g = NR - 1 } (g >= 8) != (\$2 == \"stopped\") { bad++; print } END { exit bad > 0 }" got
 '
 
 expect_success 'the sample: 14 items stopped 8 weeks before its end, none requested since' '

@@ -162,23 +162,24 @@ classes(void)
 	is_str(fc_classify(shrt, 3, &adi, &cv2), "short", "3 periods: short");
 }
 
-/* Demand in 3 of the first 4 periods, then 6 without: (1 - 3/4)^6. */
+/* Demand in 3 of the first 4 periods, then 8 without: from Beta(4, 2),
+ * E[(1 - p)^8] = (2 x 3 x ... x 9) / (6 x 7 x ... x 13) = 120 / 17160. */
 static void
 stops(void)
 {
-	double y[10] = { 2, 0, 1, 3, 0, 0, 0, 0, 0, 0 };
+	double y[12] = { 2, 0, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0 };
 	double gap[12] = { 1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0 };
 	double one[8] = { 0, 0, 5, 0, 0, 0, 0, 0 };
 	struct fc_stop st;
 
-	ok(fc_stopped(y, 10, 0.01, &st) == 1, "6 periods without demand after 3 in 4: stopped");
-	ok(st.gap == 6 && st.before == 4 && st.demands == 3,
-	    "gap 6, 3 demands in the 4 periods before (%zu, %zu, %zu)", st.gap,
+	ok(fc_stopped(y, 12, 0.01, &st) == 1, "8 periods without demand after 3 in 4: stopped");
+	ok(st.gap == 8 && st.before == 4 && st.demands == 3 && st.share == 0.75,
+	    "gap 8, 3 demands in the 4 periods before (%zu, %zu, %zu)", st.gap,
 	    st.demands, st.before);
-	ok(fabs(st.prob - pow(0.25, 6)) < 1e-15, "chance (1/4)^6 (%g)", st.prob);
-	ok(fc_stopped(y, 10, pow(0.25, 6), &st) == 0, "not below a level equal to the chance");
-	ok(fc_stopped(y, 9, 0.01, &st) == 1 && fc_stopped(y, 7, 0.01, &st) == 0,
-	    "5 periods (0.00098) are a stop at 0.01, 3 (0.016) are not");
+	ok(fabs(st.prob - 120.0 / 17160) < 1e-15, "chance 120/17160 (%g)", st.prob);
+	ok(fc_stopped(y, 12, 120.0 / 17160, &st) == 0, "not below a level equal to the chance");
+	ok(fc_stopped(y, 11, 0.01, &st) == 0 && fabs(st.prob - 1.0 / 99) < 1e-15,
+	    "7 periods: chance 1/99, just above 0.01 (%g): no stop", st.prob);
 	ok(fc_stopped(gap, 12, 0.5, &st) == 0 && st.gap == 4,
 	    "a run shorter than an earlier gap (6) is no stop");
 	ok(fc_stopped(one, 8, 0.5, &st) == 0 && st.demands == 1,
