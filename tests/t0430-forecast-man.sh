@@ -17,7 +17,7 @@ expect_success '--ensemble: inverse-error weights that sum to 1' '
 
 expect_success 'every SYNOPSIS flag is in -h' '
 	nc-forecast -h >usage &&
-	for f in -H -j -k -m -r -t -x --as-of --backtest --cv --ensemble --level --model --now --period --quantiles --summary --weights; do
+	for f in -H -j -k -m -r -t -x --as-of --backtest --cv --ensemble --level --model --now --period --quantiles --stopped --summary --weights; do
 		grep -q -- "$f" usage || { echo "missing $f"; exit 1; }
 	done
 '

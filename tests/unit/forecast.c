@@ -170,14 +170,14 @@ stops(void)
 	double y[12] = { 2, 0, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0 };
 	double gap[12] = { 1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0 };
 	double one[8] = { 0, 0, 5, 0, 0, 0, 0, 0 };
-	struct fc_stop st;
+	struct fc_stop st, st2;
 
 	ok(fc_stopped(y, 12, 0.01, &st) == 1, "8 periods without demand after 3 in 4: stopped");
 	ok(st.gap == 8 && st.before == 4 && st.demands == 3 && st.share == 0.75,
 	    "gap 8, 3 demands in the 4 periods before (%zu, %zu, %zu)", st.gap,
 	    st.demands, st.before);
 	ok(fabs(st.prob - 120.0 / 17160) < 1e-15, "chance 120/17160 (%g)", st.prob);
-	ok(fc_stopped(y, 12, 120.0 / 17160, &st) == 0, "not below a level equal to the chance");
+	ok(fc_stopped(y, 12, st.prob, &st2) == 0, "not below a level equal to the chance");
 	ok(fc_stopped(y, 11, 0.01, &st) == 0 && fabs(st.prob - 1.0 / 99) < 1e-15,
 	    "7 periods: chance 1/99, just above 0.01 (%g): no stop", st.prob);
 	ok(fc_stopped(gap, 12, 0.5, &st) == 0 && st.gap == 4,
