@@ -208,6 +208,7 @@ main(int argc, char *argv[])
 	long long now = (long long)time(NULL);
 	char created[TS_BUFSZ];
 	int ch, rval, nthreads = default_workers(), have_as_of = 0, period = -1;
+	int stopped_set = 0;
 
 	nc_init(argv[0]);
 	gsl_set_error_handler_off();
@@ -274,6 +275,7 @@ main(int argc, char *argv[])
 			break;
 		case 'T':
 			r.plan.stop_alpha = level(optarg, "--stopped");
+			stopped_set = 1;
 			break;
 		case 'W':
 			weights(&r.plan, optarg);
@@ -289,6 +291,8 @@ main(int argc, char *argv[])
 		errx(NC_USAGE, "--summary needs --backtest");
 	if (r.plan.nweights > 0 && (r.plan.ensemble || strcmp(r.plan.model, "auto") != 0))
 		errx(NC_USAGE, "--weights goes with neither --ensemble nor --model");
+	if (stopped_set && (r.plan.nweights > 0 || strcmp(r.plan.model, "auto") != 0))
+		errx(NC_USAGE, "--stopped is for the automatic mode: not with --model or --weights");
 	ro.keys = split(keys, &ro.nkeys);
 	if (ro.nkeys == 0)
 		errx(NC_USAGE, "-k: no key fields");

@@ -82,6 +82,14 @@ expect_success 'the sample: the test lowers the backtest RMSSE (0.615 against 0.
 	jq -e ".rmsse > 0.64" off
 '
 
+expect_success '--stopped with --model or --weights is a usage error' '
+	{ nc-forecast --stopped 0.05 --model sba </dev/null 2>err; test $? = 2; } &&
+	grep -q "automatic mode" err &&
+	{ nc-forecast --stopped 0 --weights sba=1 </dev/null 2>err; test $? = 2; } &&
+	grep -q "automatic mode" err &&
+	nc-forecast --stopped 0.05 --model auto </dev/null
+'
+
 for v in 1 -0.1 x 0.5x ''; do
 	expect_success "--stopped '$v' is a usage error" "
 		{ nc-forecast --stopped '$v' </dev/null 2>err; test \$? = 2; } &&
