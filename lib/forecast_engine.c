@@ -485,11 +485,14 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			e[k] = cv.a[k] - f;
 		}
 	}
-	if (single_sd)
-		first = FC_IV_ANALYTIC;
-	else if (strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0 ||
+	/* Demand that is zero in most periods is far from the normal of a
+	 * model's own sd: there, whatever the model, the compound interval
+	 * around its forecast. */
+	if (strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0 ||
 	    strcmp(out->cls, "stopped") == 0)
 		first = FC_IV_COMPOUND;
+	else if (single_sd)
+		first = FC_IV_ANALYTIC;
 	else
 		first = FC_IV_EMPIRICAL;
 	out->analytic = fc_intervals(out, p, y, n, e, cv.R, cv.hc, first, note,

@@ -3,7 +3,10 @@
  * (forecast.h), and the guard that keeps absurd ones out of the output.
  * Owner: nc-forecast.
  *
- * Four methods, tried in this order from the first that applies:
+ * Four methods, tried in this order from the one the caller names
+ * (compound for intermittent and lumpy series whatever the model, as
+ * their demand is far from normal; else analytic when the model has an
+ * sd; else empirical):
  *   analytic   normal around the mean with the model's own standard
  *              deviation (ETS, ARIMA: Hyndman et al. 2008, ch. 6);
  *   compound   intermittent and lumpy demand: a demand occurs with

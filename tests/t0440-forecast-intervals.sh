@@ -51,4 +51,24 @@ expect_success 'intermittent series: the compound interval covers at least its l
 	jq -e ".coverage_95 >= 0.92 and .coverage_80 >= 0.78" sum
 '
 
+# A demand of 4 on 20 of 60 days from 2025-01-01, no pattern to them: a
+# demand with probability about 1/3, so that the compound 95% interval is
+# [0, 4] (no demand has probability over 5%), where ets's and arima's own
+# normal intervals reach 5.2 and 5.1.
+sporadic() {
+	LC_ALL=C awk -v pat="x..x.x...xx..x....x.x..x..x...x.xx...x..x.x....x..x.xx..x..." 'BEGIN {
+		for (i = 0; i < length(pat); i++)
+			printf "{\"item_id\":\"I\",\"date\":\"%s\",\"quantity\":%d}\n",
+			    strftime("%Y-%m-%d", 1735689600 + i * 86400, 1), substr(pat, i + 1, 1) == "x" ? 4 : 0 }'
+}
+
+expect_success 'intermittent series: ets and arima forecasts get the compound interval' '
+	sporadic >in && test $(wc -l <in) = 60 &&
+	for m in ets arima; do
+		nc-forecast $NOW --model $m -H 3 --level 80,95 in >out &&
+		jq -e -s "length == 3 and all(.demand_class == \"intermittent\" and .ci_lower_95 == 0 and
+		    .ci_upper_95 == 4 and .forecasted_demand > 0.5)" out || exit 1
+	done
+'
+
 done_testing
