@@ -376,6 +376,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	int ok[MAX_CAND], single_sd = 0, lazy;
 	size_t used, nfit = 0, len = 0;
 	char why[160] = "", note[128];
+	const char *chosen = NULL;
 	enum fc_iv first;
 
 	out_alloc(out, h, p);
@@ -444,6 +445,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			for (size_t c = 0; c < cv.nc; c++)
 				if (ok[c]) {
 					snprintf(out->model, sizeof(out->model), "%s", res[c].name);
+					chosen = cv.name[c];
 					single_sd = 1;
 					for (size_t i = 0; i < h; i++)
 						single_sd &= isfinite(res[c].sd[i]) && res[c].sd[i] >= 0;
@@ -486,10 +488,14 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		}
 	}
 	/* Demand that is zero in most periods is far from the normal of a
-	 * model's own sd: there, whatever the model, the compound interval
-	 * around its forecast. */
-	if (strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0 ||
-	    strcmp(out->cls, "stopped") == 0)
+	 * model's own sd: there the compound interval goes around the
+	 * forecast, taken as the demand rate.  Not prophet's: on monthly
+	 * intermittent demand its forecast follows fitted yearly terms, and
+	 * its own interval, which carries their uncertainty, covers where
+	 * the compound one, at a near-zero rate in some months, does not. */
+	if ((strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0 ||
+	    strcmp(out->cls, "stopped") == 0) &&
+	    !(single_sd && chosen != NULL && strcmp(chosen, "prophet") == 0))
 		first = FC_IV_COMPOUND;
 	else if (single_sd)
 		first = FC_IV_ANALYTIC;

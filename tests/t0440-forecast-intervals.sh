@@ -71,4 +71,10 @@ expect_success 'intermittent series: ets and arima forecasts get the compound in
 	done
 '
 
+expect_success 'intermittent series: prophet keeps its own interval (Student t, past 4)' '
+	sporadic >in &&
+	nc-forecast $NOW --model prophet -H 3 --level 80,95 in >out &&
+	jq -e -s "length == 3 and all(.ci_upper_95 > 4.5 and .forecast_sd > 1)" out
+'
+
 done_testing
