@@ -26,13 +26,12 @@
 #include "reject.h"
 
 static const char synopsis[] =
-    "usage: nc-forecast [-v] [-H horizon] [-j workers] [-k keys] [-m max] [-r rejects]\n"
-    "                   [-t target] [-x fields] [--as-of date] [--backtest k]\n"
-    "                   [--cv origins] [--ensemble] [--level levels] [--model name]\n"
-    "                   [--now timestamp] [--period day|week|month]\n"
+    "usage: nc-forecast [-v] [-H horizon] [-j workers] [-k keys] [-m max]\n"
+    "                   [-r rejects] [-t target] [-x fields] [--as-of date]\n"
+    "                   [--backtest k] [--cv origins] [--ensemble] [--level levels]\n"
+    "                   [--model name] [--now timestamp] [--period day|week|month]\n"
     "                   [--quantiles probs] [--stopped alpha] [--summary]\n"
-    "                   [--weights name=w,...]\n"
-    "                   [file ...]\n";
+    "                   [--weights name=w,...] [file ...]\n";
 
 struct run {
 	struct fc_set set;
