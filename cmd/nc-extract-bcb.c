@@ -24,8 +24,9 @@
 
 static const char synopsis[] =
     "usage: nc-extract-bcb [-v] [-m max] [-r file] [-u base_url] [--since date]\n"
-    "                      [--until date] [--last n] [--timeout s] [--connect-timeout s]\n"
-    "                      [--max-time s] [--retries n] series ...\n"
+    "                      [--until date] [--last n] [--timeout s]\n"
+    "                      [--connect-timeout s] [--max-time s] [--retries n]\n"
+    "                      series ...\n"
     "       nc-extract-bcb [-v] [-m max] [-r file] [--since date] [--until date]\n"
     "                      -f file series\n";
 

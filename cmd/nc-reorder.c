@@ -22,8 +22,9 @@
 #include "reorder.h"
 
 static const char synopsis[] =
-    "usage: nc-reorder [-v] [-k keys] [-m max] [-r rejects] [--method forecast|classic]\n"
-    "                  [--service-level p] [--service-levels file] [--lead-time days]\n"
+    "usage: nc-reorder [-v] [-k keys] [-m max] [-r rejects]\n"
+    "                  [--method forecast|classic] [--service-level p]\n"
+    "                  [--service-levels file] [--lead-time days]\n"
     "                  [--lead-times file] [--review days] [--order-cost cost]\n"
     "                  [--holding-rate rate] [--simulate days] [file ...]\n";
 

@@ -24,7 +24,8 @@
 #include "store.h"
 
 static const char synopsis[] =
-    "usage: nc-store load [-v] [-d db] [-p partition] [-k keys] [-m max] [-r rejects] dataset\n"
+    "usage: nc-store load [-v] [-d db] [-p partition] [-k keys] [-m max]\n"
+    "                     [-r rejects] dataset\n"
     "       nc-store dump [-d db] [-p partition] [--since date] [--until date]\n"
     "                     [-w field=value] ... [--shard k/n] dataset\n"
     "       nc-store ls [-d db] [dataset]\n"

@@ -77,6 +77,11 @@ for p in $progs; do
 		test -z "$missing" || { echo "in SYNOPSIS, not in -h: $missing"; exit 1; }
 	'
 
+	expect_success "$p -h fits in 80 columns" '
+		"'"$p"'" -h >h.out 2>/dev/null || :
+		test -s h.out && LC_ALL=C awk "length(\$0) > 80 { print; bad++ } END { exit bad > 0 }" h.out
+	'
+
 	expect_success "$p -V prints a version line" '
 		"'"$p"'" -V >v.out
 		test "$(wc -l <v.out)" = 1
