@@ -9,6 +9,7 @@
  * Goodman 1971).  Owner: nc-forecast.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,6 +366,112 @@ weights(const struct cv *cv, const struct fc_plan *p, double *w)
 	return used;
 }
 
+/* The demand class of y, "stopped" when the automatic mode's test finds
+ * its demand stopped (stop gets the test's figures). */
+static const char *
+series_class(const double *y, size_t n, const struct fc_plan *p, struct fc_stop *stop)
+{
+	double adi, cv2;
+	const char *cls = fc_classify(y, n, &adi, &cv2);
+
+	memset(stop, 0, sizeof(*stop));
+	if (strcmp(p->model, "auto") == 0 && p->nweights == 0 && p->stop_alpha > 0 &&
+	    strcmp(cls, "zero") != 0 && strcmp(cls, "short") != 0 &&
+	    fc_stopped(y, n, p->stop_alpha, stop))
+		return "stopped";
+	return cls;
+}
+
+/* Append " (text)" to the model's name, as far as it fits. */
+static void __attribute__((format(printf, 2, 3)))
+model_note(struct fc_fc *out, const char *fmt, ...)
+{
+	size_t len = strlen(out->model);
+	char text[sizeof(out->model)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	snprintf(out->model + len, sizeof(out->model) - len, " (%s)", text);
+}
+
+/* The name of a weighted combination: "ensemble(ses:0.40,sba:0.60)". */
+static void
+name_ensemble(struct fc_fc *out, const struct cv *cv, const int *ok, const double *w)
+{
+	size_t len = (size_t)snprintf(out->model, sizeof(out->model), "ensemble(");
+
+	for (size_t c = 0; c < cv->nc && len < sizeof(out->model); c++)
+		if (ok[c])
+			len += (size_t)snprintf(out->model + len, sizeof(out->model) - len,
+			    "%s%s:%.2f", len > 9 ? "," : "", cv->name[c], w[c]);
+	if (len < sizeof(out->model) - 1)
+		strcat(out->model, ")");
+}
+
+/* The one model fitted: its name into out, its sd too when it has a
+ * finite one (*single_sd then 1); returns its name in the table. */
+static const char *
+take_single(struct fc_fc *out, const struct cv *cv, const int *ok,
+    const struct fc_result *res, int *single_sd)
+{
+	const char *chosen = NULL;
+
+	*single_sd = 0;
+	for (size_t c = 0; c < cv->nc; c++)
+		if (ok[c]) {
+			snprintf(out->model, sizeof(out->model), "%s", res[c].name);
+			chosen = cv->name[c];
+			*single_sd = 1;
+			for (size_t i = 0; i < out->h; i++)
+				*single_sd &= isfinite(res[c].sd[i]) && res[c].sd[i] >= 0;
+			if (*single_sd) {
+				memcpy(out->sd, res[c].sd, out->h * sizeof(double));
+				out->tdf = res[c].tdf;
+			}
+		}
+	return chosen;
+}
+
+/* The cross-validation errors (actual - forecast) of the combination w,
+ * or NULL when there was no cross-validation. */
+static double *
+cv_errors(const struct cv *cv, const double *w)
+{
+	double *e;
+
+	if (cv->R == 0)
+		return NULL;
+	e = xcalloc(cv->R * cv->hc, sizeof(double));
+	for (size_t k = 0; k < cv->R * cv->hc; k++) {
+		double f = 0;
+		for (size_t c = 0; c < cv->nc; c++)
+			if (w[c] > 0)
+				f += w[c] * cv->f[c][k];
+		e[k] = cv->a[k] - f;
+	}
+	return e;
+}
+
+/*
+ * The interval method to try first.  Demand that is zero in most periods
+ * is far from the normal of a model's own sd: there the compound interval
+ * goes around the forecast, taken as the demand rate.  Not prophet's: on
+ * monthly intermittent demand its forecast follows fitted yearly terms,
+ * and its own interval, which carries their uncertainty, covers where the
+ * compound one, at a near-zero rate in some months, does not.
+ */
+static enum fc_iv
+interval_method(const char *cls, int single_sd, const char *chosen)
+{
+	if ((strcmp(cls, "intermittent") == 0 || strcmp(cls, "lumpy") == 0 ||
+	    strcmp(cls, "stopped") == 0) &&
+	    !(single_sd && chosen != NULL && strcmp(chosen, "prophet") == 0))
+		return FC_IV_COMPOUND;
+	return single_sd ? FC_IV_ANALYTIC : FC_IV_EMPIRICAL;
+}
+
 void
 fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
     const struct fc_plan *p, struct fc_fc *out)
@@ -372,19 +479,14 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	struct cv cv;
 	struct fc_result res[MAX_CAND];
 	struct fc_stop stop;
-	double w[MAX_CAND], adi, cv2, *e = NULL, tot = 0;
+	double w[MAX_CAND], *e, tot = 0;
 	int ok[MAX_CAND], single_sd = 0, lazy;
-	size_t used, nfit = 0, len = 0;
+	size_t used, nfit = 0;
 	char why[160] = "", note[128];
 	const char *chosen = NULL;
-	enum fc_iv first;
 
 	out_alloc(out, h, p);
-	out->cls = fc_classify(y, n, &adi, &cv2);
-	if (strcmp(p->model, "auto") == 0 && p->nweights == 0 && p->stop_alpha > 0 &&
-	    strcmp(out->cls, "zero") != 0 && strcmp(out->cls, "short") != 0 &&
-	    fc_stopped(y, n, p->stop_alpha, &stop))
-		out->cls = "stopped";
+	out->cls = series_class(y, n, p, &stop);
 	memset(&cv, 0, sizeof(cv));
 	choose_candidates(&cv, p, out->cls, n);
 	cv_plan(&cv, n, h, p->cv);
@@ -441,72 +543,27 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		} else
 			w[c] = 0;
 	if (out->model[0] == '\0') {
-		if (used == 1 && p->nweights == 0) {
-			for (size_t c = 0; c < cv.nc; c++)
-				if (ok[c]) {
-					snprintf(out->model, sizeof(out->model), "%s", res[c].name);
-					chosen = cv.name[c];
-					single_sd = 1;
-					for (size_t i = 0; i < h; i++)
-						single_sd &= isfinite(res[c].sd[i]) && res[c].sd[i] >= 0;
-					if (single_sd) {
-						memcpy(out->sd, res[c].sd, h * sizeof(double));
-						out->tdf = res[c].tdf;
-					}
-				}
-		} else {
-			len = (size_t)snprintf(out->model, sizeof(out->model), "ensemble(");
-			for (size_t c = 0; c < cv.nc && len < sizeof(out->model); c++)
-				if (ok[c])
-					len += (size_t)snprintf(out->model + len, sizeof(out->model) - len,
-					    "%s%s:%.2f", len > 9 ? "," : "", cv.name[c], w[c]);
-			if (len < sizeof(out->model) - 1)
-				strcat(out->model, ")");
-		}
+		if (used == 1 && p->nweights == 0)
+			chosen = take_single(out, &cv, ok, res, &single_sd);
+		else
+			name_ensemble(out, &cv, ok, w);
 	}
-	if (strcmp(out->cls, "stopped") == 0) {
-		len = strlen(out->model);
-		snprintf(out->model + len, sizeof(out->model) - len, " (stopped: no demand in the "
-		    "last %zu periods, against %zu in the %zu before; chance %.2g)",
-		    stop.gap, stop.demands, stop.before, stop.prob);
-	}
+	if (strcmp(out->cls, "stopped") == 0)
+		model_note(out, "stopped: no demand in the last %zu periods, against %zu "
+		    "in the %zu before; chance %.2g", stop.gap, stop.demands,
+		    stop.before, stop.prob);
 	for (size_t i = 0; i < h; i++)
 		out->mean[i] = fmax(out->mean[i], 0);
 	if (lazy && single_sd && analytic_sane(out, p, y, n))
 		cv.R = 0;
 	else if (lazy)
 		cv_run(&cv, y, n, m, cx);
-	/* The cross-validation errors of what is output. */
-	if (cv.R > 0) {
-		e = xcalloc(cv.R * cv.hc, sizeof(double));
-		for (size_t k = 0; k < cv.R * cv.hc; k++) {
-			double f = 0;
-			for (size_t c = 0; c < cv.nc; c++)
-				if (w[c] > 0)
-					f += w[c] * cv.f[c][k];
-			e[k] = cv.a[k] - f;
-		}
-	}
-	/* Demand that is zero in most periods is far from the normal of a
-	 * model's own sd: there the compound interval goes around the
-	 * forecast, taken as the demand rate.  Not prophet's: on monthly
-	 * intermittent demand its forecast follows fitted yearly terms, and
-	 * its own interval, which carries their uncertainty, covers where
-	 * the compound one, at a near-zero rate in some months, does not. */
-	if ((strcmp(out->cls, "intermittent") == 0 || strcmp(out->cls, "lumpy") == 0 ||
-	    strcmp(out->cls, "stopped") == 0) &&
-	    !(single_sd && chosen != NULL && strcmp(chosen, "prophet") == 0))
-		first = FC_IV_COMPOUND;
-	else if (single_sd)
-		first = FC_IV_ANALYTIC;
-	else
-		first = FC_IV_EMPIRICAL;
-	out->analytic = fc_intervals(out, p, y, n, e, cv.R, cv.hc, first, note,
+	e = cv_errors(&cv, w);
+	out->analytic = fc_intervals(out, p, y, n, e, cv.R, cv.hc,
+	    interval_method(out->cls, single_sd, chosen), note,
 	    sizeof(note)) == FC_IV_ANALYTIC;
-	if (note[0] != '\0') {
-		len = strlen(out->model);
-		snprintf(out->model + len, sizeof(out->model) - len, " (%s)", note);
-	}
+	if (note[0] != '\0')
+		model_note(out, "%s", note);
 	free(e);
 	for (size_t c = 0; c < cv.nc; c++)
 		if (ok[c])
