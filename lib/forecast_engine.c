@@ -382,6 +382,16 @@ series_class(const double *y, size_t n, const struct fc_plan *p, struct fc_stop 
 	return cls;
 }
 
+/* "days", "weeks" or "months", as the series' period. */
+static const char *
+period_names(const struct fc_ctx *cx)
+{
+	static const char *const names[] = { "days", "weeks", "months" };
+
+	return cx != NULL && (int)cx->period >= 0 && cx->period <= FC_MONTH ?
+	    names[cx->period] : "periods";
+}
+
 /* Append " (text)" to the model's name, as far as it fits. */
 static void __attribute__((format(printf, 2, 3)))
 model_note(struct fc_fc *out, const char *fmt, ...)
@@ -549,9 +559,9 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			name_ensemble(out, &cv, ok, w);
 	}
 	if (strcmp(out->cls, "stopped") == 0)
-		model_note(out, "stopped: no demand in the last %zu periods, against %zu "
-		    "in the %zu before; chance %.2g", stop.gap, stop.demands,
-		    stop.before, stop.prob);
+		model_note(out, "stopped: no demand in the last %zu %s, against %zu "
+		    "in the %zu before; chance %.2g", stop.gap, period_names(cx),
+		    stop.demands, stop.before, stop.prob);
 	for (size_t i = 0; i < h; i++)
 		out->mean[i] = fmax(out->mean[i], 0);
 	if (lazy && single_sd && analytic_sane(out, p, y, n))

@@ -31,7 +31,7 @@ expect_success 'a run of 12 weeks without demand after 15 in 30 is stopped, fore
 	jq -e -s "all(.demand_class == \"stopped\" and .forecasted_demand == 0 and
 	    .ci_upper_95 == 0 and .q90 == 0 and .period == \"week\")" out &&
 	jq -r .model_type out | sort -u >got &&
-	echo "zero (stopped: no demand in the last 12 periods, against 15 in the 30 before; chance 0.0011)" >want &&
+	echo "zero (stopped: no demand in the last 12 weeks, against 15 in the 30 before; chance 0.0011)" >want &&
 	cmp_files want got
 '
 
