@@ -36,7 +36,8 @@ const char *fc_classify(const double *y, size_t n, double *adi, double *cv2);
 
 /* The run of zero periods at the end of a series (gap), the periods
  * before it and their demands; the share of those with demand and the
- * chance of such a run were demand going on (forecast_class.c). */
+ * chance of such a run were demand going on as before (an exact test:
+ * forecast_class.c). */
 struct fc_stop {
 	size_t gap, before, demands;
 	double share, prob;

@@ -41,15 +41,19 @@ fc_classify(const double *y, size_t n, double *adi, double *cv2)
 }
 
 /*
- * Whether the series' demand has stopped: the run of zeros at its end is
- * longer than every gap between its earlier demands, and the chance of so
- * long a run, were demand going on as before it, is below alpha.  Going on
- * as before: a demand each period with probability p, independently, p
- * unknown but for the k demands in the n0 periods before the run: from a
- * uniform prior, p ~ Beta(k + 1, n0 - k + 1), and the chance of g periods
- * without demand is E[(1 - p)^g] = prod_{i<g} (n0 - k + 1 + i) / (n0 + 2 + i)
- * (near (1 - k/n0)^g on a long history; larger on a short one, where a
- * few demands say little about p).  st gets the figures.
+ * Whether the series' demand has stopped: the run of g zeros at its end is
+ * longer than every gap between its earlier demands, and so long a run is
+ * unlikely were demand going on as before.  Going on as before: a demand
+ * each period with the same probability, independently.  Given the k
+ * demands of the n periods, every placement of them is then equally
+ * likely, whatever that probability, and the chance that none falls in
+ * the last g periods is C(n - g, k) / C(n, k) = prod_{i<g} (n - k - i) /
+ * (n - i): an exact test (conditional on k, as Fisher's), stopped when
+ * that chance is below alpha.  On series without a stop, it finds one in
+ * fewer than alpha of them (tests/unit/forecast.c simulates them); the
+ * chance (1 - p)^g with p estimated from the periods before the run alone
+ * found more than twice alpha for some demand probabilities and lengths.
+ * st gets the figures.
  */
 int
 fc_stopped(const double *y, size_t n, double alpha, struct fc_stop *st)
@@ -74,6 +78,6 @@ fc_stopped(const double *y, size_t n, double alpha, struct fc_stop *st)
 	st->share = (double)k / (double)before;
 	st->prob = 1;
 	for (size_t i = 0; i < st->gap; i++)
-		st->prob *= (double)(before - k + 1 + i) / (double)(before + 2 + i);
+		st->prob *= (double)(n - k - i) / (double)(n - i);
 	return st->prob < alpha;
 }
