@@ -51,8 +51,9 @@ fc_classify(const double *y, size_t n, double *adi, double *cv2)
  * (n - i): an exact test (conditional on k, as Fisher's), stopped when
  * that chance is below alpha.  On series without a stop, it finds one in
  * fewer than alpha of them (tests/unit/forecast.c simulates them); the
- * chance (1 - p)^g with p estimated from the periods before the run alone
- * found more than twice alpha for some demand probabilities and lengths.
+ * mean of (1 - p)^g under p's Beta posterior from the periods before the
+ * run alone, which are selected to end in a demand, found more than twice
+ * alpha for some demand probabilities and lengths.
  * st gets the figures.
  */
 int
