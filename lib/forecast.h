@@ -29,6 +29,7 @@
 /* Syntetos-Boylan cut-offs (Syntetos, Boylan and Croston 2005, JORS 56). */
 #define FC_ADI_CUT 1.32
 #define FC_CV2_CUT 0.49
+#define FC_SHORT 8             /* periods needed to classify: fewer is "short" */
 
 /* "zero", "short", "smooth", "erratic", "intermittent" or "lumpy";
  * adi and cv2 are set (NAN when undefined). */

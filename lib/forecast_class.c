@@ -11,8 +11,6 @@
 
 #include "forecast.h"
 
-#define FC_MIN_CLASSIFY 8      /* periods needed to classify */
-
 const char *
 fc_classify(const double *y, size_t n, double *adi, double *cv2)
 {
@@ -27,7 +25,7 @@ fc_classify(const double *y, size_t n, double *adi, double *cv2)
 		}
 	if (k == 0)
 		return "zero";
-	if (n < FC_MIN_CLASSIFY)
+	if (n < FC_SHORT)
 		return "short";
 	*adi = (double)n / (double)k;
 	mu = s / (double)k;

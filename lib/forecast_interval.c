@@ -20,8 +20,9 @@
  *              at each horizon, pooled with the nearest horizons until 30
  *              or more, enough for the most extreme level or quantile
  *              asked (Williams and Goodman 1971);
- *   history    normal with the spread of the history (the mean model's
- *              interval, sd sqrt(1 + 1/n)).
+ *   history    the mean model's interval: normal around the mean with
+ *              the spread of the history (at least Poisson's), and no
+ *              lower bound above 0 on a short series (iv_history).
  * A method whose standard deviation, bound or quantile is not finite or
  * above FC_ABSURD times the largest demand of the history is not used:
  * the next one is, and the caller says so in the row.  History never
@@ -241,21 +242,37 @@ iv_empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
 	return 0;
 }
 
+/* The history interval: normal around the mean with the prediction
+ * variance of a new value, s2 (1 + 1/n), s2 the sample variance but at
+ * least the mean.  The floor: count demand is at least as variable as
+ * Poisson's, and one period or equal ones (s2 = 0) must not give an
+ * interval of no width.  Not Student's t with n - 1 degrees of freedom:
+ * on two days of 2 and 0 its 99% quantile is 56.  A short series has no
+ * lower bound above 0: too short to show whether its demand is
+ * intermittent, as most is. */
 static void
 iv_history(struct fc_fc *out, const struct fc_plan *p, const double *y, size_t n)
 {
-	double mu = 0, s2 = 0, sd = 0;
+	double mu = 0, s2 = 0;
+	size_t h = out->h;
 
 	for (size_t i = 0; i < n; i++)
 		mu += y[i] / (double)n;
 	for (size_t i = 0; i < n; i++)
 		s2 += (y[i] - mu) * (y[i] - mu);
-	if (n >= 2)
-		sd = sqrt(s2 / (double)(n - 1) * (1 + 1.0 / (double)n));
-	for (size_t i = 0; i < out->h; i++)
-		out->sd[i] = sd;
+	s2 = fmax(n >= 2 ? s2 / (double)(n - 1) : 0, mu);
+	for (size_t i = 0; i < h; i++)
+		out->sd[i] = sqrt(s2 * (1 + 1.0 / (double)(n > 0 ? n : 1)));
 	out->tdf = 0;
 	iv_normal(out, p);
+	if (n >= FC_SHORT)
+		return;
+	for (size_t i = 0; i < h * p->nlevels; i++)
+		out->lo[i] = 0;
+	for (size_t j = 0; j < p->nq; j++)
+		if (p->q[j] < 0.5)
+			for (size_t i = 0; i < h; i++)
+				out->q[j * h + i] = 0;
 }
 
 double

@@ -77,4 +77,34 @@ expect_success 'intermittent series: prophet keeps its own interval (Student t, 
 	jq -e -s "length == 3 and all(.ci_upper_95 > 4.5 and .forecast_sd > 1)" out
 '
 
+# Short series (fewer than 8 periods): the mean's interval has the spread
+# of the history, at least Poisson's (variance = mean), and a lower bound
+# of 0.  Three days of 1: mean 1, variance floored at 1, sd sqrt(1 + 1/3),
+# 95% upper 1 + 1.96 x 1.1547 = 3.263.
+expect_success 'short series of equal demands: an interval of some width, from 0' '
+	for d in 01 02 03; do echo "{\"item_id\":\"S\",\"date\":\"2025-01-$d\",\"quantity\":1}"; done >in &&
+	nc-forecast $NOW -H 2 --quantiles 0.1,0.9 in >out &&
+	jq -e -s "length == 2 and all(.demand_class == \"short\" and .forecasted_demand == 1 and
+	    (.forecast_sd - 1.1547 | fabs) < 1e-4 and .ci_lower_95 == 0 and
+	    (.ci_upper_95 - 3.2632 | fabs) < 1e-3 and .q10 == 0 and .q90 > 2)" out
+'
+
+expect_success 'short series of one period: not the zero-width interval [33, 33]' '
+	echo "{\"item_id\":\"S\",\"date\":\"2025-01-01\",\"quantity\":33}" >in &&
+	nc-forecast $NOW -H 1 in >out &&
+	jq -e ".forecasted_demand == 33 and .ci_lower_95 == 0 and .ci_upper_95 > 48" out
+'
+
+# The sample by supplier and month: a year of history, so that the early
+# origins of an 8-month backtest see short series.  Their 95% intervals
+# covered 73% of the actuals with the sample sd and normal quantiles (and
+# none of 368 zero-width ones); now they cover at least 92%.
+expect_success 'short series in a backtest (supplier x month): 95% intervals cover 92% or more' '
+	jq -c -s "sort_by(.supplier_id, .date)[]" $F/silver-sample.ndjson >in &&
+	nc-forecast $NOW -k supplier_id --period month -H 8 --backtest 8 in >out &&
+	jq -s "map(select(.demand_class == \"short\"))" out >short &&
+	jq -e "length > 1000 and (map(select(.actual_demand >= .ci_lower_95 and
+	    .actual_demand <= .ci_upper_95)) | length) / length >= 0.92" short
+'
+
 done_testing
