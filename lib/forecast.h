@@ -68,6 +68,7 @@ struct fc_fc {
 	size_t h, nlevels, nq;
 	double *mean, *sd;
 	double tdf;                     /* sd of a Student t (0: normal) */
+	double p0;                      /* share of history without demand */
 	double *lo, *hi;                /* level l, horizon i: [l * h + i] */
 	double *q;                      /* quantile j, horizon i: [j * h + i] */
 	char model[256];

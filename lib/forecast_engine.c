@@ -14,11 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "forecast.h"
 #include "nc.h"
 
 #define MAX_CAND 16
 #define CV_MAXR 1000          /* --cv's largest */
+#define FC_DM_ALPHA 0.05      /* level of keep_default's test */
 
 static const char *const cand_zero[] = { "zero", NULL };
 static const char *const cand_short[] = { "mean", "naive", NULL };
@@ -333,9 +336,64 @@ analytic_sane(const struct fc_fc *out, const struct fc_plan *p, const double *y,
 	return ok;
 }
 
+/*
+ * The class's own method def unless the cross-validation's best candidate
+ * beats it: a one-sided Diebold-Mariano test (Diebold and Mariano 1995,
+ * J. Business & Economic Statistics 13(3)) at level FC_DM_ALPHA on the
+ * per-origin mean differences of squared errors, with a Newey-West
+ * (Bartlett) variance over the lags at which origins' windows overlap,
+ * against Student's t with R - 1 degrees of freedom (Harvey, Leybourne and
+ * Newbold 1997, IJF 13(2)).  Returns the candidate to use.
+ */
+static size_t
+keep_default(const struct cv *cv, size_t best, const char *def)
+{
+	double d[CV_MAXR], m = 0, v = 0, t;
+	size_t R = 0, c0 = cv->nc, lags;
+
+	for (size_t c = 0; c < cv->nc; c++)
+		if (strcmp(cv->name[c], def) == 0 && isfinite(cv->mse[c]))
+			c0 = c;
+	if (c0 == cv->nc || c0 == best)
+		return best;
+	for (size_t r = 0; r < cv->R; r++) {
+		double s = 0;
+		size_t k = 0;
+
+		for (size_t j = 0; j < cv->hc; j++) {
+			size_t i = r * cv->hc + j;
+			double eb = cv->f[best][i] - cv->a[i], ed = cv->f[c0][i] - cv->a[i];
+
+			if (isfinite(eb) && isfinite(ed)) {
+				s += eb * eb - ed * ed;
+				k++;
+			}
+		}
+		if (k > 0)
+			d[R++] = s / (double)k;
+	}
+	if (R < 3)
+		return c0;
+	for (size_t r = 0; r < R; r++)
+		m += d[r] / (double)R;
+	lags = (cv->hc + cv->step - 1) / cv->step - 1;
+	for (size_t l = 0; l <= lags && l < R; l++) {
+		double g = 0;
+
+		for (size_t r = l; r < R; r++)
+			g += (d[r] - m) * (d[r - l] - m);
+		g /= (double)R;
+		v += (l == 0 ? 1 : 2 * (1 - (double)l / (double)(lags + 1))) * g;
+	}
+	if (!(v > 0))
+		return m < 0 ? best : c0;
+	t = m / sqrt(v / (double)R);
+	return t < gsl_cdf_tdist_Pinv(FC_DM_ALPHA, (double)(R - 1)) ? best : c0;
+}
+
 /* Combination weights over the candidates (0 for those left out). */
 static size_t
-weights(const struct cv *cv, const struct fc_plan *p, double *w)
+weights(const struct cv *cv, const struct fc_plan *p, const char *cls, double *w)
 {
 	size_t best = 0, used = 0;
 	double tot = 0;
@@ -352,8 +410,11 @@ weights(const struct cv *cv, const struct fc_plan *p, double *w)
 		for (size_t c = 0; c < cv->nc; c++)
 			if (isfinite(cv->mse[c]))
 				w[c] = 1 / fmax(cv->mse[c], 1e-12);
-	} else
+	} else {
+		if (strcmp(cls, "erratic") == 0)
+			best = keep_default(cv, best, "sba");
 		w[best] = 1;
+	}
 	for (size_t c = 0; c < cv->nc; c++)
 		tot += w[c];
 	if (tot <= 0) {
@@ -506,7 +567,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	lazy = cv.nc == 1 && p->nweights == 0;
 	if (!lazy)
 		cv_run(&cv, y, n, m, cx);
-	used = weights(&cv, p, w);
+	used = weights(&cv, p, out->cls, w);
 
 	/* Final fits of the weighted models; one that fails gives its
 	 * weight to the others, or the series falls back to the mean. */

@@ -26,7 +26,9 @@
  * A method whose standard deviation, bound or quantile is not finite or
  * above FC_ABSURD times the largest demand of the history is not used:
  * the next one is, and the caller says so in the row.  History never
- * fails that test.  Last, every interval is made to hold the point
+ * fails that test.  Analytic, empirical and history bounds and quantiles
+ * at or below the history's share of periods without demand are 0
+ * (quantile_zero).  Last, every interval is made to hold the point
  * forecast (lower <= mean <= upper: a skewed distribution can put its
  * mean above its upper quantile) and the quantiles of a horizon never
  * decrease.
@@ -81,6 +83,20 @@ iv_z(const struct fc_fc *out, double u)
 	return gsl_cdf_ugaussian_Pinv(u);
 }
 
+/* Whether the u-quantile of demand is 0: in the history, the share of
+ * periods without demand is at least u.  A normal or error distribution
+ * around the forecast puts a lower bound above 0 where demand of 0 is
+ * common, and misses those periods (bench/forecast: 95% coverage of the
+ * families 0.964 with those bounds, 0.987 with 0; of the generated erratic
+ * series 0.921 and 0.962).  The upper bound stays where it was: [0, Q(L)]
+ * would hold the level in theory, but covered 0.90 on generated series
+ * whose level drifts. */
+static int
+quantile_zero(const struct fc_fc *out, double u)
+{
+	return out->p0 >= u;
+}
+
 /* Normal (or t) intervals and quantiles around the mean with out->sd. */
 static void
 iv_normal(struct fc_fc *out, const struct fc_plan *p)
@@ -89,12 +105,15 @@ iv_normal(struct fc_fc *out, const struct fc_plan *p)
 		double sd = out->sd[i];
 
 		for (size_t l = 0; l < p->nlevels; l++) {
-			double z = iv_z(out, 0.5 + p->levels[l] / 200);
-			out->lo[l * out->h + i] = out->mean[i] - z * sd;
-			out->hi[l * out->h + i] = out->mean[i] + z * sd;
+			double a = (1 - p->levels[l] / 100) / 2;
+
+			out->hi[l * out->h + i] = out->mean[i] + iv_z(out, 1 - a) * sd;
+			out->lo[l * out->h + i] = quantile_zero(out, a) ? 0 :
+			    out->mean[i] - iv_z(out, 1 - a) * sd;
 		}
 		for (size_t j = 0; j < p->nq; j++)
-			out->q[j * out->h + i] = out->mean[i] + iv_z(out, p->q[j]) * sd;
+			out->q[j * out->h + i] = quantile_zero(out, p->q[j]) ? 0 :
+			    out->mean[i] + iv_z(out, p->q[j]) * sd;
 	}
 }
 
@@ -231,12 +250,14 @@ iv_empirical(struct fc_fc *out, const struct fc_plan *p, const double *e,
 		out->sd[i] = sqrt(ss / (double)k);
 		for (size_t l = 0; l < p->nlevels; l++) {
 			double a = (1 - p->levels[l] / 100) / 2;
-			out->lo[l * out->h + i] = out->mean[i] + order_q(pool, k, a, 0);
+
+			out->lo[l * out->h + i] = quantile_zero(out, a) ? 0 :
+			    out->mean[i] + order_q(pool, k, a, 0);
 			out->hi[l * out->h + i] = out->mean[i] + order_q(pool, k, 1 - a, 1);
 		}
 		for (size_t q = 0; q < p->nq; q++)
-			out->q[q * out->h + i] = out->mean[i] +
-			    order_q(pool, k, p->q[q], p->q[q] >= 0.5);
+			out->q[q * out->h + i] = quantile_zero(out, p->q[q]) ? 0 :
+			    out->mean[i] + order_q(pool, k, p->q[q], p->q[q] >= 0.5);
 	}
 	free(pool);
 	return 0;
@@ -337,6 +358,9 @@ fc_intervals(struct fc_fc *out, const struct fc_plan *p, const double *y,
 	int ok;
 
 	note[0] = '\0';
+	out->p0 = 0;
+	for (size_t t = 0; t < n; t++)
+		out->p0 += !(y[t] > 0) / (double)n;
 	for (;; m++) {
 		switch (m) {
 		case FC_IV_ANALYTIC:
