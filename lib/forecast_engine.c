@@ -339,17 +339,18 @@ analytic_sane(const struct fc_fc *out, const struct fc_plan *p, const double *y,
 /*
  * The class's own method def unless the cross-validation's best candidate
  * beats it: a one-sided Diebold-Mariano test (Diebold and Mariano 1995,
- * J. Business & Economic Statistics 13(3)) at level FC_DM_ALPHA on the
- * per-origin mean differences of squared errors, with a Newey-West
- * (Bartlett) variance over the lags at which origins' windows overlap,
- * against Student's t with R - 1 degrees of freedom (Harvey, Leybourne and
- * Newbold 1997, IJF 13(2)).  Returns the candidate to use.
+ * J. Business & Economic Statistics 13(3)) on the per-origin mean
+ * differences of squared errors, with a Newey-West (Bartlett) variance
+ * over the lags at which origins' windows overlap, against Student's t
+ * with R - 1 degrees of freedom (Harvey, Leybourne and Newbold 1997, IJF
+ * 13(2)), at level FC_DM_ALPHA over the number of rivals (Bonferroni: the
+ * best is the least of them).  Returns the candidate to use.
  */
 static size_t
 keep_default(const struct cv *cv, size_t best, const char *def)
 {
 	double d[CV_MAXR], m = 0, v = 0, t;
-	size_t R = 0, c0 = cv->nc, lags;
+	size_t R = 0, c0 = cv->nc, lags, rivals = 0;
 
 	for (size_t c = 0; c < cv->nc; c++)
 		if (strcmp(cv->name[c], def) == 0 && isfinite(cv->mse[c]))
@@ -388,7 +389,10 @@ keep_default(const struct cv *cv, size_t best, const char *def)
 	if (!(v > 0))
 		return m < 0 ? best : c0;
 	t = m / sqrt(v / (double)R);
-	return t < gsl_cdf_tdist_Pinv(FC_DM_ALPHA, (double)(R - 1)) ? best : c0;
+	for (size_t c = 0; c < cv->nc; c++)
+		rivals += c != c0 && isfinite(cv->mse[c]);
+	return t < gsl_cdf_tdist_Pinv(FC_DM_ALPHA / (double)rivals, (double)(R - 1)) ?
+	    best : c0;
 }
 
 /* Combination weights over the candidates (0 for those left out). */

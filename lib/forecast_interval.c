@@ -88,7 +88,7 @@ iv_z(const struct fc_fc *out, double u)
  * around the forecast puts a lower bound above 0 where demand of 0 is
  * common, and misses those periods (bench/forecast: 95% coverage of the
  * families 0.964 with those bounds, 0.987 with 0; of the generated erratic
- * series 0.921 and 0.962).  The upper bound stays where it was: [0, Q(L)]
+ * series 0.912 and 0.965).  The upper bound stays where it was: [0, Q(L)]
  * would hold the level in theory, but covered 0.90 on generated series
  * whose level drifts. */
 static int
