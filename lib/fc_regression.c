@@ -3,9 +3,16 @@
  * seed's Prophet (Taylor and Letham 2018, "Forecasting at scale", The
  * American Statistician 72(1)): a piecewise-linear trend with changepoints,
  * Fourier terms for the seasonal cycles, holidays and exogenous regressors,
- * fitted by ridge regression (Hoerl and Kennard 1970) with the penalty
- * chosen by generalised cross-validation (Golub, Heath and Wahba 1979),
- * using GSL's regularised least squares.  Owner: nc-forecast.
+ * fitted by ridge regression (Hoerl and Kennard 1970) with two penalties,
+ * one on the Fourier terms and one on the rest, both chosen by generalised
+ * cross-validation (Golub, Heath and Wahba 1979), using GSL's regularised
+ * least squares.  As Prophet's priors do (seasonality prior scale 10, the
+ * changepoints' 0.05), the seasonal terms may be penalised less: a single
+ * penalty shrank the yearly cycle of bench/forecast's generated seasonal
+ * series, where ETS forecast it better (RMSSE 0.656 against 0.604; 0.595
+ * with the two).  The Fourier columns are scaled by r in {1, 10, 100,
+ * 1000} (a penalty r^2 times smaller), the ridge parameter chosen by GCV
+ * at each r, and the r of the least GCV score kept.  Owner: nc-forecast.
  *
  * Prediction intervals (fc_result.sd and .tdf) add three variances, as
  * Prophet's do (its trend uncertainty) and as regression's do (the rest):
@@ -46,6 +53,9 @@
 
 #define MAX_CP 10
 #define MAX_COLS (2 + MAX_CP + 2 * 16 + 1)
+
+/* The scalings of the Fourier columns that GCV chooses among. */
+static const double season_ratio[] = { 1, 10, 100, 1000 };
 
 long
 fc_period_start(enum fc_period p, long d)
@@ -218,13 +228,68 @@ reg_sd(const gsl_matrix *X, const gsl_vector *c, double lambda, double rss,
 	return st == 0 && rdf >= 1 ? 0 : -1;
 }
 
+/* The standardised design X (columns keep[0..q-1] of raw, p wide). */
+static void
+fill_design(gsl_matrix *X, const double *raw, size_t p, const size_t *keep,
+    const double *mu, const double *sc)
+{
+	for (size_t t = 0; t < X->size1; t++)
+		for (size_t j = 0; j < X->size2; j++)
+			gsl_matrix_set(X, t, j, (raw[t * p + keep[j]] - mu[keep[j]]) /
+			    sc[keep[j]]);
+}
+
+/*
+ * X filled, its SVD in w and the ridge parameter in *lambda, with the
+ * scaling of the Fourier columns (raw columns f0 .. f1 - 1) that gives the
+ * least GCV score: their sc[] divided by it.  0, or a GSL error.
+ */
+static int
+ridge_gcv(gsl_matrix *X, const gsl_vector *yv, const double *raw, size_t p,
+    const size_t *keep, const double *mu, double *sc, size_t f0, size_t f1,
+    double *lambda, gsl_multifit_linear_workspace *w)
+{
+	gsl_vector *rp = gsl_vector_alloc(50), *G = gsl_vector_alloc(50);
+	size_t nr = f1 > f0 ? sizeof(season_ratio) / sizeof(season_ratio[0]) : 0;
+	double best = INFINITY, br = 1, g, lam;
+	int st = 0, last = 0;           /* w holds the SVD at the best ratio */
+
+	for (size_t i = 0; i < nr && st == 0; i++) {
+		for (size_t j = f0; j < f1; j++)
+			sc[j] /= season_ratio[i];
+		fill_design(X, raw, p, keep, mu, sc);
+		for (size_t j = f0; j < f1; j++)
+			sc[j] *= season_ratio[i];
+		st = gsl_multifit_linear_svd(X, w);
+		if (st == 0)
+			st = gsl_multifit_linear_gcv(yv, rp, G, &lam, &g, w);
+		last = st == 0 && g < best;
+		if (last) {
+			best = g;
+			br = season_ratio[i];
+			*lambda = lam;
+		}
+	}
+	for (size_t j = f0; j < f1; j++)
+		sc[j] /= br;
+	if (st == 0 && !last) {
+		fill_design(X, raw, p, keep, mu, sc);
+		st = gsl_multifit_linear_svd(X, w);
+		if (st == 0)
+			st = gsl_multifit_linear_gcv(yv, rp, G, lambda, &g, w);
+	}
+	gsl_vector_free(G);
+	gsl_vector_free(rp);
+	return st;
+}
+
 int
 fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
     size_t h, struct fc_result *res)
 {
 	size_t cp[MAX_CP], ncp, p, q = 0, keep[MAX_COLS + 64];
 	int weekly = 0, kyear = 0;
-	double mu[MAX_COLS + 64], sc[MAX_COLS + 64], ymean = 0, lambda, glam, rn, sn;
+	double mu[MAX_COLS + 64], sc[MAX_COLS + 64], ymean = 0, lambda, rn, sn;
 	double *raw;
 	struct holidays cal;            /* Salvador's, as nc-features(1) */
 
@@ -270,23 +335,18 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 	} else {
 		gsl_matrix *X = gsl_matrix_alloc(n, q);
 		gsl_vector *yv = gsl_vector_alloc(n), *c = gsl_vector_alloc(q);
-		gsl_vector *rp = gsl_vector_alloc(50), *G = gsl_vector_alloc(50);
 		gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, q);
 		int st, cpcol[MAX_COLS + 64];
 		double cpsc[MAX_COLS + 64], *z = xcalloc(h * q + 1, sizeof(double)), rss = 0;
 
+		for (size_t t = 0; t < n; t++)
+			gsl_vector_set(yv, t, y[t] - ymean);
+		st = ridge_gcv(X, yv, raw, p, keep, mu, sc, 1 + ncp,
+		    1 + ncp + 2 * (size_t)(weekly + kyear), &lambda, w);
 		for (size_t j = 0; j < q; j++) {
 			cpcol[j] = keep[j] >= 1 && keep[j] <= ncp;
 			cpsc[j] = sc[keep[j]];
 		}
-		for (size_t t = 0; t < n; t++) {
-			gsl_vector_set(yv, t, y[t] - ymean);
-			for (size_t j = 0; j < q; j++)
-				gsl_matrix_set(X, t, j, (raw[t * p + keep[j]] - mu[keep[j]]) / sc[keep[j]]);
-		}
-		st = gsl_multifit_linear_svd(X, w);
-		if (st == 0)
-			st = gsl_multifit_linear_gcv(yv, rp, G, &lambda, &glam, w);
 		if (st == 0)
 			st = gsl_multifit_linear_solve(lambda, X, yv, c, &rn, &sn, w);
 		if (st == 0)
@@ -310,8 +370,6 @@ fc_regression(const double *y, size_t n, int m, const struct fc_ctx *cx,
 			reg_sd(X, c, lambda, rss, y, z, h, cpcol, cpsc, ncp, res);
 		free(z);
 		gsl_multifit_linear_free(w);
-		gsl_vector_free(G);
-		gsl_vector_free(rp);
 		gsl_vector_free(c);
 		gsl_vector_free(yv);
 		gsl_matrix_free(X);
