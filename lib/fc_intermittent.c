@@ -15,10 +15,18 @@
  *    intermittent demand approach", JORS 62(3): SES on non-overlapping
  *    buckets of the mean inter-demand interval, split equally.
  *
- * The smoothing constants are chosen on a grid to minimise the in-sample
- * one-step mean squared error (Kourentzes 2014, IJPE 156, compares such
- * cost functions), each candidate's error computed in the run-length form
- * of lib/fc_runs.c (O(demands), not O(n)).
+ * The smoothing constants are chosen on a grid.  Croston's and SBA's
+ * minimise the Mean Absolute Rate (Kourentzes 2014, "On intermittent
+ * demand model optimisation and selection", IJPE 156): the in-sample
+ * forecast against the cumulative mean demand, that mean held at its
+ * value at 30% of the history over the first 30%.  Kourentzes found the
+ * one-step squared error a poor guide for them (its constants run to the
+ * grid's floor), and so did bench/forecast: with it the automatic mode's
+ * RMSSE was 0.619 on the sample's items and 0.866 on the generated
+ * erratic series, with the rate 0.610 and 0.853.  TSB's, ADIDA's and
+ * SES's minimise the one-step squared error, in the run-length form of
+ * lib/fc_runs.c (O(demands), not O(n)); TSB's with the rate was worse
+ * (items 0.617).
  */
 #include <math.h>
 #include <stdio.h>
@@ -102,20 +110,53 @@ fc_croston_fixed(const double *y, size_t n, double alpha,
 	return 0;
 }
 
+/*
+ * The Mean Absolute Rate of Croston or SBA with constant a over each of
+ * the lengths ns[0..k-1] (ascending) into mar[p * GRID_N]: one run of the
+ * recursions over the longest (the fitted values of a shorter history are
+ * the same), cm[] the cumulative means, cum[] room for the prefix sums.
+ */
+static void
+croston_mar(const double *y, const size_t *ns, size_t k, double a,
+    enum fc_croston_kind kind, const double *cm, double *fit, double *cum,
+    double *mar)
+{
+	size_t n = ns[k - 1];
+
+	croston_run(y, n, a, kind, fit);
+	cum[0] = 0;
+	for (size_t t = 0; t < n; t++)
+		cum[t + 1] = cum[t] + (isnan(fit[t]) ? 0 : fabs(fit[t] - cm[t]));
+	for (size_t p = 0; p < k; p++) {
+		size_t c0 = (size_t)ceil(0.3 * (double)ns[p]);
+		double e = cum[ns[p]] - cum[c0];
+
+		for (size_t t = 0; t < c0; t++)
+			if (!isnan(fit[t]))
+				e += fabs(fit[t] - cm[c0 - 1]);
+		mar[p * GRID_N] = e;
+	}
+}
+
 /* Croston or SBA with the grid's best constant at each of the lengths
  * ns[0..k-1], in one pass. */
 static void
 croston_multi(const double *y, const size_t *ns, size_t k,
     enum fc_croston_kind kind, size_t h, struct fc_result *res, int *st)
 {
+	size_t n = ns[k - 1];
 	double ga[GRID_N], *mse = xcalloc(k * GRID_N, sizeof(double));
-	struct fc_runs r;
+	double *cm = xcalloc(3 * n + 1, sizeof(double)), *fit = cm + n, *cum = fit + n, s = 0;
 
-	for (int g = 0; g < GRID_N; g++)
+	for (size_t t = 0; t < n; t++) {
+		s += y[t];
+		cm[t] = s / (double)(t + 1);
+	}
+	for (int g = 0; g < GRID_N; g++) {
 		ga[g] = GRID_LO + GRID_STEP * g;
-	fc_runs_init(&r, y, ns[k - 1]);
-	fc_runs_croston_grid(&r, ga, GRID_N, kind, ns, k, mse);
-	fc_runs_free(&r);
+		croston_mar(y, ns, k, ga[g], kind, cm, fit, cum, mse + g);
+	}
+	free(cm);
 	for (size_t p = 0; p < k; p++) {
 		double best = INFINITY, ba = 0.1;
 

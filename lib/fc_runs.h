@@ -1,13 +1,13 @@
 /*
  * fc_runs.h: in-sample errors of the smoothing methods of nc-forecast
- * (SES, Croston/SBA, TSB) in the run-length form, for their grid searches
- * of smoothing constants.  Owner: nc-forecast.
+ * (SES, TSB) in the run-length form, for their grid searches of smoothing
+ * constants.  Owner: nc-forecast.
  *
  * Between two non-zero values the recursions are geometric: SES's level
- * and TSB's probability decay by (1 - constant) each zero period, and
- * Croston's forecast does not move.  The squared errors of a run of L
- * zeros then have a closed sum, so that one candidate constant costs
- * O(number of non-zero periods) instead of O(n): on the sample's item x
+ * and TSB's probability decay by (1 - constant) each zero period.  The
+ * squared errors of a run of L zeros then have a closed sum, so that one
+ * candidate constant costs O(number of non-zero periods) instead of O(n):
+ * on the sample's item x
  * week series (94% zero weeks) the grids cost a tenth of what they did.
  * The values are those of the plain recursions up to rounding
  * (tests/unit/forecast compares them).
@@ -32,10 +32,6 @@ void fc_runs_free(struct fc_runs *r);
 /* Sum of squared one-step errors of SES with constant a from level l0
  * (the fitted value of period t is the level before it). */
 double fc_runs_ses_sse(const struct fc_runs *r, double a, double l0);
-/* Croston's (or SBA's) in-sample one-step MSE over the periods after the
- * first demand (fitted values before it do not exist), as croston_run. */
-double fc_runs_croston_mse(const struct fc_runs *r, double a,
-    enum fc_croston_kind kind);
 /* TSB's in-sample one-step MSE from the mean size and the demand
  * frequency, as tsb_run; INFINITY when there is no demand. */
 double fc_runs_tsb_mse(const struct fc_runs *r, double a, double b);
@@ -44,16 +40,12 @@ double fc_runs_tsb_mse(const struct fc_runs *r, double a, double b);
 void fc_runs_tsb_grid(const struct fc_runs *r, const double *ga, size_t na,
     const double *gb, size_t nb, double *mse);
 /*
- * fc_runs_ses_sse and fc_runs_croston_mse at every constant of
- * ga[0..na-1] and for each history length
- * ends[0..ne-1] (ascending, at most r->n; NULL: r->n alone) in one pass:
- * sse[p * na + j] or mse[p * na + j] for length ends[p] and constant j,
- * equal to the calls one by one on the first ends[p] periods.
+ * fc_runs_ses_sse at every constant of ga[0..na-1] and for each history
+ * length ends[0..ne-1] (ascending, at most r->n; NULL: r->n alone) in one
+ * pass: sse[p * na + j] for length ends[p] and constant j, equal to the
+ * calls one by one on the first ends[p] periods.
  */
 void fc_runs_ses_grid(const struct fc_runs *r, const double *ga, size_t na,
     double l0, const size_t *ends, size_t ne, double *sse);
-void fc_runs_croston_grid(const struct fc_runs *r, const double *ga,
-    size_t na, enum fc_croston_kind kind, const size_t *ends, size_t ne,
-    double *mse);
 
 #endif
