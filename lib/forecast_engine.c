@@ -344,10 +344,14 @@ analytic_sane(const struct fc_fc *out, const struct fc_plan *p, const double *y,
  * over the lags at which origins' windows overlap, against Student's t
  * with R - 1 degrees of freedom (Harvey, Leybourne and Newbold 1997, IJF
  * 13(2)), at level FC_DM_ALPHA over the number of rivals (Bonferroni: the
- * best is the least of them).  Returns the candidate to use.
+ * best is the least of them).  Returns the candidate to use; when that is
+ * def over a better CV error, *beaten is that candidate's name and *pv
+ * the test's p-value (times the rivals, at most 1; NAN with too few
+ * origins to test).
  */
 static size_t
-keep_default(const struct cv *cv, size_t best, const char *def)
+keep_default(const struct cv *cv, size_t best, const char *def,
+    const char **beaten, double *pv)
 {
 	double d[CV_MAXR], m = 0, v = 0, t;
 	size_t R = 0, c0 = cv->nc, lags, rivals = 0;
@@ -357,6 +361,8 @@ keep_default(const struct cv *cv, size_t best, const char *def)
 			c0 = c;
 	if (c0 == cv->nc || c0 == best)
 		return best;
+	*beaten = cv->name[best];
+	*pv = NAN;
 	for (size_t r = 0; r < cv->R; r++) {
 		double s = 0;
 		size_t k = 0;
@@ -386,18 +392,23 @@ keep_default(const struct cv *cv, size_t best, const char *def)
 		g /= (double)R;
 		v += (l == 0 ? 1 : 2 * (1 - (double)l / (double)(lags + 1))) * g;
 	}
-	if (!(v > 0))
-		return m < 0 ? best : c0;
-	t = m / sqrt(v / (double)R);
 	for (size_t c = 0; c < cv->nc; c++)
 		rivals += c != c0 && isfinite(cv->mse[c]);
-	return t < gsl_cdf_tdist_Pinv(FC_DM_ALPHA / (double)rivals, (double)(R - 1)) ?
-	    best : c0;
+	t = v > 0 ? m / sqrt(v / (double)R) : m < 0 ? -INFINITY : INFINITY;
+	*pv = fmin(1, (double)rivals * gsl_cdf_tdist_P(t, (double)(R - 1)));
+	if (*pv < FC_DM_ALPHA) {
+		*beaten = NULL;
+		return best;
+	}
+	return c0;
 }
 
-/* Combination weights over the candidates (0 for those left out). */
+/* Combination weights over the candidates (0 for those left out); on an
+ * erratic series whose class's method is kept over a better CV error,
+ * *beaten and *pv as keep_default sets them (else *beaten NULL). */
 static size_t
-weights(const struct cv *cv, const struct fc_plan *p, const char *cls, double *w)
+weights(const struct cv *cv, const struct fc_plan *p, const char *cls, double *w,
+    const char **beaten, double *pv)
 {
 	size_t best = 0, used = 0;
 	double tot = 0;
@@ -416,7 +427,7 @@ weights(const struct cv *cv, const struct fc_plan *p, const char *cls, double *w
 				w[c] = 1 / fmax(cv->mse[c], 1e-12);
 	} else {
 		if (strcmp(cls, "erratic") == 0)
-			best = keep_default(cv, best, "sba");
+			best = keep_default(cv, best, "sba", beaten, pv);
 		w[best] = 1;
 	}
 	for (size_t c = 0; c < cv->nc; c++)
@@ -558,7 +569,8 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	int ok[MAX_CAND], single_sd = 0, lazy;
 	size_t used, nfit = 0;
 	char why[160] = "", note[128];
-	const char *chosen = NULL;
+	const char *chosen = NULL, *beaten = NULL;
+	double pv = NAN;
 
 	out_alloc(out, h, p);
 	out->cls = series_class(y, n, p, &stop);
@@ -571,7 +583,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	lazy = cv.nc == 1 && p->nweights == 0;
 	if (!lazy)
 		cv_run(&cv, y, n, m, cx);
-	used = weights(&cv, p, out->cls, w);
+	used = weights(&cv, p, out->cls, w, &beaten, &pv);
 
 	/* Final fits of the weighted models; one that fails gives its
 	 * weight to the others, or the series falls back to the mean. */
@@ -623,6 +635,12 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 		else
 			name_ensemble(out, &cv, ok, w);
 	}
+	if (beaten != NULL && chosen != NULL && isnan(pv))
+		model_note(out, "kept over %s: too few origins to test its lower "
+		    "error", beaten);
+	else if (beaten != NULL && chosen != NULL)
+		model_note(out, "kept over %s: its lower error could be chance, "
+		    "p %.2g", beaten, pv);
 	if (strcmp(out->cls, "stopped") == 0)
 		model_note(out, "stopped: no demand in the last %zu %s, against %zu "
 		    "in the %zu before; chance %.2g", stop.gap, period_names(cx),

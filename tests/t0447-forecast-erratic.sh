@@ -24,11 +24,11 @@ erratic() {
 	}'
 }
 
-expect_success 'erratic demand without structure: SBA is kept (no candidate beats it)' '
+expect_success 'erratic demand without structure: SBA is kept, and model_type says over what' '
 	erratic F 0 0.9 0.85 >in &&
 	nc-forecast $NOW -H 2 in >out &&
-	jq -e -s "length == 2 and all(.demand_class == \"erratic\" and
-	    (.model_type | startswith(\"SBA(\")))" out
+	jq -e -s "length == 2 and all(.demand_class == \"erratic\" and (.model_type |
+	    test(\"^SBA[(]alpha=[0-9.]+[)] [(]kept over [a-z]+: its lower error could be chance, p [0-9.e-]+[)]$\")))" out
 '
 
 expect_success 'erratic demand growing 4% a week: a model that follows it beats SBA' '
