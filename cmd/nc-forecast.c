@@ -30,14 +30,15 @@ static const char synopsis[] =
     "                   [-r rejects] [-t target] [-x fields] [--as-of date]\n"
     "                   [--backtest k] [--cv origins] [--ensemble] [--level levels]\n"
     "                   [--model name] [--now timestamp] [--period day|week|month]\n"
-    "                   [--quantiles probs] [--stopped alpha] [--summary]\n"
-    "                   [--weights name=w,...] [file ...]\n";
+    "                   [--quantiles probs] [--start date] [--stopped alpha]\n"
+    "                   [--summary] [--weights name=w,...] [file ...]\n";
 
 struct run {
 	struct fc_set set;
 	struct fc_plan plan;
 	struct fc_rowctx rc;
 	enum fc_period period;
+	long from;                 /* the history window's first day */
 	long last;                 /* start of the last whole period */
 	size_t H, k, backtest;
 	int m, summary;
@@ -142,7 +143,7 @@ work(size_t i, struct strbuf *out, void *vctx)
 	struct fc_ctx cx;
 	struct fc_fc f;
 
-	fc_regularise(s, r->period, r->last, r->H, r->k);
+	fc_regularise(s, r->period, r->from, r->last, r->H, r->k);
 	memset(&cx, 0, sizeof(cx));
 	cx.period = r->period;
 	cx.start = s->start;
@@ -193,6 +194,7 @@ main(int argc, char *argv[])
 		{ "now", required_argument, NULL, 'N' },
 		{ "period", required_argument, NULL, 'P' },
 		{ "quantiles", required_argument, NULL, 'Q' },
+		{ "start", required_argument, NULL, 'F' },
 		{ "stopped", required_argument, NULL, 'T' },
 		{ "summary", no_argument, NULL, 'S' },
 		{ "weights", required_argument, NULL, 'W' },
@@ -203,11 +205,11 @@ main(int argc, char *argv[])
 	struct rejects rej;
 	struct input in;
 	const char *reject_path = NULL, *keys = "item_id", *exog = NULL;
-	long max_rejects = 0, as_of = 0;
+	long max_rejects = 0, as_of = 0, start = 0;
 	long long now = (long long)time(NULL);
 	char created[TS_BUFSZ];
 	int ch, rval, nthreads = default_workers(), have_as_of = 0, period = -1;
-	int stopped_set = 0;
+	int stopped_set = 0, have_start = 0;
 
 	nc_init(argv[0]);
 	gsl_set_error_handler_off();
@@ -240,6 +242,11 @@ main(int argc, char *argv[])
 			if (date_parse(optarg, &as_of) != 0)
 				errx(NC_USAGE, "--as-of: not a date: '%s'", optarg);
 			have_as_of = 1;
+			break;
+		case 'F':
+			if (date_parse(optarg, &start) != 0)
+				errx(NC_USAGE, "--start: not a date: '%s'", optarg);
+			have_start = 1;
 			break;
 		case 'B':
 			r.backtest = (size_t)nc_parse_long(optarg, 1, 100000, "--backtest");
@@ -312,6 +319,7 @@ main(int argc, char *argv[])
 	r.m = r.period == FC_DAY ? 7 : r.period == FC_WEEK ? 52 : 12;
 	r.last = fc_last_period(&r.set, r.period, have_as_of ? as_of :
 	    r.set.have_date ? r.set.max_date : 0);
+	r.from = have_start ? start : r.set.have_date ? r.set.min_date : LONG_MIN;
 	r.k = ro.k;
 	r.rc.period = r.period;
 	r.rc.plan = &r.plan;

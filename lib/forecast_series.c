@@ -94,6 +94,7 @@ lookup(struct fc_set *set, const char *hid, const char *id, const char *keyjson)
 	s->id = xstrdup(id);
 	s->keyjson = xstrdup(keyjson);
 	s->attr_date = LONG_MIN;
+	s->introduced = LONG_MIN;
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 256;
 		set->s = xrealloc(set->s, set->cap * sizeof(*set->s));
@@ -151,6 +152,8 @@ note_date(struct fc_set *set, long d)
 		set->wday = -1;
 	if (!set->have_date || d > set->max_date)
 		set->max_date = d;
+	if (!set->have_date || d < set->min_date)
+		set->min_date = d;
 	set->have_date = 1;
 	set->ndates++;
 }
@@ -164,7 +167,7 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 	const struct flat_field *f;
 	struct fc_series *s;
 	double qty = NAN, xv[64];
-	long date;
+	long date, intro = LONG_MIN;
 	int st;
 
 	for (size_t i = 0; i < o->nkeys; i++) {
@@ -212,10 +215,18 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 		if (st == 0)
 			xv[j] = NAN;
 	}
+	f = field(fl, "introduced");
+	if (f != NULL && f->type != FLAT_NULL && (f->type != FLAT_STRING ||
+	    date_parse_n(f->val, f->vlen, &intro) != 0)) {
+		snprintf(why, whysize, "introduced: not a date");
+		goto bad;
+	}
 	strbuf_addc(&id, '\0');
 	strbuf_addc(&hid, '\0');
 	strbuf_addc(&kj, '\0');
 	s = lookup(set, hid.s, id.s, kj.s);
+	if (intro != LONG_MIN && intro > s->introduced)
+		s->introduced = intro;
 	add_obs(s, date, qty, xv, o->k);
 	if (!isnan(qty)) {
 		note_date(set, date);
@@ -316,20 +327,24 @@ period_index(enum fc_period p, long s0, long d)
 }
 
 void
-fc_regularise(struct fc_series *s, enum fc_period p, long last, size_t H, size_t k)
+fc_regularise(struct fc_series *s, enum fc_period p, long from, long last,
+    size_t H, size_t k)
 {
 	long first = LONG_MAX, end = fc_period_add(p, last, 1);
 	size_t rows;
 	double *cnt;
 
+	if (s->introduced != LONG_MIN && s->introduced > from)
+		from = s->introduced;
 	for (size_t i = 0; i < s->nobs; i++)
-		if (!isnan(s->obs[i].qty) && s->obs[i].date < end && s->obs[i].date < first)
+		if (!isnan(s->obs[i].qty) && s->obs[i].date < end &&
+		    s->obs[i].date >= from && s->obs[i].date < first)
 			first = s->obs[i].date;
 	if (first == LONG_MAX) {
 		s->n = 0;
 		s->start = end;
 	} else {
-		s->start = fc_period_start(p, first);
+		s->start = fc_period_start(p, from != LONG_MIN && from < first ? from : first);
 		s->n = (size_t)period_index(p, s->start, last) + 1;
 	}
 	s->y = xcalloc(s->n + 1, sizeof(double));

@@ -35,6 +35,7 @@ struct fc_series {
 	size_t nobs, cap;
 	char *attr[FC_NATTR];      /* JSON text, or NULL */
 	long attr_date;
+	long introduced;           /* "introduced" date, LONG_MIN: none */
 	/* Set by fc_regularise(): */
 	double *y;
 	size_t n;
@@ -46,7 +47,7 @@ struct fc_set {
 	struct fc_series **s;
 	size_t n, cap;
 	size_t *tab, tabcap;       /* open hash of index + 1 */
-	long max_date;             /* latest date with a target value */
+	long min_date, max_date;   /* earliest, latest date with a target value */
 	int have_date;
 	int all_month_start;       /* every observed date is a 1st */
 	int wday;                  /* common ISO weekday, 0 none, -1 mixed */
@@ -70,9 +71,12 @@ void fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
 enum fc_period fc_infer_period(const struct fc_set *set);
 /* The start of the last whole period of data that ends on day as_of. */
 long fc_last_period(const struct fc_set *set, enum fc_period p, long as_of);
-/* Regular series up to the period starting at last, with H future rows
- * of x.  An empty series (no observation up to then) has n = 0. */
-void fc_regularise(struct fc_series *s, enum fc_period p, long last,
+/* Regular series from the period of day from (the data's first day, or
+ * the series' "introduced" date when later; LONG_MIN: its own first
+ * observation) up to the period starting at last, with H future rows of
+ * x.  Observations before from are not history.  An empty series (no
+ * observation from from up to last) has n = 0. */
+void fc_regularise(struct fc_series *s, enum fc_period p, long from, long last,
     size_t H, size_t k);
 
 #endif
