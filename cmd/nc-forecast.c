@@ -21,6 +21,7 @@
 #include "forecast_out.h"
 #include "forecast_pool.h"
 #include "forecast_series.h"
+#include "forecast_shape.h"
 #include "input.h"
 #include "nc.h"
 #include "reject.h"
@@ -30,8 +31,9 @@ static const char synopsis[] =
     "                   [-r rejects] [-t target] [-x fields] [--as-of date]\n"
     "                   [--backtest k] [--cv origins] [--ensemble] [--level levels]\n"
     "                   [--model name] [--now timestamp] [--period day|week|month]\n"
-    "                   [--quantiles probs] [--start date] [--stopped alpha]\n"
-    "                   [--summary] [--weights name=w,...] [file ...]\n";
+    "                   [--quantiles probs] [--settle days] [--start date]\n"
+    "                   [--stopped alpha] [--summary] [--weights name=w,...]\n"
+    "                   [file ...]\n";
 
 struct run {
 	struct fc_set set;
@@ -41,6 +43,8 @@ struct run {
 	long from;                 /* the history window's first day */
 	long last;                 /* start of the last whole period */
 	size_t H, k, backtest;
+	size_t settling;           /* unsettled periods after last (--settle) */
+	long as_of;                /* with them, the last whole period's end */
 	int m, summary;
 	struct fc_acc *acc;        /* per series, with --backtest */
 };
@@ -135,36 +139,97 @@ weights(struct fc_plan *p, const char *s)
 	free_list(v, n);
 }
 
+/* Periods of the classes whose demand is a sum of occasional requests. */
+static int
+intermittent(const char *cls, const struct fc_shape *sh)
+{
+	return sh->one_off || strcmp(cls, "intermittent") == 0 ||
+	    strcmp(cls, "lumpy") == 0 || strcmp(cls, "stopped") == 0;
+}
+
+/* The series' lead time in whole periods, 1 .. H (1 when unknown). */
+static size_t
+lead_periods(const struct run *r, double lt_days)
+{
+	double days = r->period == FC_DAY ? 1 : r->period == FC_WEEK ? 7 : 30.4375;
+	double L = isnan(lt_days) ? 1 : ceil(lt_days / days);
+
+	return L < 1 ? 1 : L > (double)r->H ? r->H : (size_t)L;
+}
+
+/* The demand recorded so far in the unsettled periods after r->last. */
+static void
+recorded(const struct run *r, const struct fc_series *s, double *rec)
+{
+	long lo = fc_period_add(r->period, r->last, 1);
+	long hi = fc_period_add(r->period, r->last, (long)r->settling + 1);
+
+	memset(rec, 0, r->settling * sizeof(double));
+	for (size_t i = 0; i < s->nobs; i++) {
+		const struct fc_obs *ob = &s->obs[i];
+		if (ob->date < lo || ob->date >= hi || isnan(ob->qty))
+			continue;
+		for (size_t j = 0; j < r->settling; j++)
+			if (ob->date < fc_period_add(r->period, r->last, (long)j + 2)) {
+				rec[j] += ob->qty;
+				break;
+			}
+	}
+}
+
 static void
 work(size_t i, struct strbuf *out, void *vctx)
 {
 	struct run *r = vctx;
 	struct fc_series *s = r->set.s[i];
+	struct fc_rowinfo ri;
+	struct fc_shape sh;
 	struct fc_ctx cx;
 	struct fc_fc f;
+	size_t H = r->H + r->settling;
 
-	fc_regularise(s, r->period, r->from, r->last, r->H, r->k);
+	fc_regularise(s, r->period, r->from, r->last, H, r->k);
 	memset(&cx, 0, sizeof(cx));
 	cx.period = r->period;
 	cx.start = s->start;
 	cx.x = s->x;
 	cx.k = r->k;
+	memset(&ri, 0, sizeof(ri));
+	ri.sh = &sh;
+	ri.as_of = LONG_MIN;
+	ri.lt_n = fc_lead_times(s, fc_period_add(r->period, r->last, 1), &ri.lt_mean,
+	    &ri.lt_sd);
 	if (r->backtest == 0) {
-		fc_run(s->y, s->n, r->m, &cx, r->H, &r->plan, &f);
-		fc_put_rows(out, &r->rc, s, s->n, &f, r->H, NULL);
+		double *rec = xcalloc(r->settling + 1, sizeof(double));
+
+		recorded(r, s, rec);
+		ri.settling = r->settling;
+		ri.recorded = rec;
+		if (r->settling > 0)
+			ri.as_of = r->as_of;
+		fc_run_shaped(s->y, s->n, r->m, &cx, H, &r->plan, &f, &sh);
+		fc_put_rows(out, &r->rc, s, s->n, &f, H, NULL, &ri);
 		fc_fc_release(&f);
+		free(rec);
 		return;
 	}
 	struct fc_acc *acc = &r->acc[i];
 	size_t first = s->n > r->backtest ? s->n - r->backtest : 1;
+	size_t L = lead_periods(r, ri.lt_mean);
 
 	fc_acc_scale(acc, s->y, first);
 	for (size_t o = first; o < s->n; o++) {
 		size_t rows = s->n - o < r->H ? s->n - o : r->H;
-		fc_run(s->y, o, r->m, &cx, r->H, &r->plan, &f);
-		fc_put_rows(out, &r->rc, s, o, &f, rows, s->y + o);
+		fc_run_shaped(s->y, o, r->m, &cx, r->H, &r->plan, &f, &sh);
+		fc_put_rows(out, &r->rc, s, o, &f, rows, s->y + o, &ri);
 		for (size_t j = 0; j < rows; j++)
 			fc_acc_add(acc, &f, j, s->y[o + j], &r->plan);
+		if (o + L <= s->n) {
+			double a = 0;
+			for (size_t j = 0; j < L; j++)
+				a += s->y[o + j];
+			fc_acc_add_ltd(acc, &f, L, a, &sh, intermittent(f.cls, &sh), &r->plan);
+		}
 		fc_fc_release(&f);
 	}
 	if (r->summary)
@@ -194,6 +259,7 @@ main(int argc, char *argv[])
 		{ "now", required_argument, NULL, 'N' },
 		{ "period", required_argument, NULL, 'P' },
 		{ "quantiles", required_argument, NULL, 'Q' },
+		{ "settle", required_argument, NULL, 'U' },
 		{ "start", required_argument, NULL, 'F' },
 		{ "stopped", required_argument, NULL, 'T' },
 		{ "summary", no_argument, NULL, 'S' },
@@ -205,7 +271,7 @@ main(int argc, char *argv[])
 	struct rejects rej;
 	struct input in;
 	const char *reject_path = NULL, *keys = "item_id", *exog = NULL;
-	long max_rejects = 0, as_of = 0, start = 0;
+	long max_rejects = 0, as_of = 0, start = 0, settle = 0, end, last_end;
 	long long now = (long long)time(NULL);
 	char created[TS_BUFSZ];
 	int ch, rval, nthreads = default_workers(), have_as_of = 0, period = -1;
@@ -247,6 +313,9 @@ main(int argc, char *argv[])
 			if (date_parse(optarg, &start) != 0)
 				errx(NC_USAGE, "--start: not a date: '%s'", optarg);
 			have_start = 1;
+			break;
+		case 'U':
+			settle = nc_parse_long(optarg, 0, 3660, "--settle");
 			break;
 		case 'B':
 			r.backtest = (size_t)nc_parse_long(optarg, 1, 100000, "--backtest");
@@ -317,8 +386,12 @@ main(int argc, char *argv[])
 
 	r.period = period >= 0 ? (enum fc_period)period : fc_infer_period(&r.set);
 	r.m = r.period == FC_DAY ? 7 : r.period == FC_WEEK ? 52 : 12;
-	r.last = fc_last_period(&r.set, r.period, have_as_of ? as_of :
-	    r.set.have_date ? r.set.max_date : 0);
+	end = have_as_of ? as_of : r.set.have_date ? r.set.max_date : 0;
+	last_end = fc_last_period(&r.set, r.period, end);
+	r.last = fc_last_period(&r.set, r.period, end - settle);
+	while (fc_period_add(r.period, r.last, (long)r.settling) < last_end)
+		r.settling++;
+	r.as_of = fc_period_add(r.period, last_end, 1) - 1;
 	r.from = have_start ? start : r.set.have_date ? r.set.min_date : LONG_MIN;
 	r.k = ro.k;
 	r.rc.period = r.period;

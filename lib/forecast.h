@@ -82,6 +82,10 @@ void fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx,
     size_t h, const struct fc_plan *plan, struct fc_fc *out);
 void fc_fc_release(struct fc_fc *f);
 
+/* Append " (text)" to f->model, text as printf(fmt, ...) makes it. */
+void fc_model_note(struct fc_fc *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Candidate models of a class in automatic mode, NULL-terminated. */
 const char *const *fc_candidates(const char *cls);
 

@@ -469,8 +469,8 @@ period_names(const struct fc_ctx *cx)
 }
 
 /* Append " (text)" to the model's name, as far as it fits. */
-static void __attribute__((format(printf, 2, 3)))
-model_note(struct fc_fc *out, const char *fmt, ...)
+void
+fc_model_note(struct fc_fc *out, const char *fmt, ...)
 {
 	size_t len = strlen(out->model);
 	char text[sizeof(out->model)];
@@ -636,13 +636,13 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 			name_ensemble(out, &cv, ok, w);
 	}
 	if (beaten != NULL && chosen != NULL && isnan(pv))
-		model_note(out, "kept over %s: too few origins to test its lower "
+		fc_model_note(out, "kept over %s: too few origins to test its lower "
 		    "error", beaten);
 	else if (beaten != NULL && chosen != NULL)
-		model_note(out, "kept over %s: its lower error could be chance, "
+		fc_model_note(out, "kept over %s: its lower error could be chance, "
 		    "p %.2g", beaten, pv);
 	if (strcmp(out->cls, "stopped") == 0)
-		model_note(out, "stopped: no demand in the last %zu %s, against %zu "
+		fc_model_note(out, "stopped: no demand in the last %zu %s, against %zu "
 		    "in the %zu before; chance %.2g", stop.gap, period_names(cx),
 		    stop.demands, stop.before, stop.prob);
 	for (size_t i = 0; i < h; i++)
@@ -656,7 +656,7 @@ fc_run(const double *y, size_t n, int m, const struct fc_ctx *cx, size_t h,
 	    interval_method(out->cls, single_sd, chosen), note,
 	    sizeof(note)) == FC_IV_ANALYTIC;
 	if (note[0] != '\0')
-		model_note(out, "%s", note);
+		fc_model_note(out, "%s", note);
 	free(e);
 	for (size_t c = 0; c < cv.nc; c++)
 		if (ok[c])

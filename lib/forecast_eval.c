@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "forecast_eval.h"
+#include "forecast_shape.h"
+#include "ltd.h"
 #include "nc.h"
 
 void
@@ -89,6 +91,48 @@ fc_acc_add(struct fc_acc *a, const struct fc_fc *f, size_t i, double actual,
 		a->spin[j] += pinball(f->q[j * f->h + i], actual, p->q[j]);
 	for (size_t l = 0; l < p->nlevels; l++)
 		a->cover[l] += actual >= f->lo[l * f->h + i] && actual <= f->hi[l * f->h + i];
+	a->sfc += f->mean[i];
+	if (actual > 0) {
+		a->ndem++;
+		a->sape += fabs(e) / actual;
+		for (size_t l = 0; l < p->nlevels; l++)
+			a->cover_dem[l] += actual >= f->lo[l * f->h + i] &&
+			    actual <= f->hi[l * f->h + i];
+	}
+}
+
+double
+fc_ltd_quantile(const struct fc_fc *f, size_t L, const struct fc_shape *sh,
+    int intermittent, double u, int given_demand)
+{
+	struct ltd d = { 0, 0, 0, 0 };
+	double v = 0;
+
+	for (size_t i = 0; i < L && i < f->h; i++) {
+		d.mean += f->mean[i];
+		v += f->sd[i] * f->sd[i];
+	}
+	d.sd = sqrt(v);
+	if (intermittent && sh->p_demand < 1) {
+		d.rate = (double)L * ltd_rate_of(sh->p_demand);
+		d.size_cv = sh->size_sd > 0 && sh->size_mean > 0 ? sh->size_sd / sh->size_mean : 0;
+	}
+	return given_demand ? ltd_quantile_positive(&d, u) : ltd_quantile(&d, u);
+}
+
+void
+fc_acc_add_ltd(struct fc_acc *a, const struct fc_fc *f, size_t L, double actual,
+    const struct fc_shape *sh, int intermittent, const struct fc_plan *p)
+{
+	a->ltd_n++;
+	a->ltd_ndem += actual > 0;
+	for (size_t l = 0; l < p->nlevels; l++) {
+		double u = p->levels[l] / 100;
+		a->ltd_cover[l] += actual <= fc_ltd_quantile(f, L, sh, intermittent, u, 0) + 1e-9;
+		if (actual > 0)
+			a->ltd_cover_dem[l] += actual <= fc_ltd_quantile(f, L, sh,
+			    intermittent, u, 1) + 1e-9;
+	}
 }
 
 static double
@@ -130,8 +174,17 @@ fc_total_add(struct fc_total *t, const struct fc_acc *a, const struct fc_plan *p
 	t->all.sact += a->sact;
 	for (size_t j = 0; j < p->nq; j++)
 		t->all.spin[j] += a->spin[j];
-	for (size_t l = 0; l < p->nlevels; l++)
+	for (size_t l = 0; l < p->nlevels; l++) {
 		t->all.cover[l] += a->cover[l];
+		t->all.cover_dem[l] += a->cover_dem[l];
+		t->all.ltd_cover[l] += a->ltd_cover[l];
+		t->all.ltd_cover_dem[l] += a->ltd_cover_dem[l];
+	}
+	t->all.sfc += a->sfc;
+	t->all.ndem += a->ndem;
+	t->all.sape += a->sape;
+	t->all.ltd_n += a->ltd_n;
+	t->all.ltd_ndem += a->ltd_ndem;
 	if (!scaled(a))
 		return;
 	size_t cap = t->cap, cap2 = t->cap, cap3 = t->cap;
@@ -171,6 +224,26 @@ put_common(struct strbuf *sb, const struct fc_acc *a, const struct fc_plan *p)
 		fc_level_name(lv, sizeof(lv), p->levels[l]);
 		snprintf(name, sizeof(name), "coverage_%s", lv);
 		fc_put_num(sb, name, a->n ? (double)a->cover[l] / n : NAN);
+	}
+	fc_put_num(sb, "bias_ratio", a->sact > 0 ? a->sfc / a->sact : NAN);
+	fc_put_num(sb, "forecast_total", a->sfc);
+	fc_put_num(sb, "actual_total", a->sact);
+	fc_put_int(sb, "demand_forecasts", (double)a->ndem);
+	fc_put_num(sb, "mape", a->ndem ? a->sape / (double)a->ndem * 100 : NAN);
+	for (size_t l = 0; l < p->nlevels; l++) {
+		fc_level_name(lv, sizeof(lv), p->levels[l]);
+		snprintf(name, sizeof(name), "coverage_%s_demand", lv);
+		fc_put_num(sb, name, a->ndem ? (double)a->cover_dem[l] / (double)a->ndem : NAN);
+	}
+	fc_put_int(sb, "ltd_origins", (double)a->ltd_n);
+	fc_put_int(sb, "ltd_origins_demand", (double)a->ltd_ndem);
+	for (size_t l = 0; l < p->nlevels; l++) {
+		fc_level_name(lv, sizeof(lv), p->levels[l]);
+		snprintf(name, sizeof(name), "ltd_coverage_%s", lv);
+		fc_put_num(sb, name, a->ltd_n ? (double)a->ltd_cover[l] / (double)a->ltd_n : NAN);
+		snprintf(name, sizeof(name), "ltd_coverage_%s_demand", lv);
+		fc_put_num(sb, name, a->ltd_ndem ? (double)a->ltd_cover_dem[l] /
+		    (double)a->ltd_ndem : NAN);
 	}
 }
 

@@ -2,6 +2,7 @@
  * forecast_out.c: forecast and backtest records (forecast_out.h).
  * Owner: nc-forecast.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,12 +57,44 @@ names_init(struct names *nm, const struct fc_plan *p)
 }
 
 static void
+put_bool(struct strbuf *sb, const char *name, int v)
+{
+	strbuf_addc(sb, ',');
+	ndjson_dump_string(sb, name, strlen(name));
+	strbuf_add(sb, v ? ":true" : ":false", v ? 5 : 6);
+}
+
+/* How the series' demand comes: nc-records(5), forecast rows. */
+static void
+put_shape(struct strbuf *sb, const struct fc_series *s, size_t o,
+    const struct fc_shape *sh)
+{
+	put_date(sb, "history_start", s->start);
+	fc_put_int(sb, "history_periods", (double)o);
+	fc_put_int(sb, "demand_periods", (double)sh->demand_periods);
+	fc_put_num(sb, "p_demand", sh->p_demand);
+	fc_put_num(sb, "size_mean", sh->size_mean);
+	fc_put_num(sb, "size_sd", sh->size_sd);
+	put_bool(sb, "one_off", sh->one_off);
+	fc_put_int(sb, "lumps", (double)sh->lumps);
+	fc_put_num(sb, "one_off_demand", sh->one_off_demand);
+}
+
+static int
+lead_time_attr(const struct fc_rowinfo *ri, const char *name)
+{
+	return ri->lt_n > 0 && (strcmp(name, "lead_time_days") == 0 ||
+	    strcmp(name, "lead_time_std") == 0);
+}
+
+static void
 put_row(struct strbuf *sb, const struct fc_rowctx *rc, const struct names *nm,
     const struct fc_series *s, size_t o, const struct fc_fc *f, size_t i,
-    const double *actual)
+    const double *actual, const struct fc_rowinfo *ri)
 {
 	const struct fc_plan *p = rc->plan;
-	long as_of = fc_period_add(rc->period, s->start, (long)o) - 1;
+	long as_of = ri->as_of != LONG_MIN ? ri->as_of :
+	    fc_period_add(rc->period, s->start, (long)o) - 1;
 	long date = fc_period_add(rc->period, s->start, (long)(o + i));
 	char buf[64];
 	size_t top = 0;
@@ -97,16 +130,26 @@ put_row(struct strbuf *sb, const struct fc_rowctx *rc, const struct names *nm,
 		fc_put_num(sb, nm->q[j], f->q[j * f->h + i]);
 	fc_put_str(sb, "model_type", f->model);
 	fc_put_str(sb, "demand_class", f->cls);
+	put_shape(sb, s, o, ri->sh);
+	put_bool(sb, "settling", i < ri->settling);
+	if (i < ri->settling)
+		fc_put_num(sb, "recorded_demand", ri->recorded[i]);
 	put_date(sb, "as_of", as_of);
 	fc_put_str(sb, "created_at", rc->created_at);
 	for (int a = 0; a < FC_NATTR; a++) {
-		if (s->attr[a] == NULL || is_key(rc, fc_attr_names[a]))
+		if (s->attr[a] == NULL || is_key(rc, fc_attr_names[a]) ||
+		    lead_time_attr(ri, fc_attr_names[a]))
 			continue;
 		strbuf_addc(sb, ',');
 		ndjson_dump_string(sb, fc_attr_names[a], strlen(fc_attr_names[a]));
 		strbuf_addc(sb, ':');
 		strbuf_add(sb, s->attr[a], strlen(s->attr[a]));
 	}
+	if (ri->lt_n > 0) {
+		fc_put_num(sb, "lead_time_days", ri->lt_mean);
+		fc_put_num(sb, "lead_time_std", ri->lt_sd);
+	}
+	fc_put_int(sb, "lead_time_obs", (double)ri->lt_n);
 	if (actual != NULL) {
 		double a = actual[i], e = f->mean[i] - a;
 		fc_put_num(sb, "actual_demand", a);
@@ -120,11 +163,11 @@ put_row(struct strbuf *sb, const struct fc_rowctx *rc, const struct names *nm,
 void
 fc_put_rows(struct strbuf *sb, const struct fc_rowctx *rc,
     const struct fc_series *s, size_t o, const struct fc_fc *f, size_t nrows,
-    const double *actual)
+    const double *actual, const struct fc_rowinfo *ri)
 {
 	struct names nm;
 
 	names_init(&nm, rc->plan);
 	for (size_t i = 0; i < nrows && i < f->h; i++)
-		put_row(sb, rc, &nm, s, o, f, i, actual);
+		put_row(sb, rc, &nm, s, o, f, i, actual, ri);
 }

@@ -8,6 +8,7 @@
 
 #include "forecast.h"
 #include "forecast_series.h"
+#include "forecast_shape.h"
 #include "ndjson.h"
 
 struct fc_rowctx {
@@ -18,6 +19,16 @@ struct fc_rowctx {
 	size_t nkeys;
 };
 
+/* What the rows of one series and origin say beside the forecast. */
+struct fc_rowinfo {
+	const struct fc_shape *sh;
+	double lt_mean, lt_sd;          /* observed lead times (days) */
+	size_t lt_n;                    /* 0: the attributes' own */
+	long as_of;                     /* LONG_MIN: the origin's last day */
+	size_t settling;                /* the first rows are not settled */
+	const double *recorded;         /* demand recorded in them so far */
+};
+
 /*
  * Rows for horizons 1..nrows of f, made at origin o (periods observed
  * before it) of series s; with actual != NULL, backtest rows with
@@ -25,7 +36,7 @@ struct fc_rowctx {
  */
 void fc_put_rows(struct strbuf *sb, const struct fc_rowctx *rc,
     const struct fc_series *s, size_t o, const struct fc_fc *f, size_t nrows,
-    const double *actual);
+    const double *actual, const struct fc_rowinfo *ri);
 
 const char *fc_period_name(enum fc_period p);
 

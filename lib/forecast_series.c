@@ -123,7 +123,8 @@ reject(struct rejects *rej, const char *line, size_t len, struct input *in,
 }
 
 static void
-add_obs(struct fc_series *s, long date, double qty, const double *xv, size_t k)
+add_obs(struct fc_series *s, long date, double qty, double lt, const double *xv,
+    size_t k)
 {
 	if (s->nobs == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
@@ -133,6 +134,7 @@ add_obs(struct fc_series *s, long date, double qty, const double *xv, size_t k)
 	}
 	s->obs[s->nobs].date = date;
 	s->obs[s->nobs].qty = qty;
+	s->obs[s->nobs].lt = lt;
 	if (k > 0)
 		memcpy(s->xv + s->nobs * k, xv, k * sizeof(double));
 	s->nobs++;
@@ -166,7 +168,7 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 	struct strbuf id = { 0 }, hid = { 0 }, kj = { 0 };
 	const struct flat_field *f;
 	struct fc_series *s;
-	double qty = NAN, xv[64];
+	double qty = NAN, lt, xv[64];
 	long date, intro = LONG_MIN;
 	int st;
 
@@ -215,6 +217,9 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 		if (st == 0)
 			xv[j] = NAN;
 	}
+	f = field(fl, "lead_time_days");
+	if (f == NULL || flat_get_number(f, &lt) != 1 || !(lt >= 0))
+		lt = NAN;
 	f = field(fl, "introduced");
 	if (f != NULL && f->type != FLAT_NULL && (f->type != FLAT_STRING ||
 	    date_parse_n(f->val, f->vlen, &intro) != 0)) {
@@ -227,7 +232,7 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 	s = lookup(set, hid.s, id.s, kj.s);
 	if (intro != LONG_MIN && intro > s->introduced)
 		s->introduced = intro;
-	add_obs(s, date, qty, xv, o->k);
+	add_obs(s, date, qty, lt, xv, o->k);
 	if (!isnan(qty)) {
 		note_date(set, date);
 		if (date >= s->attr_date) {
@@ -280,6 +285,25 @@ fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
 		json_decref(obj);
 	}
 	flat_release(&fl);
+}
+
+size_t
+fc_lead_times(const struct fc_series *s, long end, double *mean, double *sd)
+{
+	double sum = 0, sum2 = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nobs; i++) {
+		const struct fc_obs *ob = &s->obs[i];
+		if (ob->date < end && ob->qty > 0 && !isnan(ob->lt)) {
+			sum += ob->lt;
+			sum2 += ob->lt * ob->lt;
+			n++;
+		}
+	}
+	*mean = n ? sum / (double)n : NAN;
+	*sd = n >= 2 ? sqrt(fmax(0, (sum2 - sum * sum / (double)n) / (double)(n - 1))) : NAN;
+	return n;
 }
 
 enum fc_period

@@ -24,6 +24,7 @@ extern const char *const fc_attr_names[FC_NATTR];
 struct fc_obs {
 	long date;
 	double qty;                /* NAN: a row of future exogenous values */
+	double lt;                 /* its lead_time_days, NAN: none */
 };
 
 struct fc_series {
@@ -67,6 +68,9 @@ void fc_set_release(struct fc_set *set);
 /* Read every record of in; bad ones go to rej. */
 void fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
     struct rejects *rej);
+/* Mean, sd (NAN below 2) and count of the lead times of the requests
+ * (quantity > 0) dated before end. */
+size_t fc_lead_times(const struct fc_series *s, long end, double *mean, double *sd);
 /* The period the dates suggest: month, week, or day. */
 enum fc_period fc_infer_period(const struct fc_set *set);
 /* The start of the last whole period of data that ends on day as_of. */

@@ -1,0 +1,53 @@
+/*
+ * forecast_shape.h: how a series' demand comes, occurrence x size, and
+ * the requests no history predicts.  Owner: nc-forecast.
+ *
+ * A one-off series has a single period with demand in its whole
+ * history: that request is not a rate, and the forecast row says so
+ * (one_off), so that nc-reorder orders it on demand instead of stocking
+ * it.  A lump is a period of a series with at least FC_LUMP_OTHERS other
+ * periods with demand whose demand is above FC_LUMP_FACTOR times their
+ * median, and FC_LUMP_SPREADS times the spread of their sizes above it
+ * on a log scale (1.4826 MAD of the logs: a lognormal size with sigma
+ * 0.9 reaches ten times its median once in a hundred requests, a
+ * project's order does not come from the same sizes) (a project, not
+ * maintenance): the models fit the series with
+ * the lump at that median size, and its excess comes back as its
+ * expected rate, excess / periods, in the mean and the variance, so that
+ * totals stay unbiased while the lump does not become a recurring level
+ * (forecast_shape.c says why).
+ */
+#ifndef NC_FORECAST_SHAPE_H
+#define NC_FORECAST_SHAPE_H
+
+#include <stddef.h>
+
+#include "forecast.h"
+
+#define FC_LUMP_FACTOR 10.0
+#define FC_LUMP_OTHERS 3
+#define FC_LUMP_SPREADS 4.0
+
+struct fc_shape {
+	size_t periods;            /* history length */
+	size_t demand_periods;     /* periods with demand */
+	size_t lumps;              /* periods flagged as lumps */
+	double lump_excess;        /* their demand above the usual size */
+	double size_mean, size_sd; /* demand of a period with demand, lumps at
+	                              the usual size; sd NAN below 2 */
+	double p_demand;           /* chance of demand in a future period:
+	                              forecast / size_mean, at most 1 */
+	int one_off;               /* a single period with demand */
+	double one_off_demand;     /* the units no history predicts: the
+	                              single request, or the lumps' excess */
+};
+
+/*
+ * Forecast y[0..n-1] as fc_run() does, with lumps at their usual size
+ * and their expected excess added back; sh gets the shape.
+ */
+void fc_run_shaped(const double *y, size_t n, int m, const struct fc_ctx *cx,
+    size_t h, const struct fc_plan *plan, struct fc_fc *out,
+    struct fc_shape *sh);
+
+#endif
