@@ -30,7 +30,8 @@
 
 static const char synopsis[] =
     "usage: nc-features [-v] [--sorted] [--no-fill] [-k keys] [-y field] [-m max]\n"
-    "                   [-r rejects] [--period day|week|month] [--until date]\n"
+    "                   [-r rejects] [--period day|week|month] [--from date]\n"
+    "                   [--until date]\n"
     "                   [--dup sum|reject] [--holidays national|bahia|salvador]\n"
     "                   [--holidays-file file] [--exog file] [--station code]\n"
     "                   [--threads n] [file ...]\n";
@@ -63,6 +64,7 @@ struct opts {
 	int sorted;             /* --sorted: stream */
 	int dup_reject;         /* --dup reject */
 	long until;             /* --until, or LONG_MIN */
+	long from;              /* --from, the data's first day, or LONG_MIN */
 	struct holidays hol;
 	struct exog exog;
 	struct rejects rej;
@@ -610,7 +612,9 @@ swap_strbuf(struct strbuf *a, struct strbuf *b)
 	*b = t;
 }
 
-/* Write the pending period, after the gap before it. */
+/* Write the pending period, after the gap before it: a series' first
+ * period comes after zeros from the window's first period on, with the
+ * attributes of its first record. */
 static void
 flush_pending(struct series *s)
 {
@@ -618,6 +622,17 @@ flush_pending(struct series *s)
 
 	if (!s->have_pending)
 		return;
+	if (s->o->fill && !s->have_emitted && s->o->from != LONG_MIN) {
+		long p = period_start(s->o->period, s->o->from);
+		if (p < s->pstart) {
+			emit(s, p, s->ptmpl.s, &s->phdr, 0, 0, 0, 1);
+			s->have_emitted = 1;
+			s->estart = p;
+			s->etmpl.len = 0;
+			strbuf_add(&s->etmpl, s->ptmpl.s, s->ptmpl.len);
+			s->ehdr = s->phdr;
+		}
+	}
 	fill_to(s, s->pstart);
 	keep_y = !s->pmerged;
 	emit(s, s->pstart, s->ptmpl.s, &s->phdr, s->psum, s->pnull, keep_y, 0);
@@ -808,6 +823,11 @@ run(struct input *in, struct opts *o, int nthreads)
 	if (!o->sorted) {
 		if (r.n > 0)
 			psort(r.v, r.n, sizeof(*r.v), entry_cmp);
+		/* The window starts on the data's first day. */
+		if (o->from == LONG_MIN && o->fill)
+			for (size_t i = 0; i < r.n; i++)
+				if (o->from == LONG_MIN || r.v[i].day < o->from)
+					o->from = r.v[i].day;
 		for (size_t i = 0; i < r.n; i++) {
 			struct rowhdr h;
 
@@ -891,6 +911,7 @@ main(int argc, char *argv[])
 		{ "no-fill", no_argument, NULL, 'F' },
 		{ "period", required_argument, NULL, 'P' },
 		{ "until", required_argument, NULL, 'U' },
+		{ "from", required_argument, NULL, 'B' },
 		{ "dup", required_argument, NULL, 'D' },
 		{ "holidays", required_argument, NULL, 'H' },
 		{ "holidays-file", required_argument, NULL, 'f' },
@@ -899,7 +920,8 @@ main(int argc, char *argv[])
 		{ "threads", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o = { .target = "quantity", .fill = 1, .until = LONG_MIN };
+	struct opts o = { .target = "quantity", .fill = 1, .until = LONG_MIN,
+	    .from = LONG_MIN };
 	enum hol_scope scope = HOL_SALVADOR;
 	struct input in;
 	const char *reject_path = NULL, *keys = "item_id", *station = NULL;
@@ -937,6 +959,10 @@ main(int argc, char *argv[])
 		case 'U':
 			if (date_parse(optarg, &o.until) != 0)
 				errx(NC_USAGE, "--until: not a date: '%s'", optarg);
+			break;
+		case 'B':
+			if (date_parse(optarg, &o.from) != 0)
+				errx(NC_USAGE, "--from: not a date: '%s'", optarg);
 			break;
 		case 'D':
 			if (strcmp(optarg, "sum") == 0)

@@ -45,6 +45,7 @@ struct run {
 	size_t H, k, backtest;
 	size_t settling;           /* unsettled periods after last (--settle) */
 	long as_of;                /* with them, the last whole period's end */
+	double cv_pool;            /* of sizes (forecast_shape.h) */
 	int m, summary;
 	struct fc_acc *acc;        /* per series, with --backtest */
 };
@@ -207,7 +208,7 @@ work(size_t i, struct strbuf *out, void *vctx)
 		ri.recorded = rec;
 		if (r->settling > 0)
 			ri.as_of = r->as_of;
-		fc_run_shaped(s->y, s->n, r->m, &cx, H, &r->plan, &f, &sh);
+		fc_run_shaped(s->y, s->n, r->m, &cx, H, &r->plan, r->cv_pool, &f, &sh);
 		fc_put_rows(out, &r->rc, s, s->n, &f, H, NULL, &ri);
 		fc_fc_release(&f);
 		free(rec);
@@ -220,7 +221,7 @@ work(size_t i, struct strbuf *out, void *vctx)
 	fc_acc_scale(acc, s->y, first);
 	for (size_t o = first; o < s->n; o++) {
 		size_t rows = s->n - o < r->H ? s->n - o : r->H;
-		fc_run_shaped(s->y, o, r->m, &cx, r->H, &r->plan, &f, &sh);
+		fc_run_shaped(s->y, o, r->m, &cx, r->H, &r->plan, r->cv_pool, &f, &sh);
 		fc_put_rows(out, &r->rc, s, o, &f, rows, s->y + o, &ri);
 		for (size_t j = 0; j < rows; j++)
 			fc_acc_add(acc, &f, j, s->y[o + j], &r->plan);
@@ -399,6 +400,9 @@ main(int argc, char *argv[])
 	r.rc.created_at = created;
 	r.rc.keys = ro.keys;
 	r.rc.nkeys = ro.nkeys;
+	/* Pooled from what the earliest backtest origin could see. */
+	r.cv_pool = fc_size_cv_pool(&r.set, r.period, fc_period_add(r.period, r.last,
+	    1 - (long)r.backtest));
 	if (r.backtest > 0)
 		r.acc = xcalloc(r.set.n + 1, sizeof(*r.acc));
 	fc_pool_run(r.set.n, nthreads, work, &r, isatty(2) && !nc_verbose);

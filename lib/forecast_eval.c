@@ -115,7 +115,7 @@ fc_ltd_quantile(const struct fc_fc *f, size_t L, const struct fc_shape *sh,
 	d.sd = sqrt(v);
 	if (intermittent && sh->p_demand < 1) {
 		d.rate = (double)L * ltd_rate_of(sh->p_demand);
-		d.size_cv = sh->size_sd > 0 && sh->size_mean > 0 ? sh->size_sd / sh->size_mean : 0;
+		d.size_cv = isnan(sh->size_cv) ? 0 : sh->size_cv;
 	}
 	return given_demand ? ltd_quantile_positive(&d, u) : ltd_quantile(&d, u);
 }
@@ -124,14 +124,19 @@ void
 fc_acc_add_ltd(struct fc_acc *a, const struct fc_fc *f, size_t L, double actual,
     const struct fc_shape *sh, int intermittent, const struct fc_plan *p)
 {
+	int seen = actual > 0 && sh->demand_periods > 0;
+
 	a->ltd_n++;
 	a->ltd_ndem += actual > 0;
+	a->ltd_nseen += seen;
 	for (size_t l = 0; l < p->nlevels; l++) {
 		double u = p->levels[l] / 100;
 		a->ltd_cover[l] += actual <= fc_ltd_quantile(f, L, sh, intermittent, u, 0) + 1e-9;
-		if (actual > 0)
-			a->ltd_cover_dem[l] += actual <= fc_ltd_quantile(f, L, sh,
-			    intermittent, u, 1) + 1e-9;
+		if (actual > 0) {
+			int in = actual <= fc_ltd_quantile(f, L, sh, intermittent, u, 1) + 1e-9;
+			a->ltd_cover_dem[l] += in;
+			a->ltd_cover_seen[l] += in && seen;
+		}
 	}
 }
 
@@ -179,12 +184,14 @@ fc_total_add(struct fc_total *t, const struct fc_acc *a, const struct fc_plan *p
 		t->all.cover_dem[l] += a->cover_dem[l];
 		t->all.ltd_cover[l] += a->ltd_cover[l];
 		t->all.ltd_cover_dem[l] += a->ltd_cover_dem[l];
+		t->all.ltd_cover_seen[l] += a->ltd_cover_seen[l];
 	}
 	t->all.sfc += a->sfc;
 	t->all.ndem += a->ndem;
 	t->all.sape += a->sape;
 	t->all.ltd_n += a->ltd_n;
 	t->all.ltd_ndem += a->ltd_ndem;
+	t->all.ltd_nseen += a->ltd_nseen;
 	if (!scaled(a))
 		return;
 	size_t cap = t->cap, cap2 = t->cap, cap3 = t->cap;
@@ -237,6 +244,7 @@ put_common(struct strbuf *sb, const struct fc_acc *a, const struct fc_plan *p)
 	}
 	fc_put_int(sb, "ltd_origins", (double)a->ltd_n);
 	fc_put_int(sb, "ltd_origins_demand", (double)a->ltd_ndem);
+	fc_put_int(sb, "ltd_origins_seen", (double)a->ltd_nseen);
 	for (size_t l = 0; l < p->nlevels; l++) {
 		fc_level_name(lv, sizeof(lv), p->levels[l]);
 		snprintf(name, sizeof(name), "ltd_coverage_%s", lv);
@@ -244,6 +252,9 @@ put_common(struct strbuf *sb, const struct fc_acc *a, const struct fc_plan *p)
 		snprintf(name, sizeof(name), "ltd_coverage_%s_demand", lv);
 		fc_put_num(sb, name, a->ltd_ndem ? (double)a->ltd_cover_dem[l] /
 		    (double)a->ltd_ndem : NAN);
+		snprintf(name, sizeof(name), "ltd_coverage_%s_seen", lv);
+		fc_put_num(sb, name, a->ltd_nseen ? (double)a->ltd_cover_seen[l] /
+		    (double)a->ltd_nseen : NAN);
 	}
 }
 

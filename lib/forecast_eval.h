@@ -30,8 +30,9 @@ struct fc_acc {
 	 * time, and the actual sums at or below the forecast's quantile of
 	 * each level (one-sided): over all origins, and over those with
 	 * demand against the quantile of the sum given that it is not 0. */
-	size_t ltd_n, ltd_ndem;
+	size_t ltd_n, ltd_ndem, ltd_nseen;       /* seen: demand before too */
 	size_t ltd_cover[FC_MAX_LEVELS], ltd_cover_dem[FC_MAX_LEVELS];
+	size_t ltd_cover_seen[FC_MAX_LEVELS];
 };
 
 /* Over all series: the sums, and the per-series scaled measures. */

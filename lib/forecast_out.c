@@ -75,6 +75,7 @@ put_shape(struct strbuf *sb, const struct fc_series *s, size_t o,
 	fc_put_num(sb, "p_demand", sh->p_demand);
 	fc_put_num(sb, "size_mean", sh->size_mean);
 	fc_put_num(sb, "size_sd", sh->size_sd);
+	fc_put_num(sb, "size_cv", sh->size_cv);
 	put_bool(sb, "one_off", sh->one_off);
 	fc_put_int(sb, "lumps", (double)sh->lumps);
 	fc_put_num(sb, "one_off_demand", sh->one_off_demand);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forecast_series.h"
 #include "forecast_shape.h"
 #include "nc.h"
 
@@ -92,8 +93,60 @@ find_lumps(const double *y, size_t n, double *clean, struct fc_shape *sh)
 	free(z);
 }
 
+static int
+cmp_obs(const void *a, const void *b)
+{
+	const struct fc_obs *x = a, *y = b;
+
+	return (x->date > y->date) - (x->date < y->date);
+}
+
+double
+fc_size_cv_pool(const struct fc_set *set, enum fc_period p, long cutoff)
+{
+	double s = 0, s2 = 0;
+	size_t n = 0;
+	struct fc_obs *ob = NULL;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct fc_series *se = set->s[i];
+		size_t k = 0;
+		double prev = NAN;
+
+		if (se->nobs > cap) {
+			cap = se->nobs;
+			ob = xrealloc(ob, cap * sizeof(*ob));
+		}
+		for (size_t j = 0; j < se->nobs; j++)
+			if (se->obs[j].qty > 0 && se->obs[j].date < cutoff) {
+				ob[k] = se->obs[j];
+				ob[k++].date = fc_period_start(p, se->obs[j].date);
+			}
+		qsort(ob, k, sizeof(*ob), cmp_obs);
+		for (size_t j = 0; j < k;) {       /* period sums, in order */
+			double q = 0;
+			long d = ob[j].date;
+			for (; j < k && ob[j].date == d; j++)
+				q += ob[j].qty;
+			if (!isnan(prev)) {
+				double r = log(q / prev);
+				s += r;
+				s2 += r * r;
+				n++;
+			}
+			prev = q;
+		}
+	}
+	free(ob);
+	if (n < 2)
+		return NAN;
+	double var = (s2 - s * s / (double)n) / (double)(n - 1) / 2;
+	return sqrt(expm1(var));
+}
+
 static void
-sizes(const double *y, size_t n, struct fc_shape *sh)
+sizes(const double *y, size_t n, struct fc_shape *sh, double cv_pool)
 {
 	double s = 0, s2 = 0;
 	size_t k = 0;
@@ -106,11 +159,20 @@ sizes(const double *y, size_t n, struct fc_shape *sh)
 		}
 	sh->size_mean = k ? s / (double)k : NAN;
 	sh->size_sd = k >= 2 ? sqrt(fmax(0, (s2 - s * s / (double)k) / (double)(k - 1))) : NAN;
+	if (k == 0)
+		sh->size_cv = NAN;
+	else {
+		double own = k >= 2 && sh->size_mean > 0 ? sh->size_sd / sh->size_mean : 0;
+		double w = (double)(k - 1), k0 = isnan(cv_pool) ? 0 : FC_SIZE_K0;
+		double pool = isnan(cv_pool) ? 0 : cv_pool;
+		double cv2 = w + k0 > 0 ? (w * own * own + k0 * pool * pool) / (w + k0) : 0;
+		sh->size_cv = sqrt(cv2 * (1 + 1 / (double)k));
+	}
 }
 
 void
 fc_run_shaped(const double *y, size_t n, int m, const struct fc_ctx *cx,
-    size_t h, const struct fc_plan *plan, struct fc_fc *out,
+    size_t h, const struct fc_plan *plan, double cv_pool, struct fc_fc *out,
     struct fc_shape *sh)
 {
 	double *clean = xcalloc(n + 1, sizeof(double));
@@ -118,7 +180,7 @@ fc_run_shaped(const double *y, size_t n, int m, const struct fc_ctx *cx,
 	memset(sh, 0, sizeof(*sh));
 	sh->periods = n;
 	find_lumps(y, n, clean, sh);
-	sizes(clean, n, sh);
+	sizes(clean, n, sh, cv_pool);
 	fc_run(clean, n, m, cx, h, plan, out);
 	sh->p_demand = h > 0 && sh->size_mean > 0 ? fmin(1, out->mean[0] / sh->size_mean) :
 	    sh->demand_periods > 0 ? 1 : 0;

@@ -83,7 +83,8 @@ expect_code 3 '--dup reject: the later duplicate is a reject' '
 expect_success 'several key fields: a series per item and site' '
 	printf "%s\n" "{\"item_id\":\"A\",\"quantity\":3,\"date\":\"2024-01-02\",\"site_id\":\"S2\"}" >in2 &&
 	cat in in2 | nc-features -k item_id,site_id >out &&
-	test "$(jq -r "select(.item_id == \"A\" and .site_id == \"S2\") | .date" out)" = 2024-01-02 &&
+	test "$(jq -r "select(.item_id == \"A\" and .site_id == \"S2\" and .filled == false) | .date" out)" = 2024-01-02 &&
+	test "$(jq -r "select(.item_id == \"A\" and .site_id == \"S2\") | .date" out | head -n 1)" = 2024-01-01 &&
 	test "$(jq -r "select(.item_id == \"B\") | .site_id" out | sort -u)" = null
 '
 
@@ -92,8 +93,20 @@ expect_success '-y names the target' '
 	test "$(at 2024-01-10 lag_7)" = 2 && ! grep -q quantity out
 '
 
+expect_success 'every series is filled from the data'"'"'s first day (--from in a stream)' '
+	first=$(jq -r .date in | sort | head -n 1) &&
+	nc-features in >a &&
+	test "$(jq -r "select(.item_id == \"B\") | .date" a | head -n 1)" = "$first" &&
+	jq -e -s "map(select(.item_id == \"B\" and .date < \"2024-01-15\")) | length > 0 and all(.filled and .quantity == 0)" a &&
+	nc-features --sorted in >b && test "$(jq -r "select(.item_id == \"B\") | .date" b | head -n 1)" != "$first" &&
+	nc-features --sorted --from "$first" in >c && cmp_files a c &&
+	nc-features --from 2024-01-15 in >d &&
+	test "$(jq -r "select(.item_id == \"B\") | .date" d | head -n 1)" = "$(jq -r "select(.item_id == \"B\") | .date" b | head -n 1)"
+'
+
 expect_success '--sorted streams sorted input and refuses unsorted input' '
-	nc-features in >a && nc-features --sorted in >b && cmp_files a b &&
+	first=$(jq -r .date in | sort | head -n 1) &&
+	nc-features in >a && nc-features --sorted --from "$first" in >b && cmp_files a b &&
 	sort -r in | nc-features >c && cmp_files a c &&
 	{ sort -r in | nc-features --sorted >d 2>err; test $? = 1; } &&
 	grep -q "not ordered" err
