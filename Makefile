@@ -25,6 +25,7 @@ LIBS_nc-alert = $(CURL_LIBS) $(JANSSON_LIBS) -pthread
 # A unit test tests/unit/<name>.c links libnc.a, jansson, and UNIT_LIBS_<name>.
 UNIT_LIBS_http = $(CURL_LIBS)
 UNIT_LIBS_forecast = $(GSL_LIBS)
+UNIT_LIBS_ltd = $(GSL_LIBS)
 UNIT_LIBS_ets = $(GSL_LIBS)
 UNIT_LIBS_arima = $(GSL_LIBS)
 UNIT_LIBS_intermittent = $(GSL_LIBS)
