@@ -10,9 +10,9 @@
  * and Boylan 2005, IJF 21(2); the "project demand" flags of service parts
  * planning).  Its excess is not dropped: spread over the history as a
  * rate, it keeps the expected total, which is what a buyer's budget and
- * the bias of the backtest judge.  On the bundled sample (item x site,
- * weekly) 85.5% of the series are one-off and 5 hold a lump; by item 43%
- * and 18 (7.2% of the demand).
+ * the bias of the backtest judge.  On the bundled sample (weekly, as of
+ * 2025-10-21) 2,183 of the 2,511 item x site series are one-off and 1
+ * holds a lump; by item 364 of 805 and 8.
  */
 #include <math.h>
 #include <stdlib.h>
