@@ -421,6 +421,14 @@ main(int argc, char *argv[])
 	if (nc_verbose)
 		fprintf(stderr, "%s: %zu series, period %s, %lu rejected\n", nc_progname,
 		    r.set.n, fc_period_name(r.period), rej.count);
+	if (nc_verbose && settle > 0) {
+		char d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+		date_format(fc_period_add(r.period, r.last, 1) - 1, d1);
+		date_format(r.as_of, d2);
+		fprintf(stderr, "%s: --settle %ld: history to %s; the %zu %s%s after it, to %s, "
+		    "forecast as settling rows\n", nc_progname, settle, d1, r.settling,
+		    fc_period_name(r.period), r.settling == 1 ? "" : "s", d2);
+	}
 	free(r.acc);
 	fc_set_release(&r.set);
 	free_list(ro.keys, ro.nkeys);
