@@ -14,7 +14,7 @@ expect_success 'one row per series and horizon, fields in the agreed order' '
 	nc-forecast $NOW -H 4 >out &&
 	test $(wc -l <out) = 4 &&
 	jq -r "keys_unsorted | join(\",\")" out | sort -u >keys &&
-	echo "forecast_id,item_id,date,horizon,period,forecasted_demand,forecast_sd,ci_lower,ci_upper,ci_level,ci_lower_95,ci_upper_95,model_type,demand_class,history_start,history_periods,demand_periods,p_demand,size_mean,size_sd,one_off,lumps,one_off_demand,settling,as_of,created_at,lead_time_obs" >want &&
+	echo "forecast_id,item_id,date,horizon,period,forecasted_demand,forecast_sd,ci_lower,ci_upper,ci_level,ci_lower_95,ci_upper_95,model_type,demand_class,history_start,history_periods,demand_periods,p_demand,size_mean,size_sd,size_cv,one_off,lumps,one_off_demand,settling,as_of,created_at,lead_time_obs" >want &&
 	cmp_files want keys &&
 	jq -e -s "map(.horizon) == [1,2,3,4] and .[0].date == \"2025-01-06\" and .[3].date == \"2025-01-09\" and .[0].as_of == \"2025-01-05\" and .[0].forecast_id == \"A|2025-01-05|1\" and .[0].period == \"day\" and .[0].created_at == \"2026-11-27T05:00:00Z\"" out
 '
