@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -132,6 +133,29 @@ check_dataset(const char *name)
 	if (!store_valid_dataset(name))
 		errx(NC_USAGE, "not a valid dataset name: '%s' "
 		    "(lower-case letters, digits and '_', not starting with nc_)", name);
+}
+
+/*
+ * SQL names ignore case (SQLite's always, PostgreSQL's unquoted): key
+ * fields that differ only in case, or from the date and record columns,
+ * would be one column.  A usage error, like any other bad -k.
+ */
+static void
+check_key_case(const struct store_dataset *ds)
+{
+	static const char *const cols[] = { "date", "record" };
+
+	for (int i = 0; i < ds->nkeys; i++) {
+		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+			if (strcasecmp(ds->keys[i], cols[c]) == 0 &&
+			    strcmp(ds->keys[i], cols[c]) != 0)
+				errx(NC_USAGE, "-k: key field '%s' differs from the "
+				    "column '%s' only in case", ds->keys[i], cols[c]);
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(ds->keys[i], ds->keys[j]) == 0)
+				errx(NC_USAGE, "-k: key fields '%s' and '%s' differ only "
+				    "in case", ds->keys[j], ds->keys[i]);
+	}
 }
 
 /*
@@ -343,6 +367,7 @@ cmd_load(int argc, char **argv)
 			errx(NC_USAGE, "-k: %s", why);
 		if (given.nkeys == 0)
 			errx(NC_USAGE, "-k: no key fields");
+		check_key_case(&given);
 		spec.keys = given.keys;
 		spec.nkeys = given.nkeys;
 		spec.keys_given = 1;
