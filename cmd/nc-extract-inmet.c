@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <csv.h>
@@ -690,8 +691,9 @@ from_csv(struct opts *o, int argc, char **argv)
 	struct reader r;
 	char *line;
 	size_t len;
-	int rval = NC_OK;
+	int rval = NC_OK, ninputs = argc > 0 ? argc : 1;
 	const char *cur = NULL;
+	char *seen = xcalloc((size_t)ninputs, 1);   /* inputs with a line */
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
@@ -701,6 +703,7 @@ from_csv(struct opts *o, int argc, char **argv)
 			rval = nc_worst(rval, reader_finish(&r));
 			reader_start(&r, in.name);
 			cur = in.name;
+			seen[in.next - 1] = 1;
 		}
 		r.lineno = in.lineno;
 		if (r.header_done < 0)
@@ -726,6 +729,22 @@ from_csv(struct opts *o, int argc, char **argv)
 	}
 	rval = nc_worst(rval, reader_finish(&r));
 	rval = nc_worst(rval, input_release(&in));
+	/* An INMET file always has its header: an empty one is a failed
+	 * download or the wrong file, not a station without data (which is a
+	 * header and no rows). */
+	for (int i = 0; i < ninputs; i++) {
+		const char *name = argc > 0 ? argv[i] : "-";
+
+		if (seen[i])
+			continue;
+		if (strcmp(name, "-") == 0)
+			name = "stdin";
+		else if (access(name, R_OK) != 0)
+			continue;       /* reported as it did not open */
+		warnx("error: %s: empty: no INMET header line", name);
+		rval = NC_FAIL;
+	}
+	free(seen);
 	free(r.meta_code);
 	free(r.meta_name);
 	free(r.foff);

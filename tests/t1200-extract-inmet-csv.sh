@@ -120,8 +120,22 @@ expect_code 1 'a good file and a garbage one: nothing written' '
 
 expect_code 1 'a missing file is a failure' 'nc-extract-inmet no-such.CSV >out 2>err'
 
-expect_success 'empty input: no records, exit 0' '
-	nc-extract-inmet </dev/null >out 2>err && test ! -s out && test ! -s err
+# An INMET file always has its header: an empty one is a failed download
+# or the wrong file, not a station without data.
+expect_code 1 'empty input is an error' '
+	nc-extract-inmet </dev/null >out 2>err
+'
+expect_success '... saying so, with no records' '
+	test ! -s out
+	grep -q "^nc-extract-inmet: error: stdin: empty: no INMET header line$" err
+'
+: >empty.CSV
+expect_code 1 'an empty file among good ones is an error, and no records go out' '
+	nc-extract-inmet "$S24" empty.CSV >out 2>err
+'
+expect_success '... naming the file' '
+	test ! -s out
+	grep -q "error: empty.CSV: empty: no INMET header line" err
 '
 
 # Memory follows the rows, not the span of their dates: rows dated
