@@ -539,6 +539,9 @@ reader_line(struct reader *r, const char *line, size_t len, unsigned long lineno
 		r->in_row = 1;
 	}
 	line = decode(r, line, &len);
+	/* A NUL would become "\u0000", which no later stage takes. */
+	if (r->row_error == NULL && memchr(line, '\0', len) != NULL)
+		r->row_error = "a NUL byte in the row";
 	parse(r, line, len);
 	parse(r, "\n", 1);
 }

@@ -153,8 +153,10 @@ add_record(struct opts *o, const struct series *s, long day, json_t *value)
  * The rows of one SGS answer (a JSON array of {"data":"dd/mm/yyyy",
  * "valor":"0.42"}) as records, those dated in [since, until] (a monthly
  * row dated the 1st of since's month counts) and after *last, so that a
- * row two windows share is not doubled.  Returns 0, or -1 with why when
- * the answer is not an array.
+ * row two windows share is not doubled.  Within one answer the dates must
+ * rise: a repeated date, or one before the row above it, is a reject (the
+ * answer is not what SGS sends, and which row is right is not known).
+ * Returns 0, or -1 with why when the answer is not an array.
  */
 static int
 add_rows(struct opts *o, const struct series *s, const json_t *rows, const char *src,
@@ -162,6 +164,7 @@ add_rows(struct opts *o, const struct series *s, const json_t *rows, const char 
 {
 	size_t i;
 	json_t *row;
+	long prev = LONG_MIN;       /* the answer's latest date so far */
 
 	if (!json_is_array(rows)) {
 		snprintf(why, whysize, "not an SGS answer (a JSON array)");
@@ -180,6 +183,12 @@ add_rows(struct opts *o, const struct series *s, const json_t *rows, const char 
 			reject_record(&o->rej, row, NULL, src, i + 1, "data: not a date");
 			continue;
 		}
+		if (day <= prev) {
+			reject_record(&o->rej, row, NULL, src, i + 1, day == prev ?
+			    "data: repeated date" : "data: out of order (before the row above)");
+			continue;
+		}
+		prev = day;
 		if (json_is_null(v) || (vs != NULL && text_blank(vs, strlen(vs))))
 			num = json_null();
 		else if (json_is_number(v))

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <csv.h>
@@ -54,13 +55,25 @@ struct acc {
 	int hours;              /* hours with any value */
 };
 
+/* A day that has rows: its day number and accumulator. */
+struct day_slot {
+	long day;
+	int used;
+	struct acc a;
+};
+
+/*
+ * A station's days: an open-addressing hash table on the day number, so
+ * that memory follows the days that have rows, not the span between the
+ * earliest and the latest (rows dated 0001-01-01 and 9999-12-31 are two
+ * slots, not 3.6 million).
+ */
 struct station {
 	char *code, *name;
 	double lat, lon;
 	int have_lat, have_lon;
-	long base;              /* day number of days[0] */
-	size_t ndays;
-	struct acc *days;
+	struct day_slot *days;  /* cap slots, ndays used */
+	size_t ndays, cap;
 };
 
 struct opts {
@@ -125,33 +138,56 @@ station_get(struct opts *o, const char *code)
 	return &o->st[o->nst++];
 }
 
-/* The accumulator of day, growing the station's range as needed. */
+static size_t
+day_hash(long day, size_t cap)
+{
+	return (size_t)(((unsigned long long)day * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+}
+
+static struct day_slot *
+slot_find(struct day_slot *t, size_t cap, long day)
+{
+	size_t i = day_hash(day, cap);
+
+	while (t[i].used && t[i].day != day)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* The accumulator of day, made (zero) on its first row. */
 static struct acc *
 station_day(struct station *s, long day)
 {
-	if (s->ndays == 0) {
-		s->base = day;
-		s->ndays = 1;
-		s->days = xcalloc(1, sizeof(*s->days));
-	} else if (day < s->base) {
-		size_t shift = (size_t)(s->base - day);
+	struct day_slot *sl;
 
-		s->days = xrealloc(s->days, (s->ndays + shift) * sizeof(*s->days));
-		memmove(s->days + shift, s->days, s->ndays * sizeof(*s->days));
-		memset(s->days, 0, shift * sizeof(*s->days));
-		s->ndays += shift;
-		s->base = day;
-	} else if ((size_t)(day - s->base) >= s->ndays) {
-		size_t n = (size_t)(day - s->base) + 1, cap = s->ndays;
+	if ((s->ndays + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 512;
+		struct day_slot *t = xcalloc(cap, sizeof(*t));
 
-		/* Grow by a year at a time: a file is a year of rows. */
-		if (n < cap + 366)
-			n = cap + 366;
-		s->days = xrealloc(s->days, n * sizeof(*s->days));
-		memset(s->days + s->ndays, 0, (n - s->ndays) * sizeof(*s->days));
-		s->ndays = n;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->days[i].used)
+				*slot_find(t, cap, s->days[i].day) = s->days[i];
+		free(s->days);
+		s->days = t;
+		s->cap = cap;
 	}
-	return &s->days[day - s->base];
+	sl = slot_find(s->days, s->cap, day);
+	if (!sl->used) {
+		memset(sl, 0, sizeof(*sl));
+		sl->used = 1;
+		sl->day = day;
+		s->ndays++;
+	}
+	return &sl->a;
+}
+
+static int
+slot_cmp(const void *pa, const void *pb)
+{
+	const struct day_slot *a = *(const struct day_slot *const *)pa;
+	const struct day_slot *b = *(const struct day_slot *const *)pb;
+
+	return a->day < b->day ? -1 : a->day > b->day;
 }
 
 static void
@@ -182,16 +218,22 @@ emit_days(struct opts *o)
 {
 	for (size_t i = 0; i < o->nst; i++) {
 		struct station *s = &o->st[i];
+		const struct day_slot **order = xcalloc(s->ndays + 1, sizeof(*order));
+		size_t n = 0;
 
-		for (size_t k = 0; k < s->ndays; k++) {
-			const struct acc *a = &s->days[k];
+		for (size_t k = 0; k < s->cap; k++)
+			if (s->days[k].used)
+				order[n++] = &s->days[k];
+		qsort(order, n, sizeof(*order), slot_cmp);
+		for (size_t k = 0; k < n; k++) {
+			const struct acc *a = &order[k]->a;
 			char buf[DATE_BUFSZ];
 			long h = o->min_hours;
 			json_t *rec;
 
 			if (a->hours_seen == 0)
 				continue;
-			date_format(s->base + (long)k, buf);
+			date_format(order[k]->day, buf);
 			rec = json_object();
 			json_object_set_new(rec, "station", json_string(s->code));
 			json_object_set_new(rec, "date", json_string(buf));
@@ -209,6 +251,7 @@ emit_days(struct opts *o)
 			emit(o, rec);
 			json_decref(rec);
 		}
+		free(order);
 	}
 }
 
@@ -648,8 +691,9 @@ from_csv(struct opts *o, int argc, char **argv)
 	struct reader r;
 	char *line;
 	size_t len;
-	int rval = NC_OK;
+	int rval = NC_OK, ninputs = argc > 0 ? argc : 1;
 	const char *cur = NULL;
+	char *seen = xcalloc((size_t)ninputs, 1);   /* inputs with a line */
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
@@ -659,6 +703,7 @@ from_csv(struct opts *o, int argc, char **argv)
 			rval = nc_worst(rval, reader_finish(&r));
 			reader_start(&r, in.name);
 			cur = in.name;
+			seen[in.next - 1] = 1;
 		}
 		r.lineno = in.lineno;
 		if (r.header_done < 0)
@@ -684,6 +729,22 @@ from_csv(struct opts *o, int argc, char **argv)
 	}
 	rval = nc_worst(rval, reader_finish(&r));
 	rval = nc_worst(rval, input_release(&in));
+	/* An INMET file always has its header: an empty one is a failed
+	 * download or the wrong file, not a station without data (which is a
+	 * header and no rows). */
+	for (int i = 0; i < ninputs; i++) {
+		const char *name = argc > 0 ? argv[i] : "-";
+
+		if (seen[i])
+			continue;
+		if (strcmp(name, "-") == 0)
+			name = "stdin";
+		else if (access(name, R_OK) != 0)
+			continue;       /* reported as it did not open */
+		warnx("error: %s: empty: no INMET header line", name);
+		rval = NC_FAIL;
+	}
+	free(seen);
 	free(r.meta_code);
 	free(r.meta_name);
 	free(r.foff);

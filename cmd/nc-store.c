@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <openssl/evp.h>
 
 #include "date.h"
@@ -37,11 +39,77 @@ usage(void)
 	nc_usage(synopsis, 0);
 }
 
-/* The database: -d, else NC_DB. */
+static int
+is_pg(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
+/*
+ * Refuse a password in -d (postgresql://user:pw@... or ?password=...): it
+ * would show in ps(1) and in shell histories; libpq reads PGPASSWORD and
+ * ~/.pgpass instead.  NC_DB, from the environment, may hold one.
+ */
+static void
+refuse_password(const char *db)
+{
+	char *emsg = NULL;
+	PQconninfoOption *opts;
+
+	if (!is_pg(db))
+		return;
+	if ((opts = PQconninfoParse(db, &emsg)) == NULL) {
+		PQfreemem(emsg);
+		warnx("-d: not a valid postgresql:// URL");
+		usage();
+	}
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL) {
+			PQconninfoFree(opts);
+			warnx("-d: a password on the command line is refused; "
+			    "use PGPASSWORD or ~/.pgpass (see libpq's documentation)");
+			usage();
+		}
+	}
+	PQconninfoFree(opts);
+}
+
+/*
+ * The database as messages name it: a URL without its password and its
+ * parameters ("postgresql://u:***@host/db?..."); a file name as it is.
+ */
+static const char *
+db_shown(const char *db)
+{
+	static char buf[1024];
+	const char *auth, *end, *at = NULL, *colon = NULL;
+
+	if (!is_pg(db))
+		return db;
+	auth = strstr(db, "://") + 3;
+	end = auth + strcspn(auth, "?");
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL)
+		colon = memchr(auth, ':', (size_t)(at - auth));
+	if (colon != NULL)
+		snprintf(buf, sizeof(buf), "%.*s***%.*s", (int)(colon + 1 - db), db,
+		    (int)strcspn(at, "?"), at);
+	else
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(db, "?"), db);
+	if (strchr(db, '?') != NULL && strlen(buf) + 4 < sizeof(buf))
+		strcat(buf, "?...");
+	return buf;
+}
+
+/* The database: -d (never with a password), else NC_DB. */
 static const char *
 database(const char *d)
 {
-	if (d == NULL)
+	if (d != NULL)
+		refuse_password(d);
+	else
 		d = getenv("NC_DB");
 	if (d == NULL || *d == '\0') {
 		warnx("no database: give -d or set NC_DB");
@@ -65,6 +133,29 @@ check_dataset(const char *name)
 	if (!store_valid_dataset(name))
 		errx(NC_USAGE, "not a valid dataset name: '%s' "
 		    "(lower-case letters, digits and '_', not starting with nc_)", name);
+}
+
+/*
+ * SQL names ignore case (SQLite's always, PostgreSQL's unquoted): key
+ * fields that differ only in case, or from the date and record columns,
+ * would be one column.  A usage error, like any other bad -k.
+ */
+static void
+check_key_case(const struct store_dataset *ds)
+{
+	static const char *const cols[] = { "date", "record" };
+
+	for (int i = 0; i < ds->nkeys; i++) {
+		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+			if (strcasecmp(ds->keys[i], cols[c]) == 0 &&
+			    strcmp(ds->keys[i], cols[c]) != 0)
+				errx(NC_USAGE, "-k: key field '%s' differs from the "
+				    "column '%s' only in case", ds->keys[i], cols[c]);
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(ds->keys[i], ds->keys[j]) == 0)
+				errx(NC_USAGE, "-k: key fields '%s' and '%s' differ only "
+				    "in case", ds->keys[j], ds->keys[i]);
+	}
 }
 
 /*
@@ -276,6 +367,7 @@ cmd_load(int argc, char **argv)
 			errx(NC_USAGE, "-k: %s", why);
 		if (given.nkeys == 0)
 			errx(NC_USAGE, "-k: no key fields");
+		check_key_case(&given);
 		spec.keys = given.keys;
 		spec.nkeys = given.nkeys;
 		spec.keys_given = 1;
@@ -529,7 +621,7 @@ cmd_dump(int argc, char **argv)
 	db = database(db);
 	s = open_existing(db);
 	if (!s->ops->dataset(s, name, &ds))
-		errx(NC_FAIL, "error: %s: no dataset '%s'", db, name);
+		errx(NC_FAIL, "error: %s: no dataset '%s'", db_shown(db), name);
 	if (d.shard_n > 0) {
 		int series = 0;
 
@@ -707,7 +799,7 @@ cmd_ls(int argc, char **argv)
 		struct store_dataset ds = { .nkeys = 0 };
 
 		if (!s->ops->dataset(s, argv[optind], &ds))
-			errx(NC_FAIL, "error: %s: no dataset '%s'", db, argv[optind]);
+			errx(NC_FAIL, "error: %s: no dataset '%s'", db_shown(db), argv[optind]);
 		store_dataset_release(&ds);
 		ls_dataset(s, argv[optind]);
 		ls_detail(s, argv[optind]);

@@ -54,6 +54,8 @@ struct entry {
 
 struct counts {
 	unsigned long in, out, superseded;
+	unsigned long differing;        /* superseded with other values */
+	double differing_qty;           /* the quantity they carried */
 };
 
 static struct counts counts;
@@ -70,17 +72,56 @@ supersedes(const struct entry *b, const struct entry *a)
 	return b->seq > a->seq;
 }
 
+/* A field that an update of the same record may change: created_at and
+ * metadata (_src, _extracted_at, ...). */
+static int
+update_field(const char *name)
+{
+	return name[0] == '_' || strcmp(name, "created_at") == 0;
+}
+
+/* Does staged record a hold a value that b does not (or the reverse),
+ * apart from update_field()s? */
+static int
+values_differ(json_t *a, json_t *b)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(a, k, v)
+		if (!update_field(k) && !json_equal(v, json_object_get(b, k)))
+			return 1;
+	json_object_foreach(b, k, v)
+		if (!update_field(k) && json_object_get(a, k) == NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * e is superseded by the record by: counted, and written to -r.  When
+ * their values differ (not only created_at), e was probably another
+ * record, not an older copy, under a key that is too short: counted with
+ * its quantity for the warning at the end.
+ */
 static void
-set_aside(struct opts *o, const struct entry *e)
+set_aside(struct opts *o, const struct entry *e, const struct entry *by)
 {
 	char why[128];
-	json_t *rec;
+	json_t *rec, *winner;
 
 	counts.superseded++;
-	if (o->rej.fp == NULL)
-		return;
 	rec = ndjson_parse(e->line, e->len - 1, why, sizeof(why));
-	reject_aside(&o->rej, rec, e->input, e->lineno, "superseded");
+	winner = ndjson_parse(by->line, by->len - 1, why, sizeof(why));
+	if (rec != NULL && winner != NULL && values_differ(rec, winner)) {
+		json_t *q = json_object_get(rec, "quantity");
+
+		counts.differing++;
+		if (json_is_number(q))
+			counts.differing_qty += json_number_value(q);
+	}
+	json_decref(winner);
+	if (o->rej.fp != NULL)
+		reject_aside(&o->rej, rec, e->input, e->lineno, "superseded");
 	json_decref(rec);
 }
 
@@ -135,10 +176,10 @@ stream_add(struct streamer *s, struct opts *o, const struct entry *e)
 		counts.out++;
 		keep(s, e);
 	} else if (supersedes(e, &s->pending)) {
-		set_aside(o, &s->pending);
+		set_aside(o, &s->pending, e);
 		keep(s, e);
 	} else
-		set_aside(o, e);
+		set_aside(o, e, &s->pending);
 }
 
 static void
@@ -223,10 +264,10 @@ buffer_finish(struct buffer *b, struct opts *o)
 		for (; j < b->n && memcmp(refs[j].p, refs[i].p, sizeof(refs[i].p)) == 0 &&
 		    key_cmp(refs[j].e, best) == 0; j++) {
 			if (supersedes(refs[j].e, best)) {
-				set_aside(o, best);
+				set_aside(o, best, refs[j].e);
 				best = refs[j].e;
 			} else
-				set_aside(o, refs[j].e);
+				set_aside(o, refs[j].e, best);
 		}
 		nc_write(stdout, best->line, best->len);
 		counts.out++;
@@ -393,6 +434,19 @@ main(int argc, char *argv[])
 	run(&in, &o, nthreads);
 	rval = input_release(&in);
 	nc_close_stdout();
+	if (counts.differing > 0) {
+		char keylist[512];
+		size_t off = 0;
+
+		keylist[0] = '\0';
+		for (int i = 0; i < o.st.nkeys && off < sizeof(keylist); i++)
+			off += (size_t)snprintf(keylist + off, sizeof(keylist) - off, "%s, ",
+			    o.st.keys[i]);
+		fprintf(stderr, "%s: warning: %lu superseded records (quantity %.15g) "
+		    "differ from the record of the same key (%sdate) that replaced "
+		    "them: likely a key mistake, see -k\n",
+		    nc_progname, counts.differing, counts.differing_qty, keylist);
+	}
 	if (nc_verbose)
 		fprintf(stderr, "%s: %lu in, %lu out, %lu rejected, %lu superseded\n",
 		    nc_progname, counts.in, counts.out, o.rej.count, counts.superseded);

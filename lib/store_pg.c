@@ -476,10 +476,17 @@ pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 		add_literal(g, &sb, d->partition);
 	}
 	for (int i = 0; i < d->nw; i++) {
-		add(&sb, " AND ");
+		/* -w key=null: a null key too, as on the other fields. */
+		add(&sb, " AND (");
 		add_ident(&sb, d->wcol[i]);
 		add(&sb, " = ");
 		add_literal(g, &sb, d->wval[i]);
+		if (strcmp(d->wval[i], "null") == 0) {
+			add(&sb, " OR ");
+			add_ident(&sb, d->wcol[i]);
+			add(&sb, " IS NULL");
+		}
+		add(&sb, ")");
 	}
 	/* Columns are COLLATE "C": byte by byte, as in SQLite. */
 	add(&sb, " ORDER BY ");

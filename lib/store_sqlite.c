@@ -351,9 +351,16 @@ sq_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 	if (d->partition)
 		add(&sb, " AND _partition = ?");
 	for (int i = 0; i < d->nw; i++) {
-		add(&sb, " AND \"");
+		/* -w key=null: a null key too, as on the other fields. */
+		add(&sb, " AND (\"");
 		add(&sb, d->wcol[i]);
 		add(&sb, "\" = ?");
+		if (strcmp(d->wval[i], "null") == 0) {
+			add(&sb, " OR \"");
+			add(&sb, d->wcol[i]);
+			add(&sb, "\" IS NULL");
+		}
+		add(&sb, ")");
 	}
 	/* TEXT columns compare with BINARY, byte by byte; NULLs first. */
 	add(&sb, " ORDER BY ");

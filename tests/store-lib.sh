@@ -65,6 +65,21 @@ store_tests() {
 		test "$(head -n 1 sites)" = null && test "$(sort -u sites | wc -l)" -gt 1
 	'
 
+	expect_success '-w KEY=null selects null key values, as on other fields' '
+		grep "\"site_id\":null" out3 >want-null
+		test -s want-null
+		nc-store dump -d "$DB" -w site_id=null silver >got-null
+		cmp_files want-null got-null
+	'
+
+	expect_code 2 'key fields that differ only in case are a usage error' '
+		nc-store load -d "$DB" -k ID,id casekeys </dev/null 2>err
+	'
+	expect_success '... saying so, and no dataset is made' '
+		grep -q "key fields .ID. and .id. differ only in case" err
+		test -z "$(nc-store ls -d "$DB" casekeys 2>/dev/null)"
+	'
+
 	expect_success 'a partition is replaced as a whole; a rerun is idempotent' '
 		gen_items 100 A >a && gen_items 80 B >b && gen_items 30 C >c &&
 		nc-store load -d "$DB" -p 2024-01-01 part <a &&
@@ -261,7 +276,8 @@ for line in sys.stdin:
 		for args in "load" "dump" "ls -x" "frob" "dump -d x --shard 0/2 silver" \
 			"dump -d x --shard 3/2 silver" "dump -d x --since 2024-13-01 silver" \
 			"load -d x -k a,a ds" "load -d x -k _a ds" "load -d x Bad" "load -d x nc_x" \
-			"load -d x -m -1 ds" "dump -d x -w nofield silver"; do
+			"load -d x -m -1 ds" "dump -d x -w nofield silver" "load -d x -k Date ds" \
+			"load -d x -k RECORD ds" "load -d x -k item,Item ds"; do
 			st=0; nc-store $args </dev/null 2>err || st=$?
 			test $st = 2 || { echo "$args: exit $st"; exit 1; }
 		done &&

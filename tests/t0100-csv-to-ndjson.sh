@@ -176,4 +176,20 @@ expect_success 'the C locale whatever LC_ALL says' '
 	grep -q "\"price\":12.5," out
 '
 
+# A NUL byte would come out as "\u0000", which no later stage takes: the
+# row is a reject at nc-csv, with its reason.
+printf 'a;b\nx;1\ny\000z;2\nw;3\n' >nul.csv
+expect_code 3 'a row with a NUL byte is a reject (exit 3 over -m 0)' '
+	nc-csv -r rej nul.csv >out 2>err
+'
+expect_success '... the other rows go out, the reject names the line and why' '
+	test "$(jq -r .a out | tr "\n" " ")" = "x w "
+	test "$(jq -r "[.line, .reason] | @tsv" rej)" = "$(printf "3\ta NUL byte in the row")"
+	if grep -q "u0000" out; then exit 1; fi
+'
+expect_code 1 'a NUL byte in the header is an error' '
+	printf "a\000;b\nx;1\n" | nc-csv >out 2>err
+'
+expect_success '... saying so' 'grep -q "stdin:1: error: header: a NUL byte in the row" err'
+
 done_testing

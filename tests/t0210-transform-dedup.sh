@@ -56,6 +56,41 @@ expect_success '-k item_id,site_id keeps one record per site and day' '
 
 expect_code 2 '-k must start with item_id' 'nc-transform -k site_id </dev/null'
 
+# Superseded records with values of their own are a likely key mistake:
+# said on stderr without -v, with their count and quantity.
+rec() {	# rec SITE QUANTITY CREATED_AT
+	printf '{"item_id":"A","site_id":"%s","item_name":"x","cost":1,"quantity":%s,"date":"2024-06-01","created_at":"%s"}\n' \
+		"$1" "$2" "$3"
+}
+expect_success 'records of other sites under a key without site_id: a warning with count and quantity' '
+	{ rec S1 5 2024-06-01T08:00:00Z; rec S2 7 2024-06-01T09:00:00Z
+	  rec S3 11 2024-06-01T10:00:00Z; } >sites.ndjson
+	nc-transform $NOW sites.ndjson >out 2>err
+	test "$(wc -l <out)" = 1
+	grep -q "^nc-transform: warning: 2 superseded records (quantity 12) differ from the record of the same key (item_id, date) that replaced them: likely a key mistake, see -k$" err
+	nc-transform $NOW --sorted sites.ndjson >out 2>err2
+	cmp_files err err2
+'
+expect_success '... none with the right key' '
+	nc-transform $NOW -k item_id,site_id sites.ndjson >out 2>err
+	test "$(wc -l <out)" = 3 && test ! -s err
+'
+expect_success 'an older copy that differs only in created_at is superseded quietly' '
+	{ rec S1 5 2024-06-01T08:00:00Z; rec S1 5 2024-06-02T08:00:00Z; } >copies.ndjson
+	nc-transform $NOW -v copies.ndjson >out 2>err
+	grep -q "2 in, 1 out, 0 rejected, 1 superseded" err
+	if grep warning err; then exit 1; fi
+'
+expect_success 'the sample through nc-sample-map with the default key: 282 records, 34550 units said' '
+	nc-csv -s "PRODUTO/SERVIÇO,SOLICITAÇÃO" "$SRC_DIR/data/sample/requisicoes-2024-2025.csv" \
+		>sample.ndjson
+	nc-sample-map sample.ndjson >mapped.ndjson
+	nc-transform $NOW -m 100 mapped.ndjson >out 2>err
+	grep -q "warning: 282 superseded records (quantity 34550) differ" err
+	nc-transform $NOW -m 100 -k item_id,site_id mapped.ndjson >out 2>err
+	if grep warning err; then exit 1; fi
+'
+
 # A larger realistic stream: 60 items x 400 days with 2% duplicates and
 # a few bad rows, generated here; sorted and buffered runs, 1 and 4
 # threads, must agree, and in = out + rejected + superseded.

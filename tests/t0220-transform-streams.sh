@@ -78,6 +78,22 @@ expect_success 'output does not depend on the locale (pt_BR uses a decimal comma
 '
 
 # The man page's EXAMPLES, on a small staged input.
+# nc-records(5): a last line without its newline is a record; a record
+# cut short is a reject (invalid JSON).
+rec='{"item_id":"A","item_name":"x","cost":1,"quantity":2,"date":"2024-06-01"}'
+expect_success 'a last line without a newline is a record, as nc-records(5) says' '
+	printf "%s" "$rec" | nc-transform $NOW >out
+	test "$(jq -r .item_id out)" = A
+	grep -q "last line without one" "$SRC_DIR/man/nc-records.5"
+'
+expect_code 3 'a record cut short is a reject' '
+	printf "%s\n%s" "$rec" "{\"item_id\":\"B\",\"item_na" | nc-transform $NOW -r rej >out 2>err
+'
+expect_success '... as invalid JSON, the whole record before it out' '
+	test "$(jq -r .item_id out)" = A
+	test "$(jq -r .reason rej | cut -c1-12)" = "invalid JSON"
+'
+
 cp "$T/raw.ndjson" raw.ndjson
 cp "$EXPECTED/transform/raw.out" sorted.ndjson
 run_man_examples "$SRC_DIR/man/nc-transform.1"

@@ -16,9 +16,19 @@ expect_success 'records are json (text kept), keys and date extracted, COLLATE "
 	test "$(psql -XAtc "SELECT record->>'"'"'item_name'"'"' FROM silver WHERE item_id = '"'"'010000'"'"' LIMIT 1")" = "CLIPS CROSBY 3/8"
 '
 
-expect_code 1 'a server that is not there: exit 1, no password printed' '
-	nc-store ls -d "postgresql://u:secret@127.0.0.1:1/x" 2>err; st=$?
-	cat err; ! grep -q secret err && grep -q "error: postgresql: connect" err && exit $st
+expect_code 2 'a password in -d is refused' '
+	nc-store ls -d "postgresql://u:secret@127.0.0.1:1/x" 2>err
+'
+expect_success '... without printing it' '
+	grep -q "password on the command line is refused" err
+	if grep secret err; then exit 1; fi
+'
+expect_code 1 'a server that is not there: exit 1' '
+	NC_DB="postgresql://u:secret@127.0.0.1:1/x" nc-store ls 2>err
+'
+expect_success '... no password printed' '
+	grep -q "error: postgresql: connect" err
+	if grep secret err; then exit 1; fi
 '
 
 done_testing

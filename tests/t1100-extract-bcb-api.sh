@@ -162,6 +162,22 @@ expect_code 3 'a row with a bad value is a reject (exit 3 over -m 0), the others
 	grep -q "\"line\":2" rej && exit $st
 '
 
+# Dates within one answer rise; a repeated or earlier date is a reject.
+printf "%s\n" "[{\"data\":\"02/01/2024\",\"valor\":\"1\"},{\"data\":\"02/01/2024\",\"valor\":\"2\"},{\"data\":\"01/01/2024\",\"valor\":\"3\"}]" \
+	>disorder.json
+expect_code 3 'a repeated date and an earlier one: 3 rows in, 1 out, 2 rejects (exit 3 over -m 0)' '
+	nc-extract-bcb -f disorder.json -r rej --since 2024-01-01 usd >out 2>err
+'
+expect_success '... each with its reason and line' '
+	test "$(wc -l <out)" = 1
+	test "$(jq -r .value out)" = 1
+	test "$(jq -r "[.line, .reason] | @tsv" rej)" = "$(printf "2\tdata: repeated date\n3\tdata: out of order (before the row above)")"
+'
+expect_success '... and in = out + rejected with -m' '
+	nc-extract-bcb -f disorder.json -m 2 -r rej --since 2024-01-01 usd >out 2>err
+	test "$(($(wc -l <out) + $(wc -l <rej)))" = 3
+'
+
 expect_success 'head is quiet, a full disk fails' '
 	fixture_scenario <<-EOF &&
 	$S.433/* 200 sgs_433_2024_200.json

@@ -120,8 +120,41 @@ expect_code 1 'a good file and a garbage one: nothing written' '
 
 expect_code 1 'a missing file is a failure' 'nc-extract-inmet no-such.CSV >out 2>err'
 
-expect_success 'empty input: no records, exit 0' '
-	nc-extract-inmet </dev/null >out 2>err && test ! -s out && test ! -s err
+# An INMET file always has its header: an empty one is a failed download
+# or the wrong file, not a station without data.
+expect_code 1 'empty input is an error' '
+	nc-extract-inmet </dev/null >out 2>err
+'
+expect_success '... saying so, with no records' '
+	test ! -s out
+	grep -q "^nc-extract-inmet: error: stdin: empty: no INMET header line$" err
+'
+: >empty.CSV
+expect_code 1 'an empty file among good ones is an error, and no records go out' '
+	nc-extract-inmet "$S24" empty.CSV >out 2>err
+'
+expect_success '... naming the file' '
+	test ! -s out
+	grep -q "error: empty.CSV: empty: no INMET header line" err
+'
+
+# Memory follows the rows, not the span of their dates: rows dated
+# 0001/01/01 and 9999/12/31 are two days (a slot per day between them
+# was 3.65 million slots, 345 MB).
+maxrss_kb() {
+	python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=open("span.out", "w"), check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+{ head -n 9 "$F/INMET_CO_DF_A001_BRASILIA_2026_head57.CSV"
+  sed -n 10p "$F/INMET_CO_DF_A001_BRASILIA_2026_head57.CSV" | sed "s#^2026/01/01#0001/01/01#"
+  sed -n 11p "$F/INMET_CO_DF_A001_BRASILIA_2026_head57.CSV" | sed "s#^2026/01/01#9999/12/31#"
+} >span.CSV
+expect_success 'rows 10,000 years apart: two records, in date order, in little memory' '
+	kb=$(maxrss_kb nc-extract-inmet --min-hours 1 span.CSV)
+	echo "max RSS $kb KB"
+	test "$kb" -lt 65536
+	test "$(jq -r .date span.out | tr "\n" " ")" = "0000-12-31 9999-12-30 "
 '
 
 expect_success 'a header without data: no records' '
