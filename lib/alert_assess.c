@@ -243,13 +243,20 @@ alert_assess(const struct alert_opts *o, const json_t *rec, struct alert *a)
 			SAY(o->en ? "no stock, demand forecast %s a day: buy now" :
 			    "sem estoque, demanda prevista de %s por dia: compre já",
 			    alert_fmt2(d, b1));
-		} else if (a->has_stockout && has_asof && !isnan(lt) && sod - aod <= lt + r) {
+		} else if (!isnan(a->d2s) && a->d2s <= (isnan(lt) ? 0 : lt) + r) {
 			a->level = AL_AMARELO;
-			SAY(o->en ? "stockout projected on %s, before the next review's order "
-			    "would arrive (%s days): plan the purchase" :
-			    "ruptura prevista em %s, antes que um pedido da próxima revisão "
-			    "chegue (%s dias): planeje a compra",
-			    a->stockout, alert_fmt2(lt + r, b1));
+			if (a->has_stockout && has_asof)
+				SAY(o->en ? "stockout projected on %s, before the next review's "
+				    "order would arrive (%s days): plan the purchase" :
+				    "ruptura prevista em %s, antes que um pedido da próxima "
+				    "revisão chegue (%s dias): planeje a compra",
+				    a->stockout, alert_fmt2((isnan(lt) ? 0 : lt) + r, b1));
+			else
+				SAY(o->en ? "stock %s lasts %s days, less than the lead time plus "
+				    "the review (%s days): plan the purchase" :
+				    "estoque %s dura %s dias, menos que o prazo de entrega mais a "
+				    "revisão (%s dias): planeje a compra", alert_fmt2(pos, b1),
+				    alert_fmt2(a->d2s, b2), alert_fmt2((isnan(lt) ? 0 : lt) + r, b3));
 		} else {
 			a->level = AL_VERDE;
 			SAY(o->en ? "stock %s covers the lead time (reorder point 0, demand %s a day)" :

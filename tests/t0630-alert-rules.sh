@@ -23,6 +23,8 @@ expect_success 'demand forecast with a reorder point of 0 is never VERDE "sem de
 	lt0 0 "\"2025-10-19\"" | nc-alert $NOW --all >out
 	jq -e ".level == \"VERMELHO\" and .urgency == \"critical\"" out
 	lt0 33 null | nc-alert $NOW --all >out
+	jq -e ".level == \"AMARELO\" and .reason == \"estoque 33 dura 0.46 dias, menos que o prazo de entrega mais a revisão (7 dias): planeje a compra\"" out
+	lt0 600 null | jq -c ".order_up_to = null" | nc-alert $NOW --all >out
 	jq -e ".level == \"VERDE\" and (.reason | test(\"cobre o prazo de entrega\"))" out
 '
 
