@@ -124,7 +124,7 @@ handle(struct alert_opts *o, json_t *rec, const char *input, unsigned long linen
 		alert_summary_add(&summary, rec, &a);
 	entry = o->all ? NULL : json_object_get(alerts, key);
 	if (!o->all) {
-		if (a.level == AL_VERDE || a.level == AL_ENCOMENDA) {
+		if (a.level == AL_VERDE || (a.level == AL_ENCOMENDA && !(a.qty > 0))) {
 			json_object_del(alerts, key);       /* resolved, or nothing to buy */
 			free(key);
 			return;

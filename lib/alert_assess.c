@@ -204,7 +204,13 @@ alert_assess(const struct alert_opts *o, const json_t *rec, struct alert *a)
 	}
 	if (on_request) {
 		a->level = AL_ENCOMENDA;
-		if (d > 0)
+		if (a->qty > 0)
+			SAY(o->en ? "ordered on request: order %s for the requests, hold no stock "
+			    "(lead time %s days)" :
+			    "sob encomenda: encomende %s para as requisições, sem manter estoque "
+			    "(prazo de entrega %s dias)",
+			    alert_fmt2(a->qty, b1), isnan(lt) ? "?" : alert_fmt2(lt, b2));
+		else if (d > 0)
 			SAY(o->en ? "ordered on request: hold no stock, buy against each request "
 			    "(forecast %s a day, lead time %s days)" :
 			    "sob encomenda: não manter estoque, compre a cada requisição "

@@ -100,13 +100,14 @@ alert_summary_add(struct alert_summary *s, const json_t *rec, const struct alert
 {
 	s->count[a->level]++;
 	s->one_off += a->one_off;
-	if (a->level != AL_AMARELO && a->level != AL_VERMELHO)
+	if (a->level == AL_VERDE)
 		return;
 	if (a->qty > 0 && isnan(a->order_value))
 		s->no_cost++;
 	else if (a->qty > 0)
 		s->order_value[a->level] += a->order_value;
-	alert_top_offer(&s->top, rec, NULL, a, NULL, 0, NULL, NULL);
+	if (a->level == AL_AMARELO || a->level == AL_VERMELHO)
+		alert_top_offer(&s->top, rec, NULL, a, NULL, 0, NULL, NULL);
 }
 
 void
@@ -233,6 +234,8 @@ alert_summary_write(const struct alert_opts *o, struct alert_summary *s, const c
 		addf(&sb, " %6lu", s->count[l]);
 		if (l == AL_VERMELHO || l == AL_AMARELO)
 			addf(&sb, "   pedidos %s", money(s->order_value[l], m1));
+		else if (l == AL_ENCOMENDA && s->order_value[l] > 0)
+			addf(&sb, "   encomendas %s", money(s->order_value[l], m1));
 		else if (l == AL_VERDE && s->one_off > 0)
 			addf(&sb, "   (%lu requisições pontuais)", s->one_off);
 		strbuf_addc(&sb, '\n');

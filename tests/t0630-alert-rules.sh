@@ -79,13 +79,16 @@ expect_success '... each with its reason, the valid record kept' '
 	grep -q "5 records rejected" err
 '
 
-expect_success 'sob encomenda: no buy-now alert, an ENCOMENDA to place on request' '
-	row "{\"stocking\":\"sob encomenda\",\"current_stock\":0}" >enc
+expect_success 'sob encomenda: no buy-now alert; an order to place when one is recommended' '
+	row "{\"stocking\":\"sob encomenda\",\"current_stock\":0,\"recommended_order_qty\":0}" >enc
 	nc-alert $NOW --all <enc >out
 	jq -e ".level == \"ENCOMENDA\"" out
 	jq -e ".reason == \"sob encomenda: não manter estoque, compre a cada requisição (previsão 1 por dia, prazo de entrega 14 dias)\"" out
 	nc-alert $NOW <enc >out
 	test ! -s out
+	row "{\"stocking\":\"sob encomenda\",\"current_stock\":0,\"recommended_order_qty\":5}" >enc5
+	nc-alert $NOW <enc5 >out
+	jq -e ".level == \"ENCOMENDA\" and .reason == \"sob encomenda: encomende 5 para as requisições, sem manter estoque (prazo de entrega 14 dias)\"" out
 	row "{\"stocking\":\"estoque\",\"current_stock\":0}" | nc-alert $NOW >out
 	jq -e ".level == \"VERMELHO\"" out
 '
@@ -96,6 +99,10 @@ expect_success 'a VERMELHO that turns sob encomenda is resolved in the state fil
 	nc-alert $NOW --state st <enc >out
 	test ! -s out
 	jq -e ".alerts == {}" st
+	nc-alert $NOW --state st <enc5 >out
+	jq -e ".alerts.a.level == \"ENCOMENDA\"" st
+	nc-alert $NOW --state st <enc5 >out
+	test ! -s out
 '
 
 expect_success 'one_off: never a stock alert on a one-off lump; false or absent as before' '

@@ -74,10 +74,11 @@ expect_success '--summary counts every series, also those the state keeps quiet'
 '
 
 expect_success '--summary -: on standard error; sob encomenda and one-off counted' '
-	{ row "{\"item_id\":\"e\",\"stocking\":\"sob encomenda\"}"
+	{ row "{\"item_id\":\"e\",\"stocking\":\"sob encomenda\",\"recommended_order_qty\":0}"
+	  row "{\"item_id\":\"f\",\"stocking\":\"sob encomenda\",\"recommended_order_qty\":3}"
 	  row "{\"item_id\":\"o\",\"one_off\":true}"; } | nc-alert $NOW --summary - >out 2>err
-	test ! -s out
-	grep -q "^  ENCOMENDA  sob encomenda: compre a pedido       1$" err
+	test "$(jq -r .item_id out)" = f
+	grep -q "^  ENCOMENDA  sob encomenda: compre a pedido       2   encomendas R\$ 30$" err
 	grep -q "^  VERDE      sem ação                             1   (1 requisições pontuais)$" err
 	grep -q "^Nenhuma série pede compra hoje.$" err
 '
