@@ -28,7 +28,10 @@ alert_due(const struct alert_opts *o, const json_t *entry, enum alert_level lv,
 		return 1;
 	}
 	prev = json_string_value(json_object_get(entry, "level"));
-	if (prev != NULL && strcmp(prev, "AMARELO") == 0 && lv == AL_VERMELHO) {
+	/* Up to VERMELHO, or between an order on request and a stock alert:
+	 * a new action for the buyer. */
+	if (prev != NULL && ((lv == AL_VERMELHO && strcmp(prev, "VERMELHO") != 0) ||
+	    (lv == AL_ENCOMENDA) != (strcmp(prev, "ENCOMENDA") == 0))) {
 		*why = "escalated";
 		return 1;
 	}

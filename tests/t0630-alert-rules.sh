@@ -103,6 +103,10 @@ expect_success 'a VERMELHO that turns sob encomenda is resolved in the state fil
 	jq -e ".alerts.a.level == \"ENCOMENDA\"" st
 	nc-alert $NOW --state st <enc5 >out
 	test ! -s out
+	row "{\"current_stock\":0}" | nc-alert $NOW --state st >out
+	jq -e ".level == \"VERMELHO\"" out
+	nc-alert $NOW --state st <enc5 >out
+	jq -e ".level == \"ENCOMENDA\"" out
 '
 
 expect_success 'one_off: never a stock alert on a one-off lump; false or absent as before' '
