@@ -23,3 +23,15 @@ webhook_stop() {
 	wait "$WEBHOOK_PID" 2>/dev/null || :
 	WEBHOOK_PID=
 }
+
+# row JSON: a reorder record as nc-reorder writes it, with the fields of
+# JSON over these defaults: PP 34 = 14 x 1 + SS 20, order-up-to 41 (7 days
+# of review), stock 40, cost 10.
+row() {
+	jq -nc --argjson o "$1" '{item_id: "a", item_name: "PECA a", as_of: "2026-11-26",
+	    current_stock: 40, on_order: 0, lead_time_days: 14, lead_time_std: 0,
+	    service_level: 0.95, z: 1.6449, avg_daily_demand: 1, daily_demand_sd: 1,
+	    lead_time_demand: 14, safety_stock: 20, reorder_point: 34, review_days: 7,
+	    order_up_to: 41, recommended_order_qty: 1, days_of_cover: 40,
+	    stockout_date: null, cost: 10} + $o'
+}

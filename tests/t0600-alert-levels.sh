@@ -4,13 +4,16 @@
 . "$(dirname "$0")/lib.sh"
 NOW=--now=2026-11-27T06:00:00Z
 
-# rec ITEM STOCK PP [SS D LT STOCKOUT]: a reorder record.
+# rec ITEM STOCK PP [SS D LT STOCKOUT OUT]: a reorder record (order-up-to
+# level OUT, default PP + 50).
 rec() {
 	jq -nc --arg i "$1" --argjson s "$2" --argjson pp "$3" --argjson ss "${4:-20}" \
 		--argjson d "${5:-1}" --argjson lt "${6:-14}" --arg so "${7:-}" \
+		--argjson out "${8:-null}" \
 		'{item_id: $i, item_name: "PECA \($i)", as_of: "2026-11-26", current_stock: $s,
 		  lead_time_days: $lt, avg_daily_demand: $d, safety_stock: $ss, reorder_point: $pp,
-		  order_up_to: ($pp + 50), recommended_order_qty: ([0, $pp + 50 - $s] | max),
+		  order_up_to: ($out // ($pp + 50)),
+		  recommended_order_qty: ([0, ($out // ($pp + 50)) - $s] | max),
 		  days_of_cover: (if $d > 0 then $s / $d else null end),
 		  stockout_date: (if $so == "" then null else $so end)}'
 }
@@ -25,7 +28,8 @@ expect_success 'boundaries: > 1.2 PP VERDE, (0.8 PP, 1.2 PP] AMARELO, <= 0.8 PP 
 '
 
 expect_success 'the factors can be set' '
-	{ rec a 151 100; rec b 150 100; rec c 50 100; } | nc-alert $NOW --all --yellow-factor 1.5 --red-factor 0.5 >out &&
+	{ rec a 151 100 20 1 14 "" 200; rec b 150 100 20 1 14 "" 200; rec c 50 100; } |
+	nc-alert $NOW --all --yellow-factor 1.5 --red-factor 0.5 >out &&
 	test "$(jq -sr "map(.level) | join(\" \")" out)" = "VERDE AMARELO VERMELHO"
 '
 
@@ -35,11 +39,27 @@ expect_success 'a stockout projected within the lead time is VERMELHO whatever t
 	jq -se ".[0].reason | test(\"ruptura prevista em 2026-12-10, dentro do prazo de entrega de 14 dias\")" out
 '
 
-expect_success 'urgency from days to rupture (stock - SS) / d: < 7, < 14, < 30' '
-	{ rec a 26.9 100 20 1; rec b 27 100 20 1; rec c 33.9 100 20 1; rec d 34 100 20 1
-	  rec e 49.9 100 20 1; rec f 50 100 20 1; rec g 10 100 20 0; } | nc-alert $NOW --all >out &&
-	test "$(jq -sr "map(.urgency) | join(\" \")" out)" = "critical high high medium medium low low" &&
-	jq -se ".[1].days_to_rupture == 7 and .[6].days_to_rupture == null" out
+expect_success 'urgency from the slack, days to stockout - lead time: <= 0, < 7, < 30' '
+	{ rec a 14 100 20 1; rec b 20.9 100 20 1; rec c 21 100 20 1; rec d 43.9 100 20 1
+	  rec e 44 100 20 1; rec f 10 100 20 0; } | nc-alert $NOW --all >out &&
+	test "$(jq -sr "map(.urgency) | join(\" \")" out)" = "critical high medium medium low low" &&
+	jq -se ".[1].days_to_stockout == 20.9 and .[5].days_to_stockout == null" out
+'
+
+expect_success 'days to stockout from stockout_date - as_of when nc-reorder projected one' '
+	{ rec a 90 100 20 1 14 2026-12-16; rec b 90 100 20 1 14 2026-12-31; } |
+	nc-alert $NOW --all >out &&
+	test "$(jq -sr "map(\"\(.days_to_stockout) \(.urgency)\") | join(\",\")" out)" = "20 high,35 medium"
+'
+
+expect_success 'stock below the safety stock alone is not critical (the old rule)' '
+	rec a 19 100 20 0.1 14 >in && nc-alert $NOW --all <in >out &&
+	jq -e ".level == \"VERMELHO\" and .days_to_rupture == 0 and .urgency == \"low\"" out
+'
+
+expect_success 'days_to_rupture keeps the company formula (stock - SS) / d' '
+	rec a 40 132 20 2 >in && nc-alert $NOW --all <in >out &&
+	jq -e ".days_to_rupture == 10 and .days_to_stockout == 20" out
 '
 
 expect_success 'reasons in Portuguese by default, English with --lang en' '
@@ -51,7 +71,7 @@ expect_success 'reasons in Portuguese by default, English with --lang en' '
 
 expect_success 'the alert record: fields and a stable alert_id' '
 	rec a 40 132 >in && nc-alert $NOW <in >out &&
-	jq -e "keys_unsorted == [\"alert_id\",\"item_id\",\"level\",\"urgency\",\"reason\",\"current_stock\",\"reorder_point\",\"safety_stock\",\"recommended_order_qty\",\"days_of_cover\",\"days_to_rupture\",\"stockout_date\",\"created_at\"] and
+	jq -e "keys_unsorted == [\"alert_id\",\"item_id\",\"item_name\",\"level\",\"urgency\",\"reason\",\"current_stock\",\"reorder_point\",\"safety_stock\",\"recommended_order_qty\",\"days_of_cover\",\"days_to_rupture\",\"stockout_date\",\"days_to_stockout\",\"stockout_probability\",\"order_value\",\"value_at_risk\",\"created_at\"] and
 		.alert_id == \"a|VERMELHO|2026-11-27\" and .created_at == \"2026-11-27T06:00:00Z\" and .days_to_rupture == 20" out
 '
 
