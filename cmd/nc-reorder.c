@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "flat.h"
@@ -20,13 +21,18 @@
 #include "ndjson.h"
 #include "reject.h"
 #include "reorder.h"
+#include "reorder_hist.h"
+#include "reorder_leadtime.h"
 
 static const char synopsis[] =
     "usage: nc-reorder [-v] [-k keys] [-m max] [-r rejects]\n"
-    "                  [--method forecast|classic] [--service-level p]\n"
+    "                  [--method forecast|classic|on-demand] [--service-level p]\n"
     "                  [--service-levels file] [--lead-time days]\n"
-    "                  [--lead-times file] [--review days] [--order-cost cost]\n"
-    "                  [--holding-rate rate] [--simulate days] [file ...]\n";
+    "                  [--lead-times file] [--delivery days] [--review days]\n"
+    "                  [--history file] [--since date] [--stocking file]\n"
+    "                  [--min-requests n] [--max-value value]\n"
+    "                  [--order-cost cost] [--holding-rate rate]\n"
+    "                  [--simulate days] [file ...]\n";
 
 #define MAXKEYS 8
 #define NO_DATE LONG_MIN
@@ -34,18 +40,21 @@ static const char synopsis[] =
 /* Per-row fields nc-reorder reads, by index. */
 enum {
 	F_DATE, F_PERIOD, F_MEAN, F_SD, F_CIHI, F_CILEVEL, F_Q50, F_ASOF,
-	F_QUANTITY, F_ACTUAL, F_HORIZON,
+	F_QUANTITY, F_ACTUAL, F_HORIZON, F_PDEM, F_SMEAN, F_SSD, F_SETTLING,
+	F_ONEOFF, F_DPER, F_FID,
 	/* Attributes: the series' last row gives them. */
 	F_ITEM_NAME, F_FAMILY, F_SUPPLIER, F_COST, F_STOCK, F_ONORDER, F_LT, F_LTSTD,
-	F_STATUS, NFIELDS
+	F_STATUS, F_LTOBS, NFIELDS
 };
 #define FIRST_ATTR F_ITEM_NAME
 
 static const char *const field_names[NFIELDS] = {
 	"date", "period", "forecasted_demand", "forecast_sd", "ci_upper",
 	"ci_level", "q50", "as_of", "quantity", "actual_demand", "horizon",
+	"p_demand", "size_mean", "size_sd", "settling", "one_off", "demand_periods",
+	"forecast_id",
 	"item_name", "family", "supplier_id", "cost", "current_stock", "on_order",
-	"lead_time_days", "lead_time_std", "stock_status",
+	"lead_time_days", "lead_time_std", "stock_status", "lead_time_obs",
 };
 
 /* One usable row of a series. */
@@ -55,6 +64,10 @@ struct row {
 	double mean, sd, actual;        /* actual: NAN when absent */
 	long horizon;
 	int history;                    /* a quantity row, not a forecast */
+	int settling;                   /* settling: true (not for projections) */
+	int one_off;                    /* one_off: -1 absent, 0 false, 1 true */
+	double pdem, smean, ssd;        /* p_demand, size_mean, size_sd; NAN absent */
+	double dper;                    /* demand_periods; NAN absent */
 };
 
 /*
@@ -83,6 +96,7 @@ struct series {
 	struct row *rows;
 	size_t n, cap;
 	int active;
+	struct rp_hist_series hist;     /* its quantity rows (series_history) */
 };
 
 struct opts {
@@ -91,6 +105,14 @@ struct opts {
 	int nkeys;
 	enum rp_method method;
 	double service_level;
+	double delivery;                    /* --delivery */
+	json_t *stocking;                   /* --stocking: item -> "estoque"|... */
+	double min_requests, max_value;
+	struct rp_hist hist;                /* --history */
+	int have_hist;
+	long first_day;                     /* the data's first day, or NO_DATE */
+	json_t *lt_series;                  /* pass 1: key -> [n, sum, sumsq] */
+	struct lt_pool pool;
 	json_t *sl_items, *sl_families;     /* --service-levels */
 	json_t *lt_suppliers;               /* --lead-times */
 	double lead_time;                   /* --lead-time, NAN if not given */
@@ -302,35 +324,87 @@ series_service_level(const struct opts *o, const struct series *s, const char *i
 	return o->service_level;
 }
 
-/* The lead time: --lead-time, else the supplier's in --lead-times, else
- * the record's.  Returns 0, or -1 with none known. */
-static int
-series_lead_time(const struct opts *o, const struct series *s, double *lt, double *lt_sd)
+/* A series' lead time, as series_lead_time() makes it. */
+struct lt_info {
+	double lt, sd;                  /* total: purchase delay + delivery */
+	double obs, delay, delivery;    /* observations, pooled delay, delivery */
+	const char *prior;              /* what the delay was pooled toward */
+};
+
+/* The observations a record gives: lead_time_obs, else 1 (the export's one
+ * delay), else LT_GIVEN when it carries lead_time_std (figures of its own);
+ * 0 when lead_time_days is null or absent. */
+#define LT_GIVEN 30.0
+
+static double
+record_lt_obs(double mean, double sd, double obs)
 {
-	char *sup;
-	json_t *e;
-
-	*lt_sd = attr_num(s, F_LTSTD);
-	if (isnan(*lt_sd) || *lt_sd < 0)
-		*lt_sd = 0;
-	if (!isnan(o->lead_time)) {
-		*lt = o->lead_time;
+	if (isnan(mean) || mean < 0)
 		return 0;
-	}
-	if (o->lt_suppliers && (sup = attr_str(s, F_SUPPLIER)) != NULL) {
-		e = json_object_get(o->lt_suppliers, sup);
-		free(sup);
-		if (e != NULL) {
-			double d;
+	if (!isnan(obs))
+		return obs > 0 ? obs : 0;
+	return isnan(sd) ? 1 : LT_GIVEN;
+}
 
-			ndjson_number(json_object_get(e, "lead_time_days"), lt);
+/*
+ * The lead time of a series: --lead-time; else the supplier's whole lead
+ * time in --lead-times; else the purchase delay from every observation of
+ * the series (pass 1), pooled toward its supplier's and family's
+ * (reorder_leadtime.h), plus the delivery (the supplier's delivery_days in
+ * --lead-times, else --delivery).
+ */
+static void
+series_lead_time(const struct opts *o, const struct series *s, struct lt_info *li)
+{
+	char *sup = attr_str(s, F_SUPPLIER), *fam = attr_str(s, F_FAMILY);
+	json_t *e = NULL, *own;
+	struct lt_est est;
+	struct lt_sum ls = { 0, 0, 0 };
+	double d, dsd = 0;
+
+	memset(li, 0, sizeof(*li));
+	li->delivery = o->delivery;
+	if (o->lt_suppliers && sup != NULL)
+		e = json_object_get(o->lt_suppliers, sup);
+	if (!isnan(o->lead_time) || (e != NULL && json_object_get(e, "lead_time_days"))) {
+		li->lt = o->lead_time;
+		li->sd = 0;
+		if (isnan(o->lead_time)) {
+			ndjson_number(json_object_get(e, "lead_time_days"), &li->lt);
 			if (ndjson_number(json_object_get(e, "lead_time_std"), &d) == 1 && d >= 0)
-				*lt_sd = d;
-			return 0;
-		}
+				li->sd = d;
+			li->prior = "--lead-times";
+		} else
+			li->prior = "--lead-time";
+		li->delay = NAN;
+		li->delivery = NAN;
+		li->obs = NAN;
+		goto out;
 	}
-	*lt = attr_num(s, F_LT);
-	return isnan(*lt) || *lt < 0 ? -1 : 0;
+	if (e != NULL && ndjson_number(json_object_get(e, "delivery_days"), &d) == 1) {
+		li->delivery = d;
+		if (ndjson_number(json_object_get(e, "delivery_std"), &d) == 1 && d >= 0)
+			dsd = d;
+	}
+	if (o->lt_series != NULL) {
+		char *k = xstrndup(s->key.s, s->key.len);
+
+		if ((own = json_object_get(o->lt_series, k)) != NULL) {
+			ls.n = json_real_value(json_array_get(own, 0));
+			ls.sum = json_real_value(json_array_get(own, 1));
+			ls.sumsq = json_real_value(json_array_get(own, 2));
+		}
+		free(k);
+	}
+	lt_pool_estimate(&o->pool, sup, fam, lt_sum_mean(&ls), lt_sum_sd(&ls), ls.n, &est);
+	li->obs = ls.n;
+	li->delay = est.mean;
+	li->prior = est.weight < 1 ? est.prior : "series";
+	li->lt = est.mean + li->delivery;
+	li->sd = sqrt(est.sd * est.sd + dsd * dsd);
+out:
+	free(sup);
+	free(fam);
 }
 
 static void
@@ -369,12 +443,86 @@ series_as_of(const struct series *s)
 	return as_of != NO_DATE ? as_of : last;
 }
 
+/* The series' history: --history's, else its own quantity rows. */
+static const struct rp_hist_series *
+series_history(const struct opts *o, struct series *s)
+{
+	if (o->have_hist) {
+		static const struct rp_hist_series none = { NULL, NULL, 0, 0 };
+		const struct rp_hist_series *h = rp_hist_get(&o->hist, s->key.s, s->key.len);
+
+		return h != NULL ? h : &none;
+	}
+	s->hist.n = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->rows[i].history)
+			continue;
+		if (s->hist.n == s->hist.cap) {
+			s->hist.cap = s->hist.cap ? 2 * s->hist.cap : 64;
+			s->hist.date = xrealloc(s->hist.date, s->hist.cap * sizeof(*s->hist.date));
+			s->hist.qty = xrealloc(s->hist.qty, s->hist.cap * sizeof(*s->hist.qty));
+		}
+		s->hist.date[s->hist.n] = s->rows[i].date;
+		s->hist.qty[s->hist.n++] = s->rows[i].mean;
+	}
+	return s->hist.n > 0 ? &s->hist : NULL;
+}
+
+/* The first day of the history window: --since, else the data's first. */
+static long
+window_first(const struct opts *o, const struct rp_hist_series *h)
+{
+	long first = o->first_day;
+
+	for (size_t i = 0; first == NO_DATE && h != NULL && i < h->n; i++)
+		if (first == NO_DATE || h->date[i] < first)
+			first = h->date[i];
+	return first;
+}
+
+/* The classic profile: every day of [first, as_of], zeros counted. */
 static void
-profile_of(struct rp_profile *p, const struct row *r, size_t n)
+classic_profile(struct rp_profile *p, const struct rp_hist_series *h, long first, long as_of)
 {
 	rp_profile_clear(p);
-	for (size_t i = 0; i < n; i++)
-		rp_profile_add(p, r[i].date, r[i].ndays, r[i].mean, r[i].sd);
+	for (size_t i = 0; h != NULL && i < h->n; i++)
+		if (h->date[i] >= first && h->date[i] <= as_of)
+			rp_profile_add(p, h->date[i], 1, h->qty[i], 0);
+	rp_profile_span(p, first, as_of);
+}
+
+/*
+ * Occurrence x size from the history, for forecast rows without p_demand:
+ * periods of ndays days ending on as_of, back to first (a period not whole
+ * is left out).  Returns 0, or -1 when there is no whole period.
+ */
+static int
+hist_occurrence(const struct rp_hist_series *h, long first, long as_of, int ndays,
+    double *pdem, double *smean, double *ssd, double *dper)
+{
+	long np = (as_of - first + 1) / ndays, k;
+	double *b, n = 0, sum = 0, sumsq = 0;
+
+	if (np < 1 || ndays < 1)
+		return -1;
+	b = xcalloc((size_t)np, sizeof(*b));
+	for (size_t i = 0; h != NULL && i < h->n; i++) {
+		k = (as_of - h->date[i]) / ndays;
+		if (h->date[i] <= as_of && k < np)
+			b[k] += h->qty[i];
+	}
+	for (k = 0; k < np; k++)
+		if (b[k] > 0) {
+			n++;
+			sum += b[k];
+			sumsq += b[k] * b[k];
+		}
+	free(b);
+	*dper = n;
+	*pdem = n / np;
+	*smean = n > 0 ? sum / n : 0;
+	*ssd = n >= 2 ? sqrt(fmax(0, (sumsq - sum * sum / n) / (n - 1))) : NAN;
+	return 0;
 }
 
 static void
@@ -398,6 +546,156 @@ params_of(const struct opts *o, const struct series *s, double lt, double lt_sd,
 	par->unit_cost = attr_num(s, F_COST);
 }
 
+/* The policy of a series at one origin (its rows r[0, n)). */
+struct policy {
+	struct rp_result res;
+	struct rp_params par;
+	long first;                     /* the profile's first day */
+	const char *model;              /* compound, normal, classic, none */
+	const char *stocking, *reason;
+	char why[128];
+	double requests_year;           /* expected demand occurrences a year */
+	double pending;                 /* settling rows' actual demand */
+	int ondemand, occ_from_history;
+};
+
+/*
+ * Compute the policy.  Returns 0, or -1 with a reason in pol->why.
+ * The forecast method reads the rows that are not settling; rows without
+ * p_demand take the occurrence x size of the history when there is one.
+ */
+static int
+series_policy(const struct opts *o, struct series *s, const struct row *r, size_t n,
+    long as_of, const struct lt_info *li, double sl, struct rp_profile *p,
+    struct policy *pol)
+{
+	const struct rp_hist_series *h = NULL;
+	double pdem = NAN, smean = NAN, ssd = NAN, dper = NAN, oneoff = -1, days;
+	long first = NO_DATE;
+	int ndays = 0;
+
+	memset(pol, 0, sizeof(*pol));
+	pol->requests_year = NAN;
+	params_of(o, s, li->lt, li->sd, sl, &pol->par);
+	if (o->method == RP_CLASSIC || o->method == RP_FORECAST) {
+		h = series_history(o, s);
+		first = window_first(o, h);
+	}
+	if (o->method == RP_CLASSIC) {
+		if (h == NULL) {
+			snprintf(pol->why, sizeof(pol->why), "classic: no daily history "
+			    "(give --history FILE, or item-day rows)");
+			return -1;
+		}
+		if (as_of == NO_DATE || first == NO_DATE || first > as_of) {
+			snprintf(pol->why, sizeof(pol->why), "classic: no history before as_of");
+			return -1;
+		}
+		classic_profile(p, h, first, as_of);
+		pol->model = "classic";
+	} else {
+		rp_profile_clear(p);
+		for (size_t i = 0; i < n; i++) {
+			if (r[i].settling) {
+				if (!isnan(r[i].actual))
+					pol->pending += r[i].actual;
+				continue;
+			}
+			if (!r[i].history && ndays == 0)
+				ndays = r[i].ndays;
+			if (r[i].one_off >= 0)
+				oneoff = oneoff < 0 ? r[i].one_off : oneoff && r[i].one_off;
+			if (!isnan(r[i].dper) && !(r[i].dper <= dper))
+				dper = r[i].dper;
+		}
+		/* Rows without the split: the history's, when there is one. */
+		if (h != NULL && ndays > 0 && first != NO_DATE && as_of != NO_DATE &&
+		    hist_occurrence(h, first, as_of, ndays, &pdem, &smean, &ssd, &dper) == 0)
+			pol->occ_from_history = 1;
+		for (size_t i = 0; i < n; i++) {
+			const struct row *x = &r[i];
+
+			if (x->settling)
+				continue;
+			if (!isnan(x->pdem) && !isnan(x->smean))
+				rp_profile_add_compound(p, x->date, x->ndays, x->mean, x->sd,
+				    x->pdem, x->smean, x->ssd);
+			else if (!x->history && pol->occ_from_history)
+				rp_profile_add_compound(p, x->date, x->ndays, x->mean, x->sd,
+				    pdem, smean, ssd);
+			else
+				rp_profile_add(p, x->date, x->ndays, x->mean, x->sd);
+		}
+	}
+	pol->first = p->first;
+	if (rp_compute(p, &pol->par, &pol->res) != 0) {
+		snprintf(pol->why, sizeof(pol->why), "no demand rows");
+		return -1;
+	}
+	if (o->method == RP_FORECAST)
+		pol->model = pol->res.compound ? "compound" : "normal";
+	else if (o->method == RP_ONDEMAND)
+		pol->model = "none";
+	/* Expected occurrences a year, from the profile's split. */
+	days = (double)p->n;
+	if (p->compound_rows > 0 && days > 0) {
+		double lam = 0;
+
+		for (size_t i = 0; i < p->n; i++)
+			lam += p->day[i].lam;
+		pol->requests_year = lam / days * 365;
+	}
+	/* The stocking decision (nc-reorder(1), "Stock or order on demand"). */
+	pol->stocking = "estoque";
+	{
+		json_t *v = NULL;
+		double pp_value = pol->res.reorder_point * pol->par.unit_cost;
+
+		if (o->stocking && s->item != NULL)
+			v = json_object_get(o->stocking, s->item);
+		if (v != NULL) {
+			pol->stocking = json_string_value(v);
+			pol->reason = "--stocking";
+		} else if (o->method == RP_ONDEMAND) {
+			pol->stocking = "sob encomenda";
+			pol->reason = "--method on-demand";
+		} else if (o->method == RP_CLASSIC)
+			pol->reason = "classic: every series in stock";
+		else if (oneoff == 1) {
+			pol->stocking = "sob encomenda";
+			pol->reason = "one-off demand";
+		} else if (!isnan(dper) && dper <= 1) {
+			pol->stocking = "sob encomenda";
+			pol->reason = dper < 1 ? "no demand in the history" :
+			    "a single request in the history";
+		} else if (isnan(pol->requests_year))
+			pol->reason = "no occurrence data";
+		else if (pol->requests_year < o->min_requests) {
+			pol->stocking = "sob encomenda";
+			snprintf(pol->why, sizeof(pol->why), "%.2g requests a year, under "
+			    "--min-requests %g", pol->requests_year, o->min_requests);
+			pol->reason = pol->why;
+		} else if (o->max_value > 0 && pp_value > o->max_value &&
+		    pol->requests_year * pol->res.protection / 365 < 1) {
+			pol->stocking = "sob encomenda";
+			snprintf(pol->why, sizeof(pol->why), "reorder point worth %.0f over "
+			    "--max-value, under 1 request a lead time", pp_value);
+			pol->reason = pol->why;
+		} else {
+			snprintf(pol->why, sizeof(pol->why), "%.2g requests a year",
+			    pol->requests_year);
+			pol->reason = pol->why;
+		}
+	}
+	pol->ondemand = strcmp(pol->stocking, "estoque") != 0;
+	if (pol->ondemand) {
+		pol->res.safety_stock = pol->res.reorder_point = pol->res.order_up_to = 0;
+		pol->res.cycle_demand = 0;
+		pol->res.order_qty = 0;
+	}
+	return 0;
+}
+
 static const char *
 stock_status(const struct series *s, double stock, int *known)
 {
@@ -410,57 +708,90 @@ stock_status(const struct series *s, double stock, int *known)
 	return stock <= 0 ? "OUT_OF_STOCK" : stock <= 10 ? "LOW_STOCK" : "OK";
 }
 
-static void
-emit_policy(struct opts *o, struct series *s, double lt, double lt_sd, double sl)
+/* The latest origin's first row (history rows have no origin). */
+static size_t
+latest_rows(struct series *s, long as_of)
 {
-	struct rp_profile p = RP_PROFILE_INIT;
-	struct rp_params par;
-	struct rp_result res;
-	struct strbuf sb = { 0 };
-	long as_of = series_as_of(s), first, so = NO_DATE;
 	size_t lo = 0;
-	const char *st;
-	int known;
 
 	qsort(s->rows, s->n, sizeof(*s->rows), row_cmp);
-	/* Only the latest origin's rows (history rows have no origin). */
 	while (lo < s->n && s->rows[lo].as_of != NO_DATE && s->rows[lo].as_of < as_of)
 		lo++;
-	profile_of(&p, s->rows + lo, s->n - lo);
-	first = p.first;
-	params_of(o, s, lt, lt_sd, sl, &par);
-	if (rp_compute(&p, &par, &res) != 0) {
+	return lo;
+}
+
+static void
+emit_policy(struct opts *o, struct series *s, const struct lt_info *li, double sl)
+{
+	struct rp_profile p = RP_PROFILE_INIT;
+	struct policy pol;
+	struct rp_result *res = &pol.res;
+	struct strbuf sb = { 0 };
+	long as_of = series_as_of(s), so = NO_DATE;
+	size_t lo = latest_rows(s, as_of);
+	const char *st, *note = NULL;
+	double d12 = NAN, odq = 0;
+	int known;
+
+	if (series_policy(o, s, s->rows + lo, s->n - lo, as_of, li, sl, &p, &pol) != 0) {
 		rp_profile_release(&p);
-		series_reject(o, s, "no demand rows");
+		series_reject(o, s, pol.why);
 		return;
 	}
-	if (res.stockout_day >= 0)
-		so = (o->method == RP_CLASSIC ? as_of + 1 : first) + res.stockout_day;
+	if (res->stockout_day >= 0)
+		so = (o->method == RP_CLASSIC ? as_of + 1 : pol.first) + res->stockout_day;
+	/* No order above the last 12 months' demand, unless the row says why. */
+	if (o->have_hist || s->hist.n > 0) {
+		const struct rp_hist_series *h = o->have_hist ?
+		    rp_hist_get(&o->hist, s->key.s, s->key.len) : &s->hist;
+
+		d12 = rp_hist_sum(h, as_of - 365, as_of);
+		if (res->order_qty > ceil(d12 - 1e-9)) {
+			res->order_qty = fmax(0, ceil(d12 - 1e-9));
+			note = "capped at the demand of the last 12 months";
+		}
+	}
+	if (pol.ondemand)
+		odq = fmax(0, ceil(pol.pending - pol.par.stock - pol.par.on_order - 1e-9));
 	strbuf_addc(&sb, '{');
 	strbuf_add(&sb, s->out_keys.s, s->out_keys.len);
 	for (int f = F_ITEM_NAME; f <= F_COST; f++)
 		if (s->has_attr[f])
 			put_attr(&sb, s, f);
 	put_date(&sb, "as_of", as_of);
-	put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" : "forecast");
-	put_num(&sb, "current_stock", isnan(attr_num(s, F_STOCK)) ? NAN : par.stock);
-	put_num(&sb, "on_order", par.on_order);
-	put_num(&sb, "lead_time_days", lt);
-	put_num(&sb, "lead_time_std", lt_sd);
+	put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" :
+	    o->method == RP_ONDEMAND ? "on-demand" : "forecast");
+	put_str(&sb, "stocking", pol.stocking);
+	put_str(&sb, "stocking_reason", pol.reason);
+	put_str(&sb, "demand_model", pol.model);
+	put_num(&sb, "current_stock", isnan(attr_num(s, F_STOCK)) ? NAN : pol.par.stock);
+	put_num(&sb, "on_order", pol.par.on_order);
+	put_num(&sb, "lead_time_days", li->lt);
+	put_num(&sb, "lead_time_std", li->sd);
+	put_num(&sb, "lead_time_obs", li->obs);
+	put_num(&sb, "purchase_delay_days", li->delay);
+	put_num(&sb, "delivery_days", li->delivery);
+	put_str(&sb, "lead_time_pooled", li->prior);
 	put_num(&sb, "service_level", sl);
-	put_num(&sb, "z", res.z);
-	put_num(&sb, "avg_daily_demand", res.avg_daily_demand);
-	put_num(&sb, "daily_demand_sd", res.daily_sd);
-	put_num(&sb, "lead_time_demand", res.lead_time_demand);
-	put_num(&sb, "safety_stock", res.safety_stock);
-	put_num(&sb, "reorder_point", res.reorder_point);
+	put_num(&sb, "z", res->z);
+	put_num(&sb, "avg_daily_demand", res->avg_daily_demand);
+	put_num(&sb, "daily_demand_sd", res->daily_sd);
+	put_num(&sb, "requests_per_year", pol.requests_year);
+	put_num(&sb, "lead_time_demand", res->lead_time_demand);
+	put_num(&sb, "protection_days", res->protection);
+	put_num(&sb, "protection_demand", res->protection_demand);
+	put_num(&sb, "safety_stock", res->safety_stock);
+	put_num(&sb, "reorder_point", res->reorder_point);
 	put_num(&sb, "review_days", o->review);
-	put_num(&sb, "eoq", res.eoq);
-	put_num(&sb, "order_up_to", res.order_up_to);
-	put_int(&sb, "recommended_order_qty", res.order_qty);
-	put_num(&sb, "days_of_cover", res.days_of_cover);
+	put_num(&sb, "eoq", res->eoq);
+	put_num(&sb, "order_up_to", res->order_up_to);
+	put_int(&sb, "recommended_order_qty", res->order_qty);
+	put_int(&sb, "order_on_demand_qty", odq);
+	put_num(&sb, "demand_12m", d12);
+	put_str(&sb, "order_note", note);
+	put_num(&sb, "days_of_cover", res->days_of_cover);
 	put_date(&sb, "stockout_date", so);
-	st = stock_status(s, par.stock, &known);
+	st = stock_status(s, pol.par.stock, &known);
 	if (known)
 		put_attr(&sb, s, F_STATUS);
 	else
@@ -504,15 +835,15 @@ put_sim(struct strbuf *sb, const struct rp_sim *r, double value)
 }
 
 static void
-emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, double sl)
+emit_simulation(struct opts *o, struct series *s, const struct lt_info *li, double sl)
 {
 	struct rp_profile p = RP_PROFILE_INIT;
-	struct rp_params par;
-	struct rp_result res;
+	struct policy pol;
 	struct rp_sim sim;
 	struct strbuf sb = { 0 };
-	long amax = NO_DATE, wlen = o->simulate, w0, missing = 0;
+	long amax = NO_DATE, wlen = o->simulate, w0, missing = 0, nstock = 0, nod = 0;
 	double *act, *pp, *S, init = NAN, before_pp = NAN, cost, value;
+	unsigned char *od, before_od = 0;
 	long *ah;
 	size_t i, j;
 
@@ -529,30 +860,42 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 	pp = xcalloc((size_t)wlen, sizeof(*pp));
 	S = xcalloc((size_t)wlen, sizeof(*S));
 	ah = xcalloc((size_t)wlen, sizeof(*ah));
+	od = xcalloc((size_t)wlen, 2);  /* od[t]; od[wlen + t]: set by an origin */
 	for (long t = 0; t < wlen; t++) {
 		pp[t] = S[t] = NAN;
 		ah[t] = LONG_MAX;
 	}
-	params_of(o, s, lt, lt_sd, sl, &par);
 	for (i = 0; i < s->n; i = j) {
 		for (j = i; j < s->n && s->rows[j].as_of == s->rows[i].as_of; j++)
-			if (!isnan(s->rows[j].actual))
+			if (!isnan(s->rows[j].actual) && !s->rows[j].settling)
 				spread_actual(act, ah, wlen, s->rows[j].date - w0, &s->rows[j]);
-		/* The policy set at the end of day as_of. */
+		/* The policy set at the end of day as_of, with what was known then. */
 		long t = s->rows[i].as_of - w0;
 
 		if (s->rows[i].as_of == NO_DATE || t >= wlen)
 			continue;
-		profile_of(&p, s->rows + i, j - i);
-		if (rp_compute(&p, &par, &res) != 0)
-			continue;
-		if (t < 0) {            /* the latest before the window sets the start */
-			init = res.order_up_to;
-			before_pp = res.reorder_point;
+		if (series_policy(o, s, s->rows + i, j - i, s->rows[i].as_of, li, sl, &p,
+		    &pol) != 0) {
+			if (o->method == RP_CLASSIC) {
+				series_reject(o, s, pol.why);
+				goto out;
+			}
 			continue;
 		}
-		pp[t] = res.reorder_point;
-		S[t] = res.order_up_to;
+		if (t < 0) {            /* the latest before the window sets the start */
+			init = pol.res.order_up_to;
+			before_pp = pol.res.reorder_point;
+			before_od = (unsigned char)pol.ondemand;
+			continue;
+		}
+		pp[t] = pol.res.reorder_point;
+		S[t] = pol.res.order_up_to;
+		od[t] = (unsigned char)pol.ondemand;
+		od[wlen + t] = 1;
+		if (pol.ondemand)
+			nod++;
+		else
+			nstock++;
 	}
 	/* A day without an origin of its own keeps the latest policy (weekly
 	 * or monthly forecasts set one a period). */
@@ -560,25 +903,31 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 		missing += ah[t] == LONG_MAX;
 		if (isnan(init) && !isnan(S[t]))
 			init = S[t];
-		if (isnan(pp[t])) {
+		if (!od[wlen + t]) {
 			pp[t] = t > 0 ? pp[t - 1] : before_pp;
 			S[t] = t > 0 ? S[t - 1] : init;
+			od[t] = t > 0 ? od[t - 1] : before_od;
 		}
 	}
-	rp_simulate((size_t)wlen, act, pp, S, (long)ceil(lt - 1e-9),
+	rp_simulate((size_t)wlen, act, pp, S, od, (long)ceil(li->lt - 1e-9),
 	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), &sim);
 	cost = attr_num(s, F_COST);
 	value = isnan(cost) ? NAN : sim.avg_stock * cost;
 	strbuf_addc(&sb, '{');
 	strbuf_add(&sb, s->out_keys.s, s->out_keys.len);
 	put_str(&sb, "scope", "item");
+	put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" :
+	    o->method == RP_ONDEMAND ? "on-demand" : "forecast");
 	put_date(&sb, "from", w0);
 	put_date(&sb, "to", amax);
-	put_num(&sb, "lead_time_days", lt);
+	put_num(&sb, "lead_time_days", li->lt);
 	put_num(&sb, "service_level", sl);
-	put_num(&sb, "review_days", o->review >= 1 ? o->review : 1);
+	put_num(&sb, "review_days", o->review);
 	put_num(&sb, "initial_stock", isnan(init) ? 0 : ceil(init));
+	put_int(&sb, "origins_in_stock", (double)nstock);
+	put_int(&sb, "origins_on_demand", (double)nod);
 	put_sim(&sb, &sim, value);
+	put_int(&sb, "orders_on_demand", (double)sim.ondemand_orders);
 	put_int(&sb, "missing_actual_days", (double)missing);
 	strbuf_add(&sb, "}\n", 2);
 	nc_write(stdout, sb.s, sb.len);
@@ -588,6 +937,7 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 	tot.all.stockout_cycles += sim.stockout_cycles;
 	tot.all.stockout_days += sim.stockout_days;
 	tot.all.orders += sim.orders;
+	tot.all.ondemand_orders += sim.ondemand_orders;
 	tot.all.demand += sim.demand;
 	tot.all.served += sim.served;
 	tot.all.avg_stock += sim.avg_stock;
@@ -595,12 +945,14 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 		tot.value += value;
 		tot.have_value = 1;
 	}
+out:
 	strbuf_release(&sb);
 	rp_profile_release(&p);
 	free(act);
 	free(pp);
 	free(S);
 	free(ah);
+	free(od);
 }
 
 static void
@@ -656,14 +1008,17 @@ series_insane(const struct series *s, char *why, size_t whysize)
 static void
 series_finish(struct opts *o, struct series *s)
 {
-	double lt, lt_sd, sl;
+	struct lt_info li;
+	double sl;
 	char why[256];
 
 	if (!s->active)
 		return;
 	s->active = 0;
 	tot.series++;
-	if (series_lead_time(o, s, &lt, &lt_sd) != 0) {
+	s->hist.n = 0;
+	series_lead_time(o, s, &li);
+	if (!(li.lt >= 0)) {
 		series_reject(o, s, "lead_time_days: missing (give --lead-time or --lead-times)");
 		return;
 	}
@@ -673,9 +1028,9 @@ series_finish(struct opts *o, struct series *s)
 	}
 	sl = series_service_level(o, s, s->item);
 	if (o->simulate > 0)
-		emit_simulation(o, s, lt, lt_sd, sl);
+		emit_simulation(o, s, &li, sl);
 	else
-		emit_policy(o, s, lt, lt_sd, sl);
+		emit_policy(o, s, &li, sl);
 }
 
 /*
@@ -751,7 +1106,8 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 {
 	const struct flat_field *f[NFIELDS] = { 0 };
 	struct strbuf key = { 0 }, outk = { 0 };
-	struct row r = { .as_of = NO_DATE, .actual = NAN, .horizon = 0 };
+	struct row r = { .as_of = NO_DATE, .actual = NAN, .horizon = 0, .one_off = -1,
+		.pdem = NAN, .smean = NAN, .ssd = NAN, .dper = NAN };
 	double h;
 	const struct flat_field *period;
 
@@ -823,6 +1179,22 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 	}
 	if (flat_get_number(f[F_HORIZON], &h) == 1)
 		r.horizon = (long)h;
+	r.settling = f[F_SETTLING] != NULL && f[F_SETTLING]->type == FLAT_TRUE;
+	if (f[F_ONEOFF] != NULL && (f[F_ONEOFF]->type == FLAT_TRUE || f[F_ONEOFF]->type == FLAT_FALSE))
+		r.one_off = f[F_ONEOFF]->type == FLAT_TRUE;
+	if (flat_get_number(f[F_PDEM], &r.pdem) < 0 || (!isnan(r.pdem) && !(r.pdem >= 0 && r.pdem <= 1))) {
+		snprintf(why, whysize, "p_demand: not a number in [0, 1]");
+		goto bad;
+	}
+	if (flat_get_number(f[F_SMEAN], &r.smean) < 0 || r.smean < 0 ||
+	    flat_get_number(f[F_SSD], &r.ssd) < 0 || r.ssd < 0) {
+		snprintf(why, whysize, "size_mean, size_sd: not numbers >= 0");
+		goto bad;
+	}
+	if (flat_get_number(f[F_DPER], &r.dper) < 0) {
+		snprintf(why, whysize, "demand_periods: not a number");
+		goto bad;
+	}
 	if (r.as_of == NO_DATE && o->simulate > 0) {
 		snprintf(why, whysize, "as_of: missing (--simulate reads backtest rows)");
 		goto bad;
@@ -874,6 +1246,174 @@ bad:
 	return why;
 }
 
+/* The spooled copy of stdin, read twice; its rows are "stdin"'s. */
+static char *spool_path;
+
+static const char *
+input_label(const struct input *in)
+{
+	return spool_path != NULL && in->name == spool_path ? "stdin" : in->name;
+}
+
+/* The sub-series of a row: its forecast_id without "|as_of|horizon" (the
+ * rows of the sites rolled up into one key), else the key alone. */
+static void
+sub_series(const struct flat *fl, const struct strbuf *key, struct strbuf *sub)
+{
+	const struct flat_field *f = flat_get(fl, "forecast_id", 11);
+
+	sub->len = 0;
+	strbuf_add(sub, key->s, key->len);
+	strbuf_addc(sub, '\036');
+	if (f != NULL && f->type == FLAT_STRING) {
+		size_t n = f->vlen;
+
+		for (int bars = 0; n > 0 && bars < 2; n--)
+			if (f->val[n - 1] == '|' && ++bars == 2)
+				break;
+		if (n > 0)
+			strbuf_add(sub, f->val, n - 1);
+	}
+}
+
+struct lt_row {
+	double mean, sd, obs;
+	char *supplier, *family;
+};
+
+static void
+lt_row_flush(struct opts *o, struct lt_row *lr, const struct strbuf *key)
+{
+	double n = record_lt_obs(lr->mean, lr->sd, lr->obs);
+	char *k;
+	json_t *a;
+	struct lt_sum s = { 0, 0, 0 };
+
+	if (key->len > 0 && n > 0) {
+		lt_pool_add(&o->pool, lr->supplier, lr->family, lr->mean, lr->sd, n);
+		k = xstrndup(key->s, key->len);
+		if ((a = json_object_get(o->lt_series, k)) != NULL) {
+			s.n = json_real_value(json_array_get(a, 0));
+			s.sum = json_real_value(json_array_get(a, 1));
+			s.sumsq = json_real_value(json_array_get(a, 2));
+		}
+		lt_sum_add(&s, lr->mean, lr->sd, n);
+		json_object_set_new(o->lt_series, k, json_pack("[fff]", s.n, s.sum, s.sumsq));
+		free(k);
+	}
+	free(lr->supplier);
+	free(lr->family);
+	memset(lr, 0, sizeof(*lr));
+}
+
+static char *
+flat_str(const struct flat *fl, const char *name)
+{
+	const struct flat_field *f = flat_get(fl, name, strlen(name));
+
+	return f != NULL && f->type == FLAT_STRING ? xstrndup(f->val, f->vlen) : NULL;
+}
+
+/*
+ * Pass 1: the lead-time observations of every series (sub-series of a
+ * roll-up each once, from its last row) into o->pool and o->lt_series,
+ * and the first day of the history rows.  Rows it cannot read are left
+ * for pass 2 to reject.
+ */
+static void
+pass1(struct opts *o, int argc, char **argv)
+{
+	struct input in;
+	struct flat_field buf[64];
+	struct flat fl;
+	struct strbuf key = { 0 }, sub = { 0 }, prev = { 0 }, prevkey = { 0 };
+	struct lt_row lr = { 0 };
+	char *line;
+	size_t len;
+	long first = NO_DATE;
+
+	o->lt_series = json_object();
+	flat_init(&fl, buf, sizeof(buf) / sizeof(*buf));
+	input_init(&in, argc, argv);
+	while (input_next(&in, &line, &len) == 1) {
+		json_t *rec = NULL;
+		const struct flat_field *df;
+		double x;
+		long d;
+		int bad;
+
+		if (flat_scan(&fl, line, len) != 0) {
+			if ((rec = ndjson_parse(line, len, NULL, 0)) == NULL)
+				continue;
+			flat_from_json(&fl, rec);
+		}
+		if (rp_record_key(&fl, o->keys, o->klen, o->nkeys, &key, &bad) == 0) {
+			sub_series(&fl, &key, &sub);
+			if (sub.len != prev.len || memcmp(sub.s, prev.s, sub.len) != 0) {
+				lt_row_flush(o, &lr, &prevkey);
+				prev.len = prevkey.len = 0;
+				strbuf_add(&prev, sub.s, sub.len);
+				strbuf_add(&prevkey, key.s, key.len);
+			}
+			lr.mean = lr.sd = lr.obs = NAN;
+			if (flat_get_number(flat_get(&fl, "lead_time_days", 14), &x) == 1)
+				lr.mean = x;
+			if (flat_get_number(flat_get(&fl, "lead_time_std", 13), &x) == 1)
+				lr.sd = x;
+			if (flat_get_number(flat_get(&fl, "lead_time_obs", 13), &x) == 1)
+				lr.obs = x;
+			free(lr.supplier);
+			free(lr.family);
+			lr.supplier = flat_str(&fl, "supplier_id");
+			lr.family = flat_str(&fl, "family");
+			df = flat_get(&fl, "date", 4);
+			if (flat_get(&fl, "forecasted_demand", 17) == NULL &&
+			    flat_get(&fl, "quantity", 8) != NULL && df != NULL &&
+			    df->type == FLAT_STRING && date_parse_n(df->val, df->vlen, &d) == 0 &&
+			    (first == NO_DATE || d < first))
+				first = d;
+		}
+		flat_release(&fl);
+		json_decref(rec);
+	}
+	lt_row_flush(o, &lr, &prevkey);
+	input_release(&in);
+	if (o->first_day == NO_DATE)
+		o->first_day = first;
+	strbuf_release(&key);
+	strbuf_release(&sub);
+	strbuf_release(&prev);
+	strbuf_release(&prevkey);
+}
+
+/* Copy stdin to a file, so that it can be read twice; "-" names it. */
+static void
+spool_stdin(int argc, char **argv)
+{
+	const char *tmp = getenv("TMPDIR");
+	char buf[65536];
+	size_t n;
+	FILE *fp;
+	int fd;
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	spool_path = xmalloc(strlen(tmp) + 32);
+	sprintf(spool_path, "%s/nc-reorder.XXXXXX", tmp);
+	if ((fd = mkstemp(spool_path)) == -1 || (fp = fdopen(fd, "w")) == NULL)
+		err(NC_FAIL, "%s", spool_path);
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, fp) != n)
+			err(NC_FAIL, "%s", spool_path);
+	if (ferror(stdin))
+		err(NC_FAIL, "stdin: read error");
+	if (fclose(fp) != 0)
+		err(NC_FAIL, "%s", spool_path);
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			argv[i] = spool_path;
+}
+
 static void
 run(struct opts *o, struct input *in)
 {
@@ -897,12 +1437,13 @@ run(struct opts *o, struct input *in)
 				flat_from_json(&fl, rec);
 		}
 		if (reason == NULL)
-			reason = take_row(o, &s, &done, &fl, line, len, in->name, in->lineno,
-			    why, sizeof(why));
+			reason = take_row(o, &s, &done, &fl, line, len, input_label(in),
+			    in->lineno, why, sizeof(why));
 		if (reason != NULL) {
 			json_t *r = rec ? json_incref(rec) : ndjson_parse(line, len, NULL, 0);
 
-			reject_record(&o->rej, r, r ? NULL : line, in->name, in->lineno, reason);
+			reject_record(&o->rej, r, r ? NULL : line, input_label(in), in->lineno,
+			    reason);
 			json_decref(r);
 		}
 		json_decref(rec);
@@ -918,22 +1459,106 @@ run(struct opts *o, struct input *in)
 		strbuf_release(&s.attr[k]);
 	free(s.rows);
 	free(s.item);
+	free(s.hist.date);
+	free(s.hist.qty);
 	keyset_release(&done);
 }
 
+/* A service level: a fraction 0 < p < 1, or a percent "95%"; a bare
+ * number of 1 or more (is "1" 1% or 100%?) is a usage error. */
 static double
 parse_level(const char *s, const char *what)
 {
 	char *end;
 	double p = strtod(s, &end);
 
-	if (end == s || *end != '\0')
+	if (end == s || (*end != '\0' && strcmp(end, "%") != 0))
 		errx(NC_USAGE, "%s: not a number: '%s'", what, s);
-	if (p >= 1 && p < 100)
-		p /= 100;               /* 95 means 95% */
+	if (*end == '%')
+		p /= 100;
+	else if (p >= 1)
+		errx(NC_USAGE, "%s: '%s' is ambiguous: give a fraction (0.95) or a percent (95%%)",
+		    what, s);
 	if (!(p > 0 && p < 1))
-		errx(NC_USAGE, "%s: not a level in (0, 1) or (0, 100): '%s'", what, s);
+		errx(NC_USAGE, "%s: not a level in (0, 1) or (0%%, 100%%): '%s'", what, s);
 	return p;
+}
+
+/*
+ * --lead-times FILE: lines {"supplier_id": S, "lead_time_days": N,
+ * "lead_time_std": N} (the whole lead time) or {"supplier_id": S,
+ * "delivery_days": N, "delivery_std": N} (delivery on top of the delay).
+ */
+static json_t *
+read_lead_times(const char *path)
+{
+	struct input in;
+	char *names[1] = { (char *)path }, *line, why[256];
+	size_t len;
+	json_t *t = json_object();
+
+	input_init(&in, 1, names);
+	while (input_next(&in, &line, &len) == 1) {
+		json_t *o = ndjson_parse(line, len, why, sizeof(why)), *k;
+		double a = NAN, b = NAN, x;
+		int ok = 1;
+
+		if (o == NULL)
+			errx(NC_USAGE, "%s:%lu: %s", path, in.lineno, why);
+		k = json_object_get(o, "supplier_id");
+		if (json_object_get(o, "lead_time_days"))
+			ok = ndjson_number(json_object_get(o, "lead_time_days"), &a) == 1 && a >= 0;
+		if (json_object_get(o, "delivery_days"))
+			ok = ok && ndjson_number(json_object_get(o, "delivery_days"), &b) == 1 && b >= 0;
+		if (json_object_get(o, "lead_time_std"))
+			ok = ok && ndjson_number(json_object_get(o, "lead_time_std"), &x) == 1 && x >= 0;
+		if (json_object_get(o, "delivery_std"))
+			ok = ok && ndjson_number(json_object_get(o, "delivery_std"), &x) == 1 && x >= 0;
+		if (!json_is_string(k) || !ok || (isnan(a) && isnan(b))) {
+			json_decref(o);
+			json_decref(t);
+			errx(NC_USAGE, "%s:%lu: needs a string supplier_id and a number >= 0 "
+			    "lead_time_days or delivery_days", path, in.lineno);
+		}
+		json_object_set(t, json_string_value(k), o);
+		json_decref(o);
+	}
+	if (input_release(&in) != NC_OK)
+		exit(NC_USAGE);
+	return t;
+}
+
+/* --stocking FILE: lines {"item_id": I, "stocking": "estoque" | "sob encomenda"}. */
+static json_t *
+read_stocking(const char *path)
+{
+	struct input in;
+	char *names[1] = { (char *)path }, *line, why[256];
+	size_t len;
+	json_t *t = json_object();
+
+	input_init(&in, 1, names);
+	while (input_next(&in, &line, &len) == 1) {
+		json_t *o = ndjson_parse(line, len, why, sizeof(why)), *k, *v;
+
+		if (o == NULL)
+			errx(NC_USAGE, "%s:%lu: %s", path, in.lineno, why);
+		k = json_object_get(o, "item_id");
+		v = json_object_get(o, "stocking");
+		if (!json_is_string(k) || !json_is_string(v) ||
+		    (strcmp(json_string_value(v), "estoque") != 0 &&
+		    strcmp(json_string_value(v), "sob encomenda") != 0)) {
+			json_decref(o);
+			json_decref(t);
+			errx(NC_USAGE, "%s:%lu: needs a string item_id and stocking "
+			    "\"estoque\" or \"sob encomenda\"", path, in.lineno);
+		}
+		json_object_set(t, json_string_value(k), v);
+		json_decref(o);
+	}
+	if (input_release(&in) != NC_OK)
+		exit(NC_USAGE);
+	return t;
 }
 
 static double
@@ -1028,11 +1653,20 @@ main(int argc, char *argv[])
 		{ "order-cost", required_argument, NULL, 'O' },
 		{ "holding-rate", required_argument, NULL, 'H' },
 		{ "simulate", required_argument, NULL, 'X' },
+		{ "delivery", required_argument, NULL, 'D' },
+		{ "history", required_argument, NULL, 'Y' },
+		{ "since", required_argument, NULL, 'N' },
+		{ "stocking", required_argument, NULL, 'K' },
+		{ "min-requests", required_argument, NULL, 'Q' },
+		{ "max-value", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = {
 		.service_level = 0.95, .lead_time = NAN, .review = 7, .method = RP_FORECAST,
+		.delivery = 7, .min_requests = 2, .first_day = NO_DATE,
 	};
+	const char *hist_file = NULL, *stock_file = NULL;
+	int use_stdin;
 	struct input in;
 	const char *reject_path = NULL, *sl_file = NULL, *lt_file = NULL;
 	char keys[256] = "item_id";
@@ -1052,8 +1686,30 @@ main(int argc, char *argv[])
 				o.method = RP_FORECAST;
 			else if (strcmp(optarg, "classic") == 0)
 				o.method = RP_CLASSIC;
+			else if (strcmp(optarg, "on-demand") == 0)
+				o.method = RP_ONDEMAND;
 			else
-				errx(NC_USAGE, "--method: forecast or classic, not '%s'", optarg);
+				errx(NC_USAGE, "--method: forecast, classic or on-demand, not '%s'",
+				    optarg);
+			break;
+		case 'D':
+			o.delivery = parse_pos(optarg, "--delivery", 1);
+			break;
+		case 'Y':
+			hist_file = optarg;
+			break;
+		case 'N':
+			if (date_parse(optarg, &o.first_day) != 0)
+				errx(NC_USAGE, "--since: not a date: '%s'", optarg);
+			break;
+		case 'K':
+			stock_file = optarg;
+			break;
+		case 'Q':
+			o.min_requests = parse_pos(optarg, "--min-requests", 1);
+			break;
+		case 'W':
+			o.max_value = parse_pos(optarg, "--max-value", 1);
 			break;
 		case 's':
 			o.service_level = parse_level(optarg, "--service-level");
@@ -1093,12 +1749,38 @@ main(int argc, char *argv[])
 		read_side_file(sl_file, "item_id", "family", "service_level", &o.sl_items,
 		    &o.sl_families, 0, 1);
 	if (lt_file != NULL)
-		read_side_file(lt_file, "supplier_id", NULL, "lead_time_days", &o.lt_suppliers,
-		    NULL, 1, 0);
+		o.lt_suppliers = read_lead_times(lt_file);
+	if (stock_file != NULL)
+		o.stocking = read_stocking(stock_file);
+	if (hist_file != NULL) {
+		rp_hist_load(&o.hist, hist_file, o.keys, o.klen, o.nkeys);
+		o.have_hist = 1;
+		if (o.first_day == NO_DATE && o.hist.n > 0)
+			o.first_day = o.hist.first;
+	}
 	rejects_open(&o.rej, reject_path, max_rejects);
+	/* Two passes (lead-time pools, then the series): stdin is spooled. */
+	use_stdin = argc == 0;
+	for (int i = 0; i < argc; i++)
+		use_stdin |= strcmp(argv[i], "-") == 0;
+	if (argc == 0) {
+		static char *dash[] = { "-", NULL };
+
+		argc = 1;
+		argv = dash;
+	}
+	if (use_stdin)
+		spool_stdin(argc, argv);
+	lt_pool_init(&o.pool);
+	if (isnan(o.lead_time))
+		pass1(&o, argc, argv);
 	input_init(&in, argc, argv);
 	run(&o, &in);
 	rval = input_release(&in);
+	if (spool_path != NULL) {
+		unlink(spool_path);
+		free(spool_path);
+	}
 	nc_close_stdout();
 	if (nc_verbose)
 		fprintf(stderr, "%s: %lu rows in, %lu series, %lu out, %lu rejected\n",
@@ -1107,5 +1789,10 @@ main(int argc, char *argv[])
 	json_decref(o.sl_items);
 	json_decref(o.sl_families);
 	json_decref(o.lt_suppliers);
+	json_decref(o.stocking);
+	json_decref(o.lt_series);
+	lt_pool_release(&o.pool);
+	if (o.have_hist)
+		rp_hist_release(&o.hist);
 	return rval;
 }

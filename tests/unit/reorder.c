@@ -112,7 +112,7 @@ main(void)
 			pp[i] = 2;
 			S[i] = 3;
 		}
-		rp_simulate(6, dem, pp, S, 2, 1, 3, &s);
+		rp_simulate(6, dem, pp, S, NULL, 2, 1, 3, &s);
 		ok(s.orders == 3 && near(s.ordered, 6, 0), "replay: 3 orders, 6 units");
 		ok(s.stockout_days == 2, "replay: 2 stockout days");
 		ok(s.cycles == 4 && s.stockout_cycles == 2, "replay: 4 cycles, 2 with a stockout");
