@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "date.h"
 #include "flat.h"
 #include "flatget.h"
@@ -1674,6 +1676,7 @@ main(int argc, char *argv[])
 	int ch, rval;
 
 	nc_init(argv[0]);
+	gsl_set_error_handler_off();
 	while ((ch = getopt_long(argc, argv, "hk:m:r:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':

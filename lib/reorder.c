@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "date.h"
 #include "nc.h"
@@ -178,37 +180,43 @@ window(const struct rp_profile *p, double from, double len, const struct rp_day 
 	}
 }
 
-/* Gamma sizes: shape k a and scale theta for the sum of k of them. */
-static void
-gamma_of(double m, double sd, double *a, double *theta)
+/* P(sum of k gamma sizes of mean m, sd sd <= x): shape k a, scale theta;
+ * sd 0 is a step at k m; a very large shape, its normal limit. */
+static double
+sum_cdf(double x, long k, double m, double sd)
 {
-	if (!(sd > 1e-9 * m)) {
-		*a = 1e9;               /* every size m: a very narrow gamma */
-		*theta = m / *a;
-		return;
-	}
-	*a = (m * m) / (sd * sd);
-	*theta = (sd * sd) / m;
+	double a, theta, shape;
+	gsl_sf_result r;
+
+	if (!(sd > 1e-9 * m))
+		return x >= k * m * (1 - 1e-12) ? 1 : 0;
+	a = (m * m) / (sd * sd);
+	theta = (sd * sd) / m;
+	shape = k * a;
+	if (shape > 1e5)
+		return gsl_cdf_ugaussian_P((x - k * m) / (sqrt((double)k) * sd));
+	if (gsl_sf_gamma_inc_P_e(shape, x / theta, &r) != GSL_SUCCESS)
+		return gsl_cdf_ugaussian_P((x - k * m) / (sqrt((double)k) * sd));
+	return r.val;
 }
 
 double
 rp_compound_cdf(double x, double lam, double size_mean, double size_sd)
 {
-	double a, theta, pk, sum, cum;
+	double pk, sum, cum;
 	long kmax;
 
 	if (x < 0)
 		return 0;
 	if (!(lam > 0) || !(size_mean > 0))
 		return 1;
-	gamma_of(size_mean, size_sd, &a, &theta);
 	pk = exp(-lam);
 	sum = cum = pk;
 	kmax = (long)(lam + 12 * sqrt(lam) + 30);
 	for (long k = 1; k <= kmax && cum < 1 - 1e-13; k++) {
 		pk *= lam / k;
 		cum += pk;
-		sum += pk * gsl_cdf_gamma_P(x, k * a, theta);
+		sum += pk * sum_cdf(x, k, size_mean, size_sd);
 	}
 	return sum;
 }

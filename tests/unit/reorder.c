@@ -71,8 +71,11 @@ main(void)
 	par.on_order = 10;
 	rp_compute(&p, &par, &r);
 	ok(near(r.lead_time_demand, 112, 1e-9), "forecast: weeks spread over days, LTD = 112");
-	ok(near(r.safety_stock, rp_z(0.95) * sqrt(32), 1e-9), "forecast: SS = z sqrt(sum of the variances)");
-	ok(near(r.order_up_to, r.reorder_point + 56, 1e-9), "forecast: S = PP + a review week of demand");
+	ok(near(r.protection, 21, 1e-12) && near(r.protection_demand, 168, 1e-9),
+	    "forecast: the protection interval is LT + review = 21 days, 168 units");
+	ok(near(r.safety_stock, rp_z(0.95) * sqrt(48), 1e-9),
+	    "forecast: SS = z sqrt(sum of the variances over LT + review)");
+	ok(near(r.order_up_to, r.reorder_point, 1e-9), "forecast: without EOQ, S = PP (base stock)");
 	ok(r.order_qty == ceil(r.order_up_to - 70), "forecast: order = ceil(S - stock - on order)");
 	ok(r.stockout_day == 7, "forecast: 60 units run out on the 8th day (56 by day 7)");
 
@@ -92,6 +95,39 @@ main(void)
 	rp_compute(&p, &par, &r);
 	ok(near(r.eoq, sqrt(2 * 8 * 365 * 50 / 2.0), 1e-9), "EOQ = sqrt(2 x 2920 x 50 / 2)");
 	ok(near(r.order_up_to, r.reorder_point + r.eoq, 1e-9), "with EOQ, S = PP + EOQ");
+	par.order_cost = par.holding_rate = 0;
+
+	/* Continuous review (review 0): T = LT. */
+	par.review = 0;
+	rp_compute(&p, &par, &r);
+	ok(near(r.protection, 14, 1e-12) && near(r.safety_stock, rp_z(0.95) * sqrt(32), 1e-9),
+	    "continuous review: SS over the lead time alone");
+
+	/* Compound: Poisson(1) occurrences of exactly 1 unit; P(<=1) = 0.7358,
+	 * P(<=2) = 0.9197: the 90% quantile is 2. */
+	ok(near(rp_compound_quantile(0.9, 1, 1, 0), 2, 1e-3), "compound: Poisson(1) 90%% quantile 2");
+	ok(near(rp_compound_cdf(0, 0.5, 3, 1), exp(-0.5), 1e-12), "compound: P(D = 0) = e^-lam");
+
+	/*
+	 * The protection interval on an intermittent hand case: weeks with a
+	 * demand of 4 units with probability 0.3 (forecast 1.2 a week).  LT 14
+	 * and review 7: 3 weeks, N ~ Poisson(0.9), P(N <= 2) = 0.9372 and
+	 * P(N <= 3) = 0.9866: PP at 95% = 3 x 4 = 12.  Continuous review: 2
+	 * weeks, Poisson(0.6), P(N <= 1) = 0.8781, P(N <= 2) = 0.9769: PP = 8.
+	 */
+	rp_profile_clear(&p);
+	for (int w = 0; w < 3; w++)
+		rp_profile_add_compound(&p, d0 + 7 * w, 7, 1.2, 2, 0.3, 4, 0);
+	par.stock = par.on_order = 0;
+	par.review = 7;
+	rp_compute(&p, &par, &r);
+	ok(r.compound && near(r.reorder_point, 12, 1e-3) && near(r.protection_demand, 3.6, 1e-9),
+	    "compound, periodic review: PP = 12 (3 occurrences of 4)");
+	par.review = 0;
+	rp_compute(&p, &par, &r);
+	ok(r.compound && near(r.reorder_point, 8, 1e-3), "compound, continuous review: PP = 8");
+	/* A normal approximation would give 2.4 + 1.645 x sqrt(2 x 4) = 7.05. */
+	par.review = 7;
 
 	rp_profile_clear(&p);
 	ok(rp_compute(&p, &par, &r) == -1, "an empty profile is refused");
