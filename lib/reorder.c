@@ -250,7 +250,7 @@ mix_quantile(const struct mix *m, double p)
 	hi = fmax(top, 1);
 	while (mix_cdf(m, hi) < p && hi < 1e15)
 		hi *= 2;
-	while (hi - lo > 1e-6 * fmax(1, hi)) {
+	while (hi - lo > 1e-7 * fmax(1, hi)) {
 		double mid = (lo + hi) / 2;
 
 		if (mix_cdf(m, mid) >= p)
@@ -258,6 +258,9 @@ mix_quantile(const struct mix *m, double p)
 		else
 			lo = mid;
 	}
+	/* An atom (sizes of whole units) found to within the bisection's step. */
+	if (fabs(hi - round(hi)) < 1e-5 * fmax(1, hi) && mix_cdf(m, round(hi)) >= p)
+		return round(hi);
 	return hi;
 }
 
