@@ -558,6 +558,7 @@ struct policy {
 	char why[128];
 	double requests_year;           /* expected demand occurrences a year */
 	double pending;                 /* settling rows' actual demand */
+	double d12;                     /* demand of the 12 months to as_of; NAN */
 	int ondemand, occ_from_history;
 };
 
@@ -578,10 +579,13 @@ series_policy(const struct opts *o, struct series *s, const struct row *r, size_
 
 	memset(pol, 0, sizeof(*pol));
 	pol->requests_year = NAN;
+	pol->d12 = NAN;
 	params_of(o, s, li->lt, li->sd, sl, &pol->par);
 	if (o->method == RP_CLASSIC || o->method == RP_FORECAST) {
 		h = series_history(o, s);
 		first = window_first(o, h);
+		if (h != NULL && as_of != NO_DATE)
+			pol->d12 = rp_hist_sum(h, as_of - 365, as_of);
 	}
 	if (o->method == RP_CLASSIC) {
 		if (h == NULL) {
@@ -732,7 +736,7 @@ emit_policy(struct opts *o, struct series *s, const struct lt_info *li, double s
 	long as_of = series_as_of(s), so = NO_DATE;
 	size_t lo = latest_rows(s, as_of);
 	const char *st, *note = NULL;
-	double d12 = NAN, odq = 0;
+	double d12, odq = 0;
 	int known;
 
 	if (series_policy(o, s, s->rows + lo, s->n - lo, as_of, li, sl, &p, &pol) != 0) {
@@ -743,11 +747,8 @@ emit_policy(struct opts *o, struct series *s, const struct lt_info *li, double s
 	if (res->stockout_day >= 0)
 		so = (o->method == RP_CLASSIC ? as_of + 1 : pol.first) + res->stockout_day;
 	/* No order above the last 12 months' demand, unless the row says why. */
-	if (o->have_hist || s->hist.n > 0) {
-		const struct rp_hist_series *h = o->have_hist ?
-		    rp_hist_get(&o->hist, s->key.s, s->key.len) : &s->hist;
-
-		d12 = rp_hist_sum(h, as_of - 365, as_of);
+	d12 = pol.d12;
+	if (!isnan(d12) && o->method == RP_FORECAST) {
 		if (res->order_qty > ceil(d12 - 1e-9)) {
 			res->order_qty = fmax(0, ceil(d12 - 1e-9));
 			note = "capped at the demand of the last 12 months";
@@ -844,7 +845,7 @@ emit_simulation(struct opts *o, struct series *s, const struct lt_info *li, doub
 	struct rp_sim sim;
 	struct strbuf sb = { 0 };
 	long amax = NO_DATE, wlen = o->simulate, w0, missing = 0, nstock = 0, nod = 0;
-	double *act, *pp, *S, init = NAN, before_pp = NAN, cost, value;
+	double *act, *pp, *S, *cap, init = NAN, before_pp = NAN, before_cap = NAN, cost, value;
 	unsigned char *od, before_od = 0;
 	long *ah;
 	size_t i, j;
@@ -863,8 +864,9 @@ emit_simulation(struct opts *o, struct series *s, const struct lt_info *li, doub
 	S = xcalloc((size_t)wlen, sizeof(*S));
 	ah = xcalloc((size_t)wlen, sizeof(*ah));
 	od = xcalloc((size_t)wlen, 2);  /* od[t]; od[wlen + t]: set by an origin */
+	cap = xcalloc((size_t)wlen, sizeof(*cap));
 	for (long t = 0; t < wlen; t++) {
-		pp[t] = S[t] = NAN;
+		pp[t] = S[t] = cap[t] = NAN;
 		ah[t] = LONG_MAX;
 	}
 	for (i = 0; i < s->n; i = j) {
@@ -885,13 +887,15 @@ emit_simulation(struct opts *o, struct series *s, const struct lt_info *li, doub
 			continue;
 		}
 		if (t < 0) {            /* the latest before the window sets the start */
-			init = pol.res.order_up_to;
+			before_cap = o->method == RP_FORECAST ? pol.d12 : NAN;
+			init = fmin(pol.res.order_up_to, isnan(before_cap) ? INFINITY : before_cap);
 			before_pp = pol.res.reorder_point;
 			before_od = (unsigned char)pol.ondemand;
 			continue;
 		}
 		pp[t] = pol.res.reorder_point;
 		S[t] = pol.res.order_up_to;
+		cap[t] = o->method == RP_FORECAST ? pol.d12 : NAN;
 		od[t] = (unsigned char)pol.ondemand;
 		od[wlen + t] = 1;
 		if (pol.ondemand)
@@ -909,9 +913,10 @@ emit_simulation(struct opts *o, struct series *s, const struct lt_info *li, doub
 			pp[t] = t > 0 ? pp[t - 1] : before_pp;
 			S[t] = t > 0 ? S[t - 1] : init;
 			od[t] = t > 0 ? od[t - 1] : before_od;
+			cap[t] = t > 0 ? cap[t - 1] : before_cap;
 		}
 	}
-	rp_simulate((size_t)wlen, act, pp, S, od, (long)ceil(li->lt - 1e-9),
+	rp_simulate((size_t)wlen, act, pp, S, od, cap, (long)ceil(li->lt - 1e-9),
 	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), &sim);
 	cost = attr_num(s, F_COST);
 	value = isnan(cost) ? NAN : sim.avg_stock * cost;
@@ -955,6 +960,7 @@ out:
 	free(S);
 	free(ah);
 	free(od);
+	free(cap);
 }
 
 static void

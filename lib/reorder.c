@@ -415,8 +415,8 @@ rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_re
 
 void
 rp_simulate(size_t ndays, const double *demand, const double *pp, const double *S,
-    const unsigned char *ondemand, long lt_days, long review, double initial,
-    struct rp_sim *out)
+    const unsigned char *ondemand, const double *cap, long lt_days, long review,
+    double initial, struct rp_sim *out)
 {
 	double *due = xcalloc(ndays + 1, sizeof(*due));
 	double stock = initial, on_order = 0;
@@ -457,6 +457,9 @@ rp_simulate(size_t ndays, const double *demand, const double *pp, const double *
 			}
 		} else if ((long)t % review == 0 && !isnan(pp[t]) && stock + on_order <= pp[t]) {
 			double q = ceil(S[t] - stock - on_order - 1e-9);
+
+			if (cap != NULL && !isnan(cap[t]) && q > ceil(cap[t] - 1e-9))
+				q = ceil(cap[t] - 1e-9);
 
 			if (q > 0) {
 				size_t at = t + (size_t)lt_days + 1;

@@ -165,7 +165,8 @@ int rp_compute(const struct rp_profile *p, const struct rp_params *par, struct r
  * On a day with ondemand[t] set (ondemand may be NULL), the series is
  * ordered on demand: stock still serves first, what it does not serve is
  * lost to the shelf (a request that waits) and ordered for the requester
- * (an order, and the end of a cycle, never stock).
+ * (an order, and the end of a cycle, never stock).  An order is at most
+ * cap[t] when cap is not NULL and cap[t] is a number (the 12-month cap).
  * Cycle service level = cycles without stockout / cycles; fill rate =
  * served / demand (NAN when demand is 0); average stock is the mean of the
  * end-of-day stock.
@@ -177,7 +178,7 @@ struct rp_sim {
 };
 
 void rp_simulate(size_t ndays, const double *demand, const double *pp, const double *S,
-    const unsigned char *ondemand, long lt_days, long review, double initial,
-    struct rp_sim *out);
+    const unsigned char *ondemand, const double *cap, long lt_days, long review,
+    double initial, struct rp_sim *out);
 
 #endif

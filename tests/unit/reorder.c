@@ -148,13 +148,27 @@ main(void)
 			pp[i] = 2;
 			S[i] = 3;
 		}
-		rp_simulate(6, dem, pp, S, NULL, 2, 1, 3, &s);
+		rp_simulate(6, dem, pp, S, NULL, NULL, 2, 1, 3, &s);
 		ok(s.orders == 3 && near(s.ordered, 6, 0), "replay: 3 orders, 6 units");
 		ok(s.stockout_days == 2, "replay: 2 stockout days");
 		ok(s.cycles == 4 && s.stockout_cycles == 2, "replay: 4 cycles, 2 with a stockout");
 		ok(near(s.cycle_service_level, 0.5, 1e-12), "replay: cycle service level 0.5");
 		ok(near(s.fill_rate, 0.75, 1e-12), "replay: fill rate 6/8");
 		ok(near(s.avg_stock, 1.0 / 6, 1e-12), "replay: average stock 1/6");
+		{
+			double cap[6] = { 1, 1, 1, 1, 1, 1 };
+			unsigned char od[6] = { 0, 0, 0, 1, 1, 1 };
+
+			/* A cap of 1 an order: days 0, 1, 2 order 1 each (due
+			 * days 3, 4, 5); days 3-5 on demand: day 3 serves 1 of 2
+			 * and orders the other for the requester; days 4 and 5
+			 * are served by the arrivals: served 3 + 1 + 1 + 1. */
+			rp_simulate(6, dem, pp, S, od, cap, 2, 1, 3, &s);
+			ok(s.orders - s.ondemand_orders == 3 && near(s.ordered, 4, 1e-12),
+			    "replay: capped orders of 1 while in stock");
+			ok(s.ondemand_orders == 1 && near(s.served, 6, 1e-12),
+			    "replay: on demand, the stock left serves first, the rest is ordered");
+		}
 	}
 	return tap_done();
 }
