@@ -889,7 +889,8 @@ main(int argc, char *argv[])
 	if (use_stdin)
 		ro_spool_stdin(argc, argv);
 	lt_pool_init(&o.pool);
-	if (isnan(o.lead_time))
+	/* Pass 1: the lead-time pools, and the data's first day for classic. */
+	if (isnan(o.lead_time) || (o.method == RP_CLASSIC && o.first_day == NO_DATE))
 		ro_pass1(&o, argc, argv);
 	input_init(&in, argc, argv);
 	run(&o, &in);

@@ -155,14 +155,27 @@ ro_read_side_file(const char *path, const char *keyfield, const char *altfield,
 			dst = by_alt;
 		}
 		v = json_object_get(o, valfield);
+		if (is_level && json_is_string(v)) {
+			/* A level as a percent with its sign: "97.5%". */
+			const char *sv = json_string_value(v);
+			char *end;
+
+			d = strtod(sv, &end);
+			if (end == sv || strcmp(end, "%") != 0)
+				d = NAN;
+			v = json_real(d / 100);
+			json_object_set_new(o, valfield, v);
+		} else if (is_level && ndjson_number(v, &d) == 1 && d >= 1) {
+			json_decref(o);
+			errx(NC_USAGE, "%s:%lu: %s: %g is ambiguous: give a fraction or a "
+			    "percent string (\"95%%\")", path, in.lineno, valfield, d);
+		}
 		if (!json_is_string(k) || ndjson_number(v, &d) != 1) {
 			json_decref(o);	/* exits below: no leak for LeakSanitizer */
 			errx(NC_USAGE, "%s:%lu: needs a string %s%s%s and a number %s", path,
 			    in.lineno, keyfield, altfield ? " or " : "", altfield ? altfield : "",
 			    valfield);
 		}
-		if (is_level && d >= 1 && d < 100)
-			d /= 100;
 		if (is_level ? !(d > 0 && d < 1) : d < 0) {
 			json_decref(o);
 			errx(NC_USAGE, "%s:%lu: %s: %s", path, in.lineno, valfield,

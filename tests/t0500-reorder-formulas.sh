@@ -120,6 +120,23 @@ expect_success '--service-levels FILE: item, then family, then --service-level' 
 	jq -se "map(select(.item_id == \"030042\"))[0] | .service_level == 0.975 and .z == 1.96" out
 '
 
+expect_success '--service-levels FILE: a percent string is a percent' '
+	printf "%s\n" "{\"item_id\":\"010825\",\"service_level\":\"97.5%\"}" >sl &&
+	nc-reorder --service-levels sl $R/forecast.ndjson >out &&
+	jq -se "map(select(.item_id == \"010825\"))[0] | .service_level == 0.975" out
+'
+
+expect_code 2 '--service-levels FILE: a bare 1 is ambiguous, a usage error' '
+	echo "{\"item_id\":\"A\",\"service_level\":1}" >sl && nc-reorder --service-levels sl </dev/null
+'
+
+expect_success 'classic with --lead-time: the window still starts on the data'"'"'s first day' '
+	printf "%s\n" "{\"item_id\":\"B\",\"date\":\"2026-01-01\",\"quantity\":1}" \
+		"{\"item_id\":\"A\",\"date\":\"2026-01-10\",\"quantity\":10}" >h &&
+	nc-reorder --method classic --lead-time 4 h >out &&
+	jq -se ".[1].avg_daily_demand == 1" out
+'
+
 expect_success 'a higher service level never lowers the reorder point' '
 	nc-reorder --service-level 0.9 -m 1 -r /dev/null $R/forecast.ndjson >a &&
 	nc-reorder --service-level 0.99 -m 1 -r /dev/null $R/forecast.ndjson >b &&
