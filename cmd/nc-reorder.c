@@ -33,7 +33,7 @@ static const char synopsis[] =
     "                  [--history file] [--since date] [--stocking file]\n"
     "                  [--min-requests n] [--max-value value]\n"
     "                  [--order-cost cost] [--holding-rate rate]\n"
-    "                  [--simulate days] [file ...]\n";
+    "                  [--simulate days] [--backorders] [file ...]\n";
 
 /*
  * The guard against broken uncertainty: a row's sd (forecast_sd, or the
@@ -365,12 +365,14 @@ emit_simulation(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, 
 		}
 	}
 	rp_simulate((size_t)wlen, act, pp, S, od, cap, (long)ceil(li->lt - 1e-9),
-	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), &sim);
+	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), o->backorders,
+	    &sim);
 	cost = ro_attr_num(s, F_COST);
 	value = isnan(cost) ? NAN : sim.avg_stock * cost;
 	strbuf_addc(&sb, '{');
 	strbuf_add(&sb, s->out_keys.s, s->out_keys.len);
 	ro_put_str(&sb, "scope", "item");
+	ro_put_str(&sb, "unmet", o->backorders ? "backordered" : "lost");
 	ro_put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" :
 	    o->method == RP_ONDEMAND ? "on-demand" : "forecast");
 	ro_put_date(&sb, "from", w0);
@@ -775,6 +777,7 @@ main(int argc, char *argv[])
 		{ "stocking", required_argument, NULL, 'K' },
 		{ "min-requests", required_argument, NULL, 'Q' },
 		{ "max-value", required_argument, NULL, 'W' },
+		{ "backorders", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ro_opts o = {
@@ -824,6 +827,9 @@ main(int argc, char *argv[])
 			break;
 		case 'Q':
 			o.min_requests = ro_parse_pos(optarg, "--min-requests", 1);
+			break;
+		case 'B':
+			o.backorders = 1;
 			break;
 		case 'W':
 			o.max_value = ro_parse_pos(optarg, "--max-value", 1);

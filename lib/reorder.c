@@ -416,7 +416,7 @@ rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_re
 void
 rp_simulate(size_t ndays, const double *demand, const double *pp, const double *S,
     const unsigned char *ondemand, const double *cap, long lt_days, long review,
-    double initial, struct rp_sim *out)
+    double initial, int backorder, struct rp_sim *out)
 {
 	double *due = xcalloc(ndays + 1, sizeof(*due));
 	double stock = initial, on_order = 0;
@@ -439,7 +439,9 @@ rp_simulate(size_t ndays, const double *demand, const double *pp, const double *
 			out->stockout_days++;
 			cycle_short = 1;
 		}
-		stock -= served;
+		/* Lost sales: what is missing is gone; backorders: it waits
+		 * (negative stock), unless the series is ordered on demand. */
+		stock -= backorder && !(ondemand != NULL && ondemand[t]) ? demand[t] : served;
 		out->demand += demand[t];
 		out->served += served;
 		if (ondemand != NULL && ondemand[t]) {
@@ -475,7 +477,7 @@ rp_simulate(size_t ndays, const double *demand, const double *pp, const double *
 				cycle_short = 0;
 			}
 		}
-		out->stock_sum += stock;
+		out->stock_sum += fmax(stock, 0);
 	}
 	/* The last cycle, still open. */
 	if (ndays > 0) {

@@ -154,7 +154,8 @@ int rp_compute(const struct rp_profile *p, const struct rp_params *par, struct r
 /*
  * The replay of a periodic-review (R, s, S) policy with lost sales over
  * ndays days.  Day t: orders due arrive; demand[t] is served from stock
- * (what is missing is lost); then, on review days (t = 0, R, 2R, ...), if
+ * (what is missing is lost; with backorder, it waits: stock goes negative
+ * and the next arrivals serve it first, counted as not served); then, on review days (t = 0, R, 2R, ...), if
  * pp[t] is a number and stock + on order <= pp[t], an order of
  * ceil(S[t] - stock - on order) is placed; it arrives at the start of day
  * t + lt_days + 1, so it covers lt_days days of demand, as the reorder
@@ -179,6 +180,6 @@ struct rp_sim {
 
 void rp_simulate(size_t ndays, const double *demand, const double *pp, const double *S,
     const unsigned char *ondemand, const double *cap, long lt_days, long review,
-    double initial, struct rp_sim *out);
+    double initial, int backorder, struct rp_sim *out);
 
 #endif

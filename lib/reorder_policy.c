@@ -230,7 +230,7 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 			pol->reason = "no occurrence data";
 		else if (pol->requests_year < o->min_requests) {
 			pol->stocking = "sob encomenda";
-			snprintf(pol->why, sizeof(pol->why), "%.2g requests a year, under "
+			snprintf(pol->why, sizeof(pol->why), "%.3g requests a year, under "
 			    "--min-requests %g", pol->requests_year, o->min_requests);
 			pol->reason = pol->why;
 		} else if (o->max_value > 0 && pp_value > o->max_value &&
@@ -240,7 +240,7 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 			    "--max-value, under 1 request a lead time", pp_value);
 			pol->reason = pol->why;
 		} else {
-			snprintf(pol->why, sizeof(pol->why), "%.2g requests a year",
+			snprintf(pol->why, sizeof(pol->why), "%.3g requests a year",
 			    pol->requests_year);
 			pol->reason = pol->why;
 		}

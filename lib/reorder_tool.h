@@ -89,6 +89,7 @@ struct ro_opts {
 	double review;
 	double order_cost, holding_rate;
 	long simulate;                      /* days, 0: off */
+	int backorders;                     /* --backorders */
 	struct rejects rej;
 };
 

@@ -50,6 +50,14 @@ expect_success 'weekly origins: each policy holds until the next origin (hand ca
 		.cycle_service_level == 0.5833 and .avg_stock == 0.2143 and .avg_stock_value == 2.1429" out
 '
 
+expect_success '--backorders: unmet demand waits for the next arrival instead of being lost' '
+	nc-reorder --simulate 6 $HAND $R/backtest-hand.ndjson >lost &&
+	nc-reorder --simulate 6 $HAND --backorders $R/backtest-hand.ndjson >bo &&
+	jq -se ".[0].unmet == \"lost\" and .[2].unmet == \"backordered\" and
+		.[0].demand == .[2].demand and .[2].served <= .[0].served and
+		.[2].orders >= .[0].orders" lost bo
+'
+
 expect_success 'an overall record follows the items' '
 	nc-reorder --simulate 6 $HAND $R/backtest-hand.ndjson >out &&
 	test $(wc -l <out) = 2 &&

@@ -148,7 +148,7 @@ main(void)
 			pp[i] = 2;
 			S[i] = 3;
 		}
-		rp_simulate(6, dem, pp, S, NULL, NULL, 2, 1, 3, &s);
+		rp_simulate(6, dem, pp, S, NULL, NULL, 2, 1, 3, 0, &s);
 		ok(s.orders == 3 && near(s.ordered, 6, 0), "replay: 3 orders, 6 units");
 		ok(s.stockout_days == 2, "replay: 2 stockout days");
 		ok(s.cycles == 4 && s.stockout_cycles == 2, "replay: 4 cycles, 2 with a stockout");
@@ -163,11 +163,23 @@ main(void)
 			 * days 3, 4, 5); days 3-5 on demand: day 3 serves 1 of 2
 			 * and orders the other for the requester; days 4 and 5
 			 * are served by the arrivals: served 3 + 1 + 1 + 1. */
-			rp_simulate(6, dem, pp, S, od, cap, 2, 1, 3, &s);
+			rp_simulate(6, dem, pp, S, od, cap, 2, 1, 3, 0, &s);
 			ok(s.orders - s.ondemand_orders == 3 && near(s.ordered, 4, 1e-12),
 			    "replay: capped orders of 1 while in stock");
 			ok(s.ondemand_orders == 1 && near(s.served, 6, 1e-12),
 			    "replay: on demand, the stock left serves first, the rest is ordered");
+			/*
+			 * Backorders: day 0 serves 3, orders 3 (due day 3); day 1:
+			 * 1 waits (stock -1), position 2, order 1 (day 4); day 2:
+			 * position 3, no order; day 3: +3 pays the waiting unit,
+			 * stock 2 serves 2, position 1, order 2 (day 6: past the
+			 * end); day 4: +1 serves 1, order 1; day 5: 1 waits, order 1.
+			 * Served at once 6 of 8; 5 orders, 8 units.
+			 */
+			rp_simulate(6, dem, pp, S, NULL, NULL, 2, 1, 3, 1, &s);
+			ok(near(s.served, 6, 1e-12) && s.stockout_days == 2 && s.orders == 5 &&
+			    near(s.ordered, 8, 1e-12) && near(s.avg_stock, 0, 1e-12),
+			    "replay with backorders: the waiting unit is paid by the next arrival");
 		}
 	}
 	return tap_done();
