@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
 
 #include "date.h"
 #include "flat.h"
@@ -20,42 +23,17 @@
 #include "ndjson.h"
 #include "reject.h"
 #include "reorder.h"
+#include "reorder_tool.h"
 
 static const char synopsis[] =
     "usage: nc-reorder [-v] [-k keys] [-m max] [-r rejects]\n"
-    "                  [--method forecast|classic] [--service-level p]\n"
+    "                  [--method forecast|classic|on-demand] [--service-level p]\n"
     "                  [--service-levels file] [--lead-time days]\n"
-    "                  [--lead-times file] [--review days] [--order-cost cost]\n"
-    "                  [--holding-rate rate] [--simulate days] [file ...]\n";
-
-#define MAXKEYS 8
-#define NO_DATE LONG_MIN
-
-/* Per-row fields nc-reorder reads, by index. */
-enum {
-	F_DATE, F_PERIOD, F_MEAN, F_SD, F_CIHI, F_CILEVEL, F_Q50, F_ASOF,
-	F_QUANTITY, F_ACTUAL, F_HORIZON,
-	/* Attributes: the series' last row gives them. */
-	F_ITEM_NAME, F_FAMILY, F_SUPPLIER, F_COST, F_STOCK, F_ONORDER, F_LT, F_LTSTD,
-	F_STATUS, NFIELDS
-};
-#define FIRST_ATTR F_ITEM_NAME
-
-static const char *const field_names[NFIELDS] = {
-	"date", "period", "forecasted_demand", "forecast_sd", "ci_upper",
-	"ci_level", "q50", "as_of", "quantity", "actual_demand", "horizon",
-	"item_name", "family", "supplier_id", "cost", "current_stock", "on_order",
-	"lead_time_days", "lead_time_std", "stock_status",
-};
-
-/* One usable row of a series. */
-struct row {
-	long date, as_of;
-	int ndays;
-	double mean, sd, actual;        /* actual: NAN when absent */
-	long horizon;
-	int history;                    /* a quantity row, not a forecast */
-};
+    "                  [--lead-times file] [--delivery days] [--review days]\n"
+    "                  [--history file] [--since date] [--stocking file]\n"
+    "                  [--min-requests n] [--max-value value]\n"
+    "                  [--order-cost cost] [--holding-rate rate]\n"
+    "                  [--simulate days] [--backorders] [file ...]\n";
 
 /*
  * The guard against broken uncertainty: a row's sd (forecast_sd, or the
@@ -63,42 +41,13 @@ struct row {
  * series' scale, max(1, its largest forecast, its largest actual or
  * history demand), rejects the series.  (A forecast is not judged against
  * the actuals: a backtest's window of them may be all zeros after the
- * spike that the forecast remembers.)  The sd of a demand that is never negative is at most its largest
- * value's order of magnitude; lumpy series of the sample reach 450 times
- * their largest forecast (one request of hundreds after months of
- * nothing), so the bound catches broken numbers (2.09e30), not
- * uncomfortable ones.
+ * spike that the forecast remembers.)  The sd of a demand that is never
+ * negative is at most its largest value's order of magnitude; lumpy
+ * series of the sample reach 450 times their largest forecast (one
+ * request of hundreds after months of nothing), so the bound catches
+ * broken numbers (2.09e30), not uncomfortable ones.
  */
 #define SD_SCALE_MAX 1000.0
-
-struct series {
-	struct strbuf key;              /* "k1json\037k2json" */
-	struct strbuf out_keys;         /* "\"item_id\":\"A\"," for the output */
-	struct strbuf attr[NFIELDS];    /* JSON text of the last row's attributes */
-	int has_attr[NFIELDS];
-	struct strbuf first_line;       /* for a series-level reject */
-	char *item;                     /* the item_id key's value, or NULL */
-	const char *input;
-	unsigned long lineno;
-	struct row *rows;
-	size_t n, cap;
-	int active;
-};
-
-struct opts {
-	const char *keys[MAXKEYS];
-	size_t klen[MAXKEYS];
-	int nkeys;
-	enum rp_method method;
-	double service_level;
-	json_t *sl_items, *sl_families;     /* --service-levels */
-	json_t *lt_suppliers;               /* --lead-times */
-	double lead_time;                   /* --lead-time, NAN if not given */
-	double review;
-	double order_cost, holding_rate;
-	long simulate;                      /* days, 0: off */
-	struct rejects rej;
-};
 
 struct totals {
 	unsigned long rows, series, out;
@@ -175,125 +124,16 @@ fdate(const struct flat_field *f, long *d)
 	return 1;
 }
 
-/* Round to 4 decimals for the output; NAN stays NAN. */
-static void
-put_num(struct strbuf *sb, const char *name, double x)
-{
-	char buf[40];
-	int n;
-
-	strbuf_add(sb, ",\"", 2);
-	strbuf_add(sb, name, strlen(name));
-	strbuf_add(sb, "\":", 2);
-	if (isfinite(x))
-		x = round(x * 1e4) / 1e4 + 0.0;
-	n = ndjson_fmt_double(buf, x);
-	if (n == 0)
-		strbuf_add(sb, "null", 4);
-	else
-		strbuf_add(sb, buf, (size_t)n);
-}
-
-static void
-put_int(struct strbuf *sb, const char *name, double x)
-{
-	char buf[48];
-
-	if (!isfinite(x)) {
-		put_num(sb, name, x);
-		return;
-	}
-	snprintf(buf, sizeof(buf), ",\"%s\":%.0f", name, x);
-	strbuf_add(sb, buf, strlen(buf));
-}
-
-static void
-put_str(struct strbuf *sb, const char *name, const char *s)
-{
-	strbuf_add(sb, ",\"", 2);
-	strbuf_add(sb, name, strlen(name));
-	strbuf_add(sb, "\":", 2);
-	if (s == NULL)
-		strbuf_add(sb, "null", 4);
-	else
-		ndjson_dump_string(sb, s, strlen(s));
-}
-
-static void
-put_date(struct strbuf *sb, const char *name, long d)
-{
-	char buf[DATE_BUFSZ];
-
-	if (d == NO_DATE) {
-		put_str(sb, name, NULL);
-		return;
-	}
-	date_format(d, buf);
-	put_str(sb, name, buf);
-}
-
-static void
-put_attr(struct strbuf *sb, const struct series *s, int f)
-{
-	strbuf_add(sb, ",\"", 2);
-	strbuf_add(sb, field_names[f], strlen(field_names[f]));
-	strbuf_add(sb, "\":", 2);
-	if (s->has_attr[f])
-		strbuf_add(sb, s->attr[f].s, s->attr[f].len);
-	else
-		strbuf_add(sb, "null", 4);
-}
-
-static double
-attr_num(const struct series *s, int f)
-{
-	struct flat_field ff = { .type = FLAT_NUMBER };
-	double d;
-
-	if (!s->has_attr[f])
-		return NAN;
-	ff.val = s->attr[f].s;
-	ff.vlen = s->attr[f].len;
-	if (ff.vlen > 0 && ff.val[0] == '"') {
-		ff.val++;
-		ff.vlen = ff.vlen >= 2 ? ff.vlen - 2 : 0;
-	} else if (ff.vlen == 4 && memcmp(ff.val, "null", 4) == 0)
-		return NAN;
-	return flat_get_number(&ff, &d) == 1 ? d : NAN;
-}
-
-/* A string attribute's value as a C string (quotes removed), or NULL. */
-static char *
-attr_str(const struct series *s, int f)
-{
-	char why[64];
-	json_t *v;
-	char *out = NULL;
-	struct strbuf sb = { 0 };
-
-	if (!s->has_attr[f])
-		return NULL;
-	strbuf_add(&sb, "{\"v\":", 5);
-	strbuf_add(&sb, s->attr[f].s, s->attr[f].len);
-	strbuf_addc(&sb, '}');
-	v = ndjson_parse(sb.s, sb.len, why, sizeof(why));
-	strbuf_release(&sb);
-	if (v != NULL && json_is_string(json_object_get(v, "v")))
-		out = xstrdup(json_string_value(json_object_get(v, "v")));
-	json_decref(v);
-	return out;
-}
-
 /* The service level of the series: item, then family, then the default. */
 static double
-series_service_level(const struct opts *o, const struct series *s, const char *item)
+series_service_level(const struct ro_opts *o, const struct ro_series *s, const char *item)
 {
 	json_t *v;
 	char *fam;
 
 	if (item != NULL && o->sl_items && (v = json_object_get(o->sl_items, item)) != NULL)
 		return json_real_value(v);
-	if (o->sl_families && (fam = attr_str(s, F_FAMILY)) != NULL) {
+	if (o->sl_families && (fam = ro_attr_str(s, F_FAMILY)) != NULL) {
 		v = json_object_get(o->sl_families, fam);
 		free(fam);
 		if (v != NULL)
@@ -302,39 +142,8 @@ series_service_level(const struct opts *o, const struct series *s, const char *i
 	return o->service_level;
 }
 
-/* The lead time: --lead-time, else the supplier's in --lead-times, else
- * the record's.  Returns 0, or -1 with none known. */
-static int
-series_lead_time(const struct opts *o, const struct series *s, double *lt, double *lt_sd)
-{
-	char *sup;
-	json_t *e;
-
-	*lt_sd = attr_num(s, F_LTSTD);
-	if (isnan(*lt_sd) || *lt_sd < 0)
-		*lt_sd = 0;
-	if (!isnan(o->lead_time)) {
-		*lt = o->lead_time;
-		return 0;
-	}
-	if (o->lt_suppliers && (sup = attr_str(s, F_SUPPLIER)) != NULL) {
-		e = json_object_get(o->lt_suppliers, sup);
-		free(sup);
-		if (e != NULL) {
-			double d;
-
-			ndjson_number(json_object_get(e, "lead_time_days"), lt);
-			if (ndjson_number(json_object_get(e, "lead_time_std"), &d) == 1 && d >= 0)
-				*lt_sd = d;
-			return 0;
-		}
-	}
-	*lt = attr_num(s, F_LT);
-	return isnan(*lt) || *lt < 0 ? -1 : 0;
-}
-
 static void
-series_reject(struct opts *o, struct series *s, const char *reason)
+series_reject(struct ro_opts *o, struct ro_series *s, const char *reason)
 {
 	json_t *rec = ndjson_parse(s->first_line.s, s->first_line.len, NULL, 0);
 
@@ -345,7 +154,7 @@ series_reject(struct opts *o, struct series *s, const char *reason)
 static int
 row_cmp(const void *pa, const void *pb)
 {
-	const struct row *a = pa, *b = pb;
+	const struct ro_row *a = pa, *b = pb;
 
 	if (a->as_of != b->as_of)
 		return a->as_of < b->as_of ? -1 : 1;
@@ -356,7 +165,7 @@ row_cmp(const void *pa, const void *pb)
 
 /* The latest origin, or the last history date when no row has as_of. */
 static long
-series_as_of(const struct series *s)
+series_as_of(const struct ro_series *s)
 {
 	long as_of = NO_DATE, last = NO_DATE;
 
@@ -369,102 +178,91 @@ series_as_of(const struct series *s)
 	return as_of != NO_DATE ? as_of : last;
 }
 
-static void
-profile_of(struct rp_profile *p, const struct row *r, size_t n)
+/* The latest origin's first row (history rows have no origin). */
+static size_t
+latest_rows(struct ro_series *s, long as_of)
 {
-	rp_profile_clear(p);
-	for (size_t i = 0; i < n; i++)
-		rp_profile_add(p, r[i].date, r[i].ndays, r[i].mean, r[i].sd);
-}
-
-static void
-params_of(const struct opts *o, const struct series *s, double lt, double lt_sd,
-    double sl, struct rp_params *par)
-{
-	memset(par, 0, sizeof(*par));
-	par->method = o->method;
-	par->lt = lt;
-	par->lt_sd = lt_sd;
-	par->service_level = sl;
-	par->review = o->review;
-	par->stock = attr_num(s, F_STOCK);
-	if (isnan(par->stock))
-		par->stock = 0;
-	par->on_order = attr_num(s, F_ONORDER);
-	if (isnan(par->on_order))
-		par->on_order = 0;
-	par->order_cost = o->order_cost;
-	par->holding_rate = o->holding_rate;
-	par->unit_cost = attr_num(s, F_COST);
-}
-
-static const char *
-stock_status(const struct series *s, double stock, int *known)
-{
-	*known = s->has_attr[F_STATUS] && !(s->attr[F_STATUS].len == 4 &&
-	    memcmp(s->attr[F_STATUS].s, "null", 4) == 0);
-	if (*known)
-		return NULL;
-	if (isnan(attr_num(s, F_STOCK)))
-		return NULL;
-	return stock <= 0 ? "OUT_OF_STOCK" : stock <= 10 ? "LOW_STOCK" : "OK";
-}
-
-static void
-emit_policy(struct opts *o, struct series *s, double lt, double lt_sd, double sl)
-{
-	struct rp_profile p = RP_PROFILE_INIT;
-	struct rp_params par;
-	struct rp_result res;
-	struct strbuf sb = { 0 };
-	long as_of = series_as_of(s), first, so = NO_DATE;
 	size_t lo = 0;
-	const char *st;
-	int known;
 
 	qsort(s->rows, s->n, sizeof(*s->rows), row_cmp);
-	/* Only the latest origin's rows (history rows have no origin). */
 	while (lo < s->n && s->rows[lo].as_of != NO_DATE && s->rows[lo].as_of < as_of)
 		lo++;
-	profile_of(&p, s->rows + lo, s->n - lo);
-	first = p.first;
-	params_of(o, s, lt, lt_sd, sl, &par);
-	if (rp_compute(&p, &par, &res) != 0) {
+	return lo;
+}
+
+static void
+emit_policy(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, double sl)
+{
+	struct rp_profile p = RP_PROFILE_INIT;
+	struct ro_policy pol;
+	struct rp_result *res = &pol.res;
+	struct strbuf sb = { 0 };
+	long as_of = series_as_of(s), so = NO_DATE;
+	size_t lo = latest_rows(s, as_of);
+	const char *st, *note = NULL;
+	double d12, odq = 0;
+	int known;
+
+	if (ro_series_policy(o, s, s->rows + lo, s->n - lo, as_of, li, sl, &p, &pol) != 0) {
 		rp_profile_release(&p);
-		series_reject(o, s, "no demand rows");
+		series_reject(o, s, pol.why);
 		return;
 	}
-	if (res.stockout_day >= 0)
-		so = (o->method == RP_CLASSIC ? as_of + 1 : first) + res.stockout_day;
+	if (res->stockout_day >= 0)
+		so = (o->method == RP_CLASSIC ? as_of + 1 : pol.first) + res->stockout_day;
+	/* No order above the last 12 months' demand, unless the row says why. */
+	d12 = pol.d12;
+	if (!isnan(d12) && o->method == RP_FORECAST) {
+		if (res->order_qty > ceil(d12 - 1e-9)) {
+			res->order_qty = fmax(0, ceil(d12 - 1e-9));
+			note = "capped at the demand of the last 12 months";
+		}
+	}
+	if (pol.ondemand)
+		odq = fmax(0, ceil(pol.pending - pol.par.stock - pol.par.on_order - 1e-9));
 	strbuf_addc(&sb, '{');
 	strbuf_add(&sb, s->out_keys.s, s->out_keys.len);
 	for (int f = F_ITEM_NAME; f <= F_COST; f++)
 		if (s->has_attr[f])
-			put_attr(&sb, s, f);
-	put_date(&sb, "as_of", as_of);
-	put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" : "forecast");
-	put_num(&sb, "current_stock", isnan(attr_num(s, F_STOCK)) ? NAN : par.stock);
-	put_num(&sb, "on_order", par.on_order);
-	put_num(&sb, "lead_time_days", lt);
-	put_num(&sb, "lead_time_std", lt_sd);
-	put_num(&sb, "service_level", sl);
-	put_num(&sb, "z", res.z);
-	put_num(&sb, "avg_daily_demand", res.avg_daily_demand);
-	put_num(&sb, "daily_demand_sd", res.daily_sd);
-	put_num(&sb, "lead_time_demand", res.lead_time_demand);
-	put_num(&sb, "safety_stock", res.safety_stock);
-	put_num(&sb, "reorder_point", res.reorder_point);
-	put_num(&sb, "review_days", o->review);
-	put_num(&sb, "eoq", res.eoq);
-	put_num(&sb, "order_up_to", res.order_up_to);
-	put_int(&sb, "recommended_order_qty", res.order_qty);
-	put_num(&sb, "days_of_cover", res.days_of_cover);
-	put_date(&sb, "stockout_date", so);
-	st = stock_status(s, par.stock, &known);
+			ro_put_attr(&sb, s, f);
+	ro_put_date(&sb, "as_of", as_of);
+	ro_put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" :
+	    o->method == RP_ONDEMAND ? "on-demand" : "forecast");
+	ro_put_str(&sb, "stocking", pol.stocking);
+	ro_put_str(&sb, "stocking_reason", pol.reason);
+	ro_put_str(&sb, "demand_model", pol.model);
+	ro_put_num(&sb, "current_stock", isnan(ro_attr_num(s, F_STOCK)) ? NAN : pol.par.stock);
+	ro_put_num(&sb, "on_order", pol.par.on_order);
+	ro_put_num(&sb, "lead_time_days", li->lt);
+	ro_put_num(&sb, "lead_time_std", li->sd);
+	ro_put_num(&sb, "lead_time_obs", li->obs);
+	ro_put_num(&sb, "purchase_delay_days", li->delay);
+	ro_put_num(&sb, "delivery_days", li->delivery);
+	ro_put_str(&sb, "lead_time_pooled", li->prior);
+	ro_put_num(&sb, "service_level", sl);
+	ro_put_num(&sb, "z", res->z);
+	ro_put_num(&sb, "avg_daily_demand", res->avg_daily_demand);
+	ro_put_num(&sb, "daily_demand_sd", res->daily_sd);
+	ro_put_num(&sb, "requests_per_year", pol.requests_year);
+	ro_put_num(&sb, "lead_time_demand", res->lead_time_demand);
+	ro_put_num(&sb, "protection_days", res->protection);
+	ro_put_num(&sb, "protection_demand", res->protection_demand);
+	ro_put_num(&sb, "safety_stock", res->safety_stock);
+	ro_put_num(&sb, "reorder_point", res->reorder_point);
+	ro_put_num(&sb, "review_days", o->review);
+	ro_put_num(&sb, "eoq", res->eoq);
+	ro_put_num(&sb, "order_up_to", res->order_up_to);
+	ro_put_int(&sb, "recommended_order_qty", res->order_qty);
+	ro_put_int(&sb, "order_on_demand_qty", odq);
+	ro_put_num(&sb, "demand_12m", d12);
+	ro_put_str(&sb, "order_note", note);
+	ro_put_num(&sb, "days_of_cover", res->days_of_cover);
+	ro_put_date(&sb, "stockout_date", so);
+	st = ro_stock_status(s, pol.par.stock, &known);
 	if (known)
-		put_attr(&sb, s, F_STATUS);
+		ro_put_attr(&sb, s, F_STATUS);
 	else
-		put_str(&sb, "stock_status", st);
+		ro_put_str(&sb, "ro_stock_status", st);
 	strbuf_add(&sb, "}\n", 2);
 	nc_write(stdout, sb.s, sb.len);
 	tot.out++;
@@ -475,7 +273,7 @@ emit_policy(struct opts *o, struct series *s, double lt, double lt_sd, double sl
 /* Add a/n to days [0, n) of the window at offset off (horizon h wins the day
  * over longer horizons). */
 static void
-spread_actual(double *act, long *ah, long wlen, long off, const struct row *r)
+spread_actual(double *act, long *ah, long wlen, long off, const struct ro_row *r)
 {
 	for (int i = 0; i < r->ndays; i++) {
 		long t = off + i;
@@ -488,31 +286,15 @@ spread_actual(double *act, long *ah, long wlen, long off, const struct row *r)
 }
 
 static void
-put_sim(struct strbuf *sb, const struct rp_sim *r, double value)
-{
-	put_int(sb, "days", (double)r->days);
-	put_int(sb, "cycles", (double)r->cycles);
-	put_int(sb, "stockout_cycles", (double)r->stockout_cycles);
-	put_num(sb, "cycle_service_level", r->cycle_service_level);
-	put_num(sb, "fill_rate", r->fill_rate);
-	put_int(sb, "stockout_days", (double)r->stockout_days);
-	put_int(sb, "orders", (double)r->orders);
-	put_num(sb, "demand", r->demand);
-	put_num(sb, "served", r->served);
-	put_num(sb, "avg_stock", r->avg_stock);
-	put_num(sb, "avg_stock_value", value);
-}
-
-static void
-emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, double sl)
+emit_simulation(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, double sl)
 {
 	struct rp_profile p = RP_PROFILE_INIT;
-	struct rp_params par;
-	struct rp_result res;
+	struct ro_policy pol;
 	struct rp_sim sim;
 	struct strbuf sb = { 0 };
-	long amax = NO_DATE, wlen = o->simulate, w0, missing = 0;
-	double *act, *pp, *S, init = NAN, before_pp = NAN, cost, value;
+	long amax = NO_DATE, wlen = o->simulate, w0, missing = 0, nstock = 0, nod = 0;
+	double *act, *pp, *S, *cap, init = NAN, before_pp = NAN, before_cap = NAN, cost, value;
+	unsigned char *od, before_od = 0;
 	long *ah;
 	size_t i, j;
 
@@ -529,30 +311,45 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 	pp = xcalloc((size_t)wlen, sizeof(*pp));
 	S = xcalloc((size_t)wlen, sizeof(*S));
 	ah = xcalloc((size_t)wlen, sizeof(*ah));
+	od = xcalloc((size_t)wlen, 2);  /* od[t]; od[wlen + t]: set by an origin */
+	cap = xcalloc((size_t)wlen, sizeof(*cap));
 	for (long t = 0; t < wlen; t++) {
-		pp[t] = S[t] = NAN;
+		pp[t] = S[t] = cap[t] = NAN;
 		ah[t] = LONG_MAX;
 	}
-	params_of(o, s, lt, lt_sd, sl, &par);
 	for (i = 0; i < s->n; i = j) {
 		for (j = i; j < s->n && s->rows[j].as_of == s->rows[i].as_of; j++)
-			if (!isnan(s->rows[j].actual))
+			if (!isnan(s->rows[j].actual) && !s->rows[j].settling)
 				spread_actual(act, ah, wlen, s->rows[j].date - w0, &s->rows[j]);
-		/* The policy set at the end of day as_of. */
+		/* The policy set at the end of day as_of, with what was known then. */
 		long t = s->rows[i].as_of - w0;
 
 		if (s->rows[i].as_of == NO_DATE || t >= wlen)
 			continue;
-		profile_of(&p, s->rows + i, j - i);
-		if (rp_compute(&p, &par, &res) != 0)
-			continue;
-		if (t < 0) {            /* the latest before the window sets the start */
-			init = res.order_up_to;
-			before_pp = res.reorder_point;
+		if (ro_series_policy(o, s, s->rows + i, j - i, s->rows[i].as_of, li, sl, &p,
+		    &pol) != 0) {
+			if (o->method == RP_CLASSIC) {
+				series_reject(o, s, pol.why);
+				goto out;
+			}
 			continue;
 		}
-		pp[t] = res.reorder_point;
-		S[t] = res.order_up_to;
+		if (t < 0) {            /* the latest before the window sets the start */
+			before_cap = o->method == RP_FORECAST ? pol.d12 : NAN;
+			init = fmin(pol.res.order_up_to, isnan(before_cap) ? INFINITY : before_cap);
+			before_pp = pol.res.reorder_point;
+			before_od = (unsigned char)pol.ondemand;
+			continue;
+		}
+		pp[t] = pol.res.reorder_point;
+		S[t] = pol.res.order_up_to;
+		cap[t] = o->method == RP_FORECAST ? pol.d12 : NAN;
+		od[t] = (unsigned char)pol.ondemand;
+		od[wlen + t] = 1;
+		if (pol.ondemand)
+			nod++;
+		else
+			nstock++;
 	}
 	/* A day without an origin of its own keeps the latest policy (weekly
 	 * or monthly forecasts set one a period). */
@@ -560,26 +357,35 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 		missing += ah[t] == LONG_MAX;
 		if (isnan(init) && !isnan(S[t]))
 			init = S[t];
-		if (isnan(pp[t])) {
+		if (!od[wlen + t]) {
 			pp[t] = t > 0 ? pp[t - 1] : before_pp;
 			S[t] = t > 0 ? S[t - 1] : init;
+			od[t] = t > 0 ? od[t - 1] : before_od;
+			cap[t] = t > 0 ? cap[t - 1] : before_cap;
 		}
 	}
-	rp_simulate((size_t)wlen, act, pp, S, (long)ceil(lt - 1e-9),
-	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), &sim);
-	cost = attr_num(s, F_COST);
+	rp_simulate((size_t)wlen, act, pp, S, od, cap, (long)ceil(li->lt - 1e-9),
+	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), o->backorders,
+	    &sim);
+	cost = ro_attr_num(s, F_COST);
 	value = isnan(cost) ? NAN : sim.avg_stock * cost;
 	strbuf_addc(&sb, '{');
 	strbuf_add(&sb, s->out_keys.s, s->out_keys.len);
-	put_str(&sb, "scope", "item");
-	put_date(&sb, "from", w0);
-	put_date(&sb, "to", amax);
-	put_num(&sb, "lead_time_days", lt);
-	put_num(&sb, "service_level", sl);
-	put_num(&sb, "review_days", o->review >= 1 ? o->review : 1);
-	put_num(&sb, "initial_stock", isnan(init) ? 0 : ceil(init));
-	put_sim(&sb, &sim, value);
-	put_int(&sb, "missing_actual_days", (double)missing);
+	ro_put_str(&sb, "scope", "item");
+	ro_put_str(&sb, "unmet", o->backorders ? "backordered" : "lost");
+	ro_put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" :
+	    o->method == RP_ONDEMAND ? "on-demand" : "forecast");
+	ro_put_date(&sb, "from", w0);
+	ro_put_date(&sb, "to", amax);
+	ro_put_num(&sb, "lead_time_days", li->lt);
+	ro_put_num(&sb, "service_level", sl);
+	ro_put_num(&sb, "review_days", o->review);
+	ro_put_num(&sb, "initial_stock", isnan(init) ? 0 : ceil(init));
+	ro_put_int(&sb, "origins_in_stock", (double)nstock);
+	ro_put_int(&sb, "origins_on_demand", (double)nod);
+	ro_put_sim(&sb, &sim, value);
+	ro_put_int(&sb, "orders_on_demand", (double)sim.ondemand_orders);
+	ro_put_int(&sb, "missing_actual_days", (double)missing);
 	strbuf_add(&sb, "}\n", 2);
 	nc_write(stdout, sb.s, sb.len);
 	tot.out++;
@@ -588,6 +394,7 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 	tot.all.stockout_cycles += sim.stockout_cycles;
 	tot.all.stockout_days += sim.stockout_days;
 	tot.all.orders += sim.orders;
+	tot.all.ondemand_orders += sim.ondemand_orders;
 	tot.all.demand += sim.demand;
 	tot.all.served += sim.served;
 	tot.all.avg_stock += sim.avg_stock;
@@ -595,12 +402,15 @@ emit_simulation(struct opts *o, struct series *s, double lt, double lt_sd, doubl
 		tot.value += value;
 		tot.have_value = 1;
 	}
+out:
 	strbuf_release(&sb);
 	rp_profile_release(&p);
 	free(act);
 	free(pp);
 	free(S);
 	free(ah);
+	free(od);
+	free(cap);
 }
 
 static void
@@ -612,8 +422,8 @@ emit_overall(void)
 	a->cycle_service_level = a->cycles ? (double)(a->cycles - a->stockout_cycles) / a->cycles : NAN;
 	a->fill_rate = a->demand > 0 ? a->served / a->demand : NAN;
 	strbuf_add(&sb, "{\"scope\":\"overall\"", 18);
-	put_int(&sb, "series", (double)tot.out);
-	put_sim(&sb, a, tot.have_value ? tot.value : NAN);
+	ro_put_int(&sb, "series", (double)tot.out);
+	ro_put_sim(&sb, a, tot.have_value ? tot.value : NAN);
 	strbuf_add(&sb, "}\n", 2);
 	/* "days" is the sum of the series' days; avg_stock the sum of theirs. */
 	nc_write(stdout, sb.s, sb.len);
@@ -625,13 +435,13 @@ emit_overall(void)
  * the reason to reject the series, in why.
  */
 static const char *
-series_insane(const struct series *s, char *why, size_t whysize)
+series_insane(const struct ro_series *s, char *why, size_t whysize)
 {
 	double fmax = 0, hmax = NAN, scale;
 	char d[DATE_BUFSZ];
 
 	for (size_t i = 0; i < s->n; i++) {
-		const struct row *r = &s->rows[i];
+		const struct ro_row *r = &s->rows[i];
 		double h = r->history ? r->mean : r->actual;
 
 		if (!r->history && r->mean > fmax)
@@ -654,16 +464,19 @@ series_insane(const struct series *s, char *why, size_t whysize)
 }
 
 static void
-series_finish(struct opts *o, struct series *s)
+series_finish(struct ro_opts *o, struct ro_series *s)
 {
-	double lt, lt_sd, sl;
+	struct ro_lt li;
+	double sl;
 	char why[256];
 
 	if (!s->active)
 		return;
 	s->active = 0;
 	tot.series++;
-	if (series_lead_time(o, s, &lt, &lt_sd) != 0) {
+	s->hist.n = 0;
+	ro_series_lead_time(o, s, &li);
+	if (!(li.lt >= 0)) {
 		series_reject(o, s, "lead_time_days: missing (give --lead-time or --lead-times)");
 		return;
 	}
@@ -673,9 +486,9 @@ series_finish(struct opts *o, struct series *s)
 	}
 	sl = series_service_level(o, s, s->item);
 	if (o->simulate > 0)
-		emit_simulation(o, s, lt, lt_sd, sl);
+		emit_simulation(o, s, &li, sl);
 	else
-		emit_policy(o, s, lt, lt_sd, sl);
+		emit_policy(o, s, &li, sl);
 }
 
 /*
@@ -745,13 +558,14 @@ row_sd(const struct flat *fl, const struct flat_field **f, double mean, double *
 
 /* Read one row into the current series.  Returns NULL, or a reject reason. */
 static const char *
-take_row(struct opts *o, struct series *s, struct keyset *done, const struct flat *fl,
+take_row(struct ro_opts *o, struct ro_series *s, struct keyset *done, const struct flat *fl,
     const char *line, size_t len, const char *input, unsigned long lineno, char *why,
     size_t whysize)
 {
 	const struct flat_field *f[NFIELDS] = { 0 };
 	struct strbuf key = { 0 }, outk = { 0 };
-	struct row r = { .as_of = NO_DATE, .actual = NAN, .horizon = 0 };
+	struct ro_row r = { .as_of = NO_DATE, .actual = NAN, .horizon = 0, .one_off = -1,
+		.pdem = NAN, .smean = NAN, .ssd = NAN, .dper = NAN };
 	double h;
 	const struct flat_field *period;
 
@@ -823,6 +637,24 @@ take_row(struct opts *o, struct series *s, struct keyset *done, const struct fla
 	}
 	if (flat_get_number(f[F_HORIZON], &h) == 1)
 		r.horizon = (long)h;
+	r.settling = f[F_SETTLING] != NULL && f[F_SETTLING]->type == FLAT_TRUE;
+	if (f[F_ONEOFF] != NULL &&
+	    (f[F_ONEOFF]->type == FLAT_TRUE || f[F_ONEOFF]->type == FLAT_FALSE))
+		r.one_off = f[F_ONEOFF]->type == FLAT_TRUE;
+	if (flat_get_number(f[F_PDEM], &r.pdem) < 0 ||
+	    (!isnan(r.pdem) && !(r.pdem >= 0 && r.pdem <= 1))) {
+		snprintf(why, whysize, "p_demand: not a number in [0, 1]");
+		goto bad;
+	}
+	if (flat_get_number(f[F_SMEAN], &r.smean) < 0 || r.smean < 0 ||
+	    flat_get_number(f[F_SSD], &r.ssd) < 0 || r.ssd < 0) {
+		snprintf(why, whysize, "size_mean, size_sd: not numbers >= 0");
+		goto bad;
+	}
+	if (flat_get_number(f[F_DPER], &r.dper) < 0) {
+		snprintf(why, whysize, "demand_periods: not a number");
+		goto bad;
+	}
 	if (r.as_of == NO_DATE && o->simulate > 0) {
 		snprintf(why, whysize, "as_of: missing (--simulate reads backtest rows)");
 		goto bad;
@@ -875,9 +707,9 @@ bad:
 }
 
 static void
-run(struct opts *o, struct input *in)
+run(struct ro_opts *o, struct input *in)
 {
-	struct series s = { 0 };
+	struct ro_series s = { 0 };
 	struct keyset done = { 0 };
 	struct flat_field buf[64];
 	struct flat fl;
@@ -897,12 +729,13 @@ run(struct opts *o, struct input *in)
 				flat_from_json(&fl, rec);
 		}
 		if (reason == NULL)
-			reason = take_row(o, &s, &done, &fl, line, len, in->name, in->lineno,
-			    why, sizeof(why));
+			reason = take_row(o, &s, &done, &fl, line, len, ro_input_label(in),
+			    in->lineno, why, sizeof(why));
 		if (reason != NULL) {
 			json_t *r = rec ? json_incref(rec) : ndjson_parse(line, len, NULL, 0);
 
-			reject_record(&o->rej, r, r ? NULL : line, in->name, in->lineno, reason);
+			reject_record(&o->rej, r, r ? NULL : line, ro_input_label(in), in->lineno,
+			    reason);
 			json_decref(r);
 		}
 		json_decref(rec);
@@ -918,99 +751,9 @@ run(struct opts *o, struct input *in)
 		strbuf_release(&s.attr[k]);
 	free(s.rows);
 	free(s.item);
+	free(s.hist.date);
+	free(s.hist.qty);
 	keyset_release(&done);
-}
-
-static double
-parse_level(const char *s, const char *what)
-{
-	char *end;
-	double p = strtod(s, &end);
-
-	if (end == s || *end != '\0')
-		errx(NC_USAGE, "%s: not a number: '%s'", what, s);
-	if (p >= 1 && p < 100)
-		p /= 100;               /* 95 means 95% */
-	if (!(p > 0 && p < 1))
-		errx(NC_USAGE, "%s: not a level in (0, 1) or (0, 100): '%s'", what, s);
-	return p;
-}
-
-static double
-parse_pos(const char *s, const char *what, int allow_zero)
-{
-	char *end;
-	double d = strtod(s, &end);
-
-	if (end == s || *end != '\0' || !isfinite(d) || d < 0 || (!allow_zero && d == 0))
-		errx(NC_USAGE, "%s: not a number %s 0: '%s'", what, allow_zero ? ">=" : ">", s);
-	return d;
-}
-
-/*
- * Read an NDJSON side file: each line an object with a string field
- * keyfield (or altfield) and a number valfield; into *by_key (and
- * *by_alt), mapping the key to the value (or, with whole, the object).
- */
-static void
-read_side_file(const char *path, const char *keyfield, const char *altfield,
-    const char *valfield, json_t **by_key, json_t **by_alt, int whole, int is_level)
-{
-	struct input in;
-	char *names[1] = { (char *)path }, *line, why[256];
-	size_t len;
-
-	*by_key = json_object();
-	if (by_alt)
-		*by_alt = json_object();
-	input_init(&in, 1, names);
-	while (input_next(&in, &line, &len) == 1) {
-		json_t *o = ndjson_parse(line, len, why, sizeof(why)), *k, *v, **dst = by_key;
-		double d;
-
-		if (o == NULL)
-			errx(NC_USAGE, "%s:%lu: %s", path, in.lineno, why);
-		k = json_object_get(o, keyfield);
-		if (k == NULL && altfield != NULL) {
-			k = json_object_get(o, altfield);
-			dst = by_alt;
-		}
-		v = json_object_get(o, valfield);
-		if (!json_is_string(k) || ndjson_number(v, &d) != 1) {
-			json_decref(o);	/* exits below: no leak for LeakSanitizer */
-			errx(NC_USAGE, "%s:%lu: needs a string %s%s%s and a number %s", path,
-			    in.lineno, keyfield, altfield ? " or " : "", altfield ? altfield : "",
-			    valfield);
-		}
-		if (is_level && d >= 1 && d < 100)
-			d /= 100;
-		if (is_level ? !(d > 0 && d < 1) : d < 0) {
-			json_decref(o);
-			errx(NC_USAGE, "%s:%lu: %s: %s", path, in.lineno, valfield,
-			    is_level ? "not in (0, 1)" : "negative");
-		}
-		if (whole) {
-			json_object_set_new(o, valfield, json_real(d));
-			json_object_set(*dst, json_string_value(k), o);
-		} else
-			json_object_set_new(*dst, json_string_value(k), json_real(d));
-		json_decref(o);
-	}
-	if (input_release(&in) != NC_OK)
-		exit(NC_USAGE);
-}
-
-static void
-parse_keys(struct opts *o, char *keys)
-{
-	for (char *p = strtok(keys, ","); p != NULL; p = strtok(NULL, ",")) {
-		if (o->nkeys == MAXKEYS)
-			errx(NC_USAGE, "-k: at most %d keys", MAXKEYS);
-		o->keys[o->nkeys] = p;
-		o->klen[o->nkeys++] = strlen(p);
-	}
-	if (o->nkeys == 0)
-		errx(NC_USAGE, "-k: no key");
 }
 
 int
@@ -1028,11 +771,21 @@ main(int argc, char *argv[])
 		{ "order-cost", required_argument, NULL, 'O' },
 		{ "holding-rate", required_argument, NULL, 'H' },
 		{ "simulate", required_argument, NULL, 'X' },
+		{ "delivery", required_argument, NULL, 'D' },
+		{ "history", required_argument, NULL, 'Y' },
+		{ "since", required_argument, NULL, 'N' },
+		{ "stocking", required_argument, NULL, 'K' },
+		{ "min-requests", required_argument, NULL, 'Q' },
+		{ "max-value", required_argument, NULL, 'W' },
+		{ "backorders", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o = {
+	struct ro_opts o = {
 		.service_level = 0.95, .lead_time = NAN, .review = 7, .method = RP_FORECAST,
+		.delivery = 7, .min_requests = 2, .first_day = NO_DATE,
 	};
+	const char *hist_file = NULL, *stock_file = NULL;
+	int use_stdin;
 	struct input in;
 	const char *reject_path = NULL, *sl_file = NULL, *lt_file = NULL;
 	char keys[256] = "item_id";
@@ -1040,6 +793,7 @@ main(int argc, char *argv[])
 	int ch, rval;
 
 	nc_init(argv[0]);
+	gsl_set_error_handler_off();
 	while ((ch = getopt_long(argc, argv, "hk:m:r:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
@@ -1052,29 +806,54 @@ main(int argc, char *argv[])
 				o.method = RP_FORECAST;
 			else if (strcmp(optarg, "classic") == 0)
 				o.method = RP_CLASSIC;
+			else if (strcmp(optarg, "on-demand") == 0)
+				o.method = RP_ONDEMAND;
 			else
-				errx(NC_USAGE, "--method: forecast or classic, not '%s'", optarg);
+				errx(NC_USAGE, "--method: forecast, classic or on-demand, not '%s'",
+				    optarg);
+			break;
+		case 'D':
+			o.delivery = ro_parse_pos(optarg, "--delivery", 1);
+			break;
+		case 'Y':
+			hist_file = optarg;
+			break;
+		case 'N':
+			if (date_parse(optarg, &o.first_day) != 0)
+				errx(NC_USAGE, "--since: not a date: '%s'", optarg);
+			break;
+		case 'K':
+			stock_file = optarg;
+			break;
+		case 'Q':
+			o.min_requests = ro_parse_pos(optarg, "--min-requests", 1);
+			break;
+		case 'B':
+			o.backorders = 1;
+			break;
+		case 'W':
+			o.max_value = ro_parse_pos(optarg, "--max-value", 1);
 			break;
 		case 's':
-			o.service_level = parse_level(optarg, "--service-level");
+			o.service_level = ro_parse_level(optarg, "--service-level");
 			break;
 		case 'S':
 			sl_file = optarg;
 			break;
 		case 'l':
-			o.lead_time = parse_pos(optarg, "--lead-time", 1);
+			o.lead_time = ro_parse_pos(optarg, "--lead-time", 1);
 			break;
 		case 'L':
 			lt_file = optarg;
 			break;
 		case 'R':
-			o.review = parse_pos(optarg, "--review", 1);
+			o.review = ro_parse_pos(optarg, "--review", 1);
 			break;
 		case 'O':
-			o.order_cost = parse_pos(optarg, "--order-cost", 0);
+			o.order_cost = ro_parse_pos(optarg, "--order-cost", 0);
 			break;
 		case 'H':
-			o.holding_rate = parse_pos(optarg, "--holding-rate", 0);
+			o.holding_rate = ro_parse_pos(optarg, "--holding-rate", 0);
 			break;
 		case 'X':
 			o.simulate = nc_parse_long(optarg, 1, 100000, "--simulate");
@@ -1088,17 +867,44 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((o.order_cost > 0) != (o.holding_rate > 0))
 		errx(NC_USAGE, "--order-cost and --holding-rate go together");
-	parse_keys(&o, keys);
+	ro_parse_keys(&o, keys);
 	if (sl_file != NULL)
-		read_side_file(sl_file, "item_id", "family", "service_level", &o.sl_items,
+		ro_read_side_file(sl_file, "item_id", "family", "service_level", &o.sl_items,
 		    &o.sl_families, 0, 1);
 	if (lt_file != NULL)
-		read_side_file(lt_file, "supplier_id", NULL, "lead_time_days", &o.lt_suppliers,
-		    NULL, 1, 0);
+		o.lt_suppliers = ro_read_lead_times(lt_file);
+	if (stock_file != NULL)
+		o.stocking = ro_read_stocking(stock_file);
+	if (hist_file != NULL) {
+		rp_hist_load(&o.hist, hist_file, o.keys, o.klen, o.nkeys);
+		o.have_hist = 1;
+		if (o.first_day == NO_DATE && o.hist.n > 0)
+			o.first_day = o.hist.first;
+	}
 	rejects_open(&o.rej, reject_path, max_rejects);
+	/* Two passes (lead-time pools, then the series): stdin is spooled. */
+	use_stdin = argc == 0;
+	for (int i = 0; i < argc; i++)
+		use_stdin |= strcmp(argv[i], "-") == 0;
+	if (argc == 0) {
+		static char *dash[] = { "-", NULL };
+
+		argc = 1;
+		argv = dash;
+	}
+	if (use_stdin)
+		ro_spool_stdin(argc, argv);
+	lt_pool_init(&o.pool);
+	/* Pass 1: the lead-time pools, and the data's first day for classic. */
+	if (isnan(o.lead_time) || (o.method == RP_CLASSIC && o.first_day == NO_DATE))
+		ro_pass1(&o, argc, argv);
 	input_init(&in, argc, argv);
 	run(&o, &in);
 	rval = input_release(&in);
+	if (ro_spool_path != NULL) {
+		unlink(ro_spool_path);
+		free(ro_spool_path);
+	}
 	nc_close_stdout();
 	if (nc_verbose)
 		fprintf(stderr, "%s: %lu rows in, %lu series, %lu out, %lu rejected\n",
@@ -1107,5 +913,10 @@ main(int argc, char *argv[])
 	json_decref(o.sl_items);
 	json_decref(o.sl_families);
 	json_decref(o.lt_suppliers);
+	json_decref(o.stocking);
+	json_decref(o.lt_series);
+	lt_pool_release(&o.pool);
+	if (o.have_hist)
+		rp_hist_release(&o.hist);
 	return rval;
 }

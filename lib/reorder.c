@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "date.h"
 #include "nc.h"
@@ -14,6 +16,8 @@ rp_profile_clear(struct rp_profile *p)
 {
 	p->n = 0;
 	p->first = 0;
+	p->rows = p->compound_rows = 0;
+	p->p_sum = 0;
 }
 
 void
@@ -42,10 +46,10 @@ profile_grow(struct rp_profile *p, size_t n)
 	}
 }
 
-void
-rp_profile_add(struct rp_profile *p, long date, int ndays, double mean, double sd)
+/* Make day date exist; returns its index. */
+static size_t
+profile_at(struct rp_profile *p, long date, int ndays)
 {
-	double m = mean / ndays, v = sd * sd / ndays;
 	size_t at;
 
 	if (p->n == 0)
@@ -61,6 +65,59 @@ rp_profile_add(struct rp_profile *p, long date, int ndays, double mean, double s
 	}
 	at = (size_t)(date - p->first);
 	profile_grow(p, at + (size_t)ndays);
+	return at;
+}
+
+void
+rp_profile_span(struct rp_profile *p, long from, long to)
+{
+	if (to < from)
+		return;
+	if (p->n == 0) {
+		profile_at(p, from, (int)(to - from + 1));
+		return;
+	}
+	if (from < p->first)
+		profile_at(p, from, 1);
+	if (to >= p->first + (long)p->n)
+		profile_at(p, to, 1);
+}
+
+void
+rp_profile_add_compound(struct rp_profile *p, long date, int ndays, double mean,
+    double sd, double pdem, double size_mean, double size_sd)
+{
+	double lam, m1, m2;
+	size_t at;
+
+	if (isnan(pdem) || isnan(size_mean) || pdem < 0 || size_mean < 0) {
+		rp_profile_add(p, date, ndays, mean, sd);
+		return;
+	}
+	if (isnan(size_sd) || size_sd < 0)
+		size_sd = size_mean;    /* unknown: a coefficient of variation of 1 */
+	lam = pdem / ndays;
+	m1 = lam * size_mean;
+	m2 = lam * (size_sd * size_sd + size_mean * size_mean);
+	rp_profile_add(p, date, ndays, mean, sd);
+	at = (size_t)(date - p->first);
+	for (int i = 0; i < ndays; i++) {
+		p->day[at + i].lam += lam;
+		p->day[at + i].m1 += m1;
+		p->day[at + i].m2 += m2;
+	}
+	p->compound_rows++;
+	p->p_sum += pdem;
+}
+
+void
+rp_profile_add(struct rp_profile *p, long date, int ndays, double mean, double sd)
+{
+	double m = mean / ndays, v = sd * sd / ndays;
+	size_t at;
+
+	p->rows++;
+	at = profile_at(p, date, ndays);
 	for (int i = 0; i < ndays; i++) {
 		p->day[at + i].mean += m;
 		p->day[at + i].var += v;
@@ -100,29 +157,119 @@ rp_sd_from_upper(double center, double upper, double p)
 	return (upper - center) / rp_z(p);
 }
 
-/* Demand (mean and variance) of days [from, from + len) of the profile, a
- * fractional last day in part; days past the end are the average day. */
+/* The sums of days [from, from + len) of the profile, a fractional last
+ * day in part; days past the end are the average day avg. */
 static void
-window(const struct rp_profile *p, double from, double len, double avg_m, double avg_v,
-    double *mean, double *var)
+window(const struct rp_profile *p, double from, double len, const struct rp_day *avg,
+    struct rp_day *sum)
 {
-	double m = 0, v = 0, t = from, end = from + len;
+	double t = from, end = from + len;
 
+	memset(sum, 0, sizeof(*sum));
 	while (t < end - 1e-12) {
 		size_t i = (size_t)t;
 		double w = fmin(end, (double)i + 1) - t;
+		const struct rp_day *d = i < p->n ? &p->day[i] : avg;
 
-		if (i < p->n) {
-			m += w * p->day[i].mean;
-			v += w * p->day[i].var;
-		} else {
-			m += w * avg_m;
-			v += w * avg_v;
-		}
+		sum->mean += w * d->mean;
+		sum->var += w * d->var;
+		sum->lam += w * d->lam;
+		sum->m1 += w * d->m1;
+		sum->m2 += w * d->m2;
 		t = (double)i + 1;
 	}
-	*mean = m;
-	*var = v;
+}
+
+/* P(sum of k gamma sizes of mean m, sd sd <= x): shape k a, scale theta;
+ * sd 0 is a step at k m; a very large shape, its normal limit. */
+static double
+sum_cdf(double x, long k, double m, double sd)
+{
+	double a, theta, shape;
+	gsl_sf_result r;
+
+	if (!(sd > 1e-9 * m))
+		return x >= k * m * (1 - 1e-12) ? 1 : 0;
+	a = (m * m) / (sd * sd);
+	theta = (sd * sd) / m;
+	shape = k * a;
+	if (shape > 1e5)
+		return gsl_cdf_ugaussian_P((x - k * m) / (sqrt((double)k) * sd));
+	if (gsl_sf_gamma_inc_P_e(shape, x / theta, &r) != GSL_SUCCESS)
+		return gsl_cdf_ugaussian_P((x - k * m) / (sqrt((double)k) * sd));
+	return r.val;
+}
+
+double
+rp_compound_cdf(double x, double lam, double size_mean, double size_sd)
+{
+	double pk, sum, cum;
+	long kmax;
+
+	if (x < 0)
+		return 0;
+	if (!(lam > 0) || !(size_mean > 0))
+		return 1;
+	pk = exp(-lam);
+	sum = cum = pk;
+	kmax = (long)(lam + 12 * sqrt(lam) + 30);
+	for (long k = 1; k <= kmax && cum < 1 - 1e-13; k++) {
+		pk *= lam / k;
+		cum += pk;
+		sum += pk * sum_cdf(x, k, size_mean, size_sd);
+	}
+	return sum;
+}
+
+/* The lead-time mixture of compound demands (n nodes). */
+struct mix {
+	int n;
+	double w[3], lam[3], mean[3], sd[3];
+};
+
+static double
+mix_cdf(const struct mix *m, double x)
+{
+	double s = 0;
+
+	for (int j = 0; j < m->n; j++)
+		s += m->w[j] * rp_compound_cdf(x, m->lam[j], m->mean[j], m->sd[j]);
+	return s;
+}
+
+static double
+mix_quantile(const struct mix *m, double p)
+{
+	double lo = 0, hi = 1, top = 0;
+
+	if (mix_cdf(m, 0) >= p)
+		return 0;
+	for (int j = 0; j < m->n; j++)
+		top = fmax(top, m->lam[j] * m->mean[j] + 10 * sqrt(m->lam[j] *
+		    (m->sd[j] * m->sd[j] + m->mean[j] * m->mean[j])) + m->mean[j]);
+	hi = fmax(top, 1);
+	while (mix_cdf(m, hi) < p && hi < 1e15)
+		hi *= 2;
+	while (hi - lo > 1e-7 * fmax(1, hi)) {
+		double mid = (lo + hi) / 2;
+
+		if (mix_cdf(m, mid) >= p)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	/* An atom (sizes of whole units) found to within the bisection's step. */
+	if (fabs(hi - round(hi)) < 1e-5 * fmax(1, hi) && mix_cdf(m, round(hi)) >= p)
+		return round(hi);
+	return hi;
+}
+
+double
+rp_compound_quantile(double p, double lam, double size_mean, double size_sd)
+{
+	struct mix m = { 1, { 1 }, { lam }, { size_mean }, { size_sd } };
+
+	return mix_quantile(&m, p);
 }
 
 static long
@@ -148,43 +295,110 @@ stockout_day(const struct rp_profile *p, const struct rp_params *par, double d)
 	return -1;
 }
 
+/*
+ * The reorder point of the forecast method over T = lt + review days:
+ * the compound quantile (mixed over the lead time) or the normal one.
+ */
+static void
+forecast_pp(const struct rp_profile *p, const struct rp_params *par, const struct rp_day *avg,
+    struct rp_result *res)
+{
+	struct rp_day w, wl;
+	double T = par->lt + par->review, var_t, d_t;
+
+	res->protection = T;
+	window(p, 0, T, avg, &w);
+	window(p, 0, par->lt, avg, &wl);
+	res->protection_demand = w.mean;
+	res->lead_time_demand = wl.mean;
+	res->daily_sd = T > 0 ? sqrt(w.var / T) : 0;
+	d_t = T > 0 ? w.mean / T : 0;
+	res->compound = p->compound_rows > 0 && p->compound_rows == p->rows &&
+	    p->p_sum / p->compound_rows < RP_P_SMOOTH;
+	if (res->compound && w.lam > 0 && w.m1 > 0 && w.mean > 0) {
+		static const double node[3] = { -1.7320508075688772, 0, 1.7320508075688772 };
+		static const double wt[3] = { 1.0 / 6, 2.0 / 3, 1.0 / 6 };
+		struct mix m = { 0 };
+
+		for (int j = 0; j < 3; j++) {
+			struct rp_day wj;
+			double Tj = fmax(0, par->lt + node[j] * par->lt_sd) + par->review;
+			double sm, ssd, f;
+
+			if (par->lt_sd <= 0 && j != 1)
+				continue;
+			window(p, 0, Tj, avg, &wj);
+			if (!(wj.lam > 0))
+				wj.lam = 1e-12, wj.m1 = wj.m2 = 0;
+			sm = wj.m1 / wj.lam;
+			ssd = sqrt(fmax(0, wj.m2 / wj.lam - sm * sm));
+			/* Sizes scaled so that the mean is the forecast's. */
+			f = wj.m1 > 0 ? wj.mean / wj.m1 : 1;
+			m.w[m.n] = par->lt_sd > 0 ? wt[j] : 1;
+			m.lam[m.n] = wj.lam;
+			m.mean[m.n] = sm * f;
+			m.sd[m.n] = ssd * f;
+			m.n++;
+		}
+		res->reorder_point = mix_quantile(&m, par->service_level);
+	} else {
+		res->compound = 0;
+		var_t = w.var + d_t * d_t * par->lt_sd * par->lt_sd;
+		res->reorder_point = w.mean + fmax(0, res->z) * sqrt(var_t);
+	}
+	res->safety_stock = fmax(0, res->reorder_point - w.mean);
+	res->cycle_demand = 0;
+}
+
 int
 rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_result *res)
 {
-	double sum_m = 0, sum_v = 0, d, var_lt, dlt;
+	double sum_m = 0, sum_v = 0, d;
+	struct rp_day avg = { 0 };
 
 	if (p->n == 0)
 		return -1;
 	for (size_t i = 0; i < p->n; i++) {
 		sum_m += p->day[i].mean;
 		sum_v += p->day[i].var;
+		avg.lam += p->day[i].lam;
+		avg.m1 += p->day[i].m1;
+		avg.m2 += p->day[i].m2;
 	}
 	memset(res, 0, sizeof(*res));
 	res->z = rp_z(par->service_level);
 	d = sum_m / p->n;
+	avg.mean = d;
+	avg.var = sum_v / p->n;
+	avg.lam /= p->n;
+	avg.m1 /= p->n;
+	avg.m2 /= p->n;
 	res->avg_daily_demand = d;
 	if (par->method == RP_CLASSIC) {
-		double ss = 0;
+		double ss = 0, var_lt;
 
 		for (size_t i = 0; i < p->n; i++)
 			ss += (p->day[i].mean - d) * (p->day[i].mean - d);
 		res->daily_sd = p->n > 1 ? sqrt(ss / (p->n - 1)) : 0;
 		res->lead_time_demand = d * par->lt;
+		res->protection = par->lt;
+		res->protection_demand = res->lead_time_demand;
 		var_lt = par->lt * res->daily_sd * res->daily_sd;
-		dlt = d;
-		res->cycle_demand = d * par->review;
-	} else {
-		double rv;
+		res->safety_stock = fmax(0, res->z * sqrt(var_lt + d * d * par->lt_sd * par->lt_sd));
+		res->reorder_point = res->lead_time_demand + res->safety_stock;
+		res->cycle_demand = d * (par->review >= 1 ? par->review : 1);
+	} else if (par->method == RP_ONDEMAND) {
+		struct rp_day wl;
 
-		window(p, 0, par->lt, d, sum_v / p->n, &res->lead_time_demand, &var_lt);
-		res->daily_sd = par->lt > 0 ? sqrt(var_lt / par->lt) : 0;
-		dlt = par->lt > 0 ? res->lead_time_demand / par->lt : 0;
-		window(p, par->lt, par->review, d, sum_v / p->n, &res->cycle_demand, &rv);
-	}
-	res->safety_stock = res->z * sqrt(var_lt + dlt * dlt * par->lt_sd * par->lt_sd);
-	if (res->safety_stock < 0)
-		res->safety_stock = 0;      /* a service level under 50% */
-	res->reorder_point = res->lead_time_demand + res->safety_stock;
+		res->protection = par->lt;
+		window(p, 0, par->lt, &avg, &wl);
+		res->lead_time_demand = res->protection_demand = wl.mean;
+		res->days_of_cover = d > 0 ? fmax(par->stock, 0) / d : NAN;
+		res->eoq = NAN;
+		res->stockout_day = stockout_day(p, par, d);
+		return 0;
+	} else
+		forecast_pp(p, par, &avg, res);
 	res->eoq = NAN;
 	if (par->order_cost > 0 && par->holding_rate > 0 && par->unit_cost > 0) {
 		res->eoq = sqrt(2 * d * 365 * par->order_cost / (par->holding_rate * par->unit_cost));
@@ -192,7 +406,7 @@ rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_re
 	}
 	res->order_up_to = res->reorder_point + res->cycle_demand;
 	res->order_qty = ceil(res->order_up_to - par->stock - par->on_order - 1e-9);
-	if (res->order_qty < 0)
+	if (!(res->order_qty > 0))
 		res->order_qty = 0;
 	res->days_of_cover = d > 0 ? fmax(par->stock, 0) / d : NAN;
 	res->stockout_day = stockout_day(p, par, d);
@@ -201,7 +415,8 @@ rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_re
 
 void
 rp_simulate(size_t ndays, const double *demand, const double *pp, const double *S,
-    long lt_days, long review, double initial, struct rp_sim *out)
+    const unsigned char *ondemand, const double *cap, long lt_days, long review,
+    double initial, int backorder, struct rp_sim *out)
 {
 	double *due = xcalloc(ndays + 1, sizeof(*due));
 	double stock = initial, on_order = 0;
@@ -224,11 +439,29 @@ rp_simulate(size_t ndays, const double *demand, const double *pp, const double *
 			out->stockout_days++;
 			cycle_short = 1;
 		}
-		stock -= served;
+		/* Lost sales: what is missing is gone; backorders: it waits
+		 * (negative stock), unless the series is ordered on demand. */
+		stock -= backorder && !(ondemand != NULL && ondemand[t]) ? demand[t] : served;
 		out->demand += demand[t];
 		out->served += served;
-		if ((long)t % review == 0 && !isnan(pp[t]) && stock + on_order <= pp[t]) {
+		if (ondemand != NULL && ondemand[t]) {
+			/* Ordered on demand: what stock did not serve is ordered
+			 * for the requester, and never enters stock. */
+			double q = demand[t] - served;
+
+			if (q > 0) {
+				out->orders++;
+				out->ordered += q;
+				out->ondemand_orders++;
+				out->cycles++;
+				out->stockout_cycles += cycle_short;
+				cycle_short = 0;
+			}
+		} else if ((long)t % review == 0 && !isnan(pp[t]) && stock + on_order <= pp[t]) {
 			double q = ceil(S[t] - stock - on_order - 1e-9);
+
+			if (cap != NULL && !isnan(cap[t]) && q > ceil(cap[t] - 1e-9))
+				q = ceil(cap[t] - 1e-9);
 
 			if (q > 0) {
 				size_t at = t + (size_t)lt_days + 1;
@@ -244,7 +477,7 @@ rp_simulate(size_t ndays, const double *demand, const double *pp, const double *
 				cycle_short = 0;
 			}
 		}
-		out->stock_sum += stock;
+		out->stock_sum += fmax(stock, 0);
 	}
 	/* The last cycle, still open. */
 	if (ndays > 0) {

@@ -3,9 +3,12 @@
 # against a case computed by hand.
 . "$(dirname "$0")/lib.sh"
 R=$FIXTURES/reorder
+HAND="--review 0 --delivery 0 --order-cost 0.01 --holding-rate 0.73"
 
 # The hand case (backtest-hand.ndjson): forecast 1/day with sd 0, LT 2,
-# review 1 day: PP = 2, S = PP + 1 = 3.  Actual demand 4..9 January:
+# continuous review (--review 0, reviewed every day): PP = 2; an EOQ of 1
+# (order cost 0.01, holding 0.73, cost 10: sqrt(2 x 365 x 0.01 / 7.3) = 1)
+# makes S = PP + 1 = 3.  Actual demand 4..9 January:
 # 3 1 0 2 1 1.  Stock starts at S = 3.
 #   day 4: 3 served, stock 0; position 0 <= 2: order 3, due on day 7
 #   day 5: 1 lost (stockout day)      day 6: nothing
@@ -16,7 +19,7 @@ R=$FIXTURES/reorder
 # Cycles (order to order): [4], [5..6] lost, [7], [8..9] lost: 2 of 4 held.
 # Served 6 of 8: fill rate 0.75; end-of-day stock 0 0 0 1 0 0: mean 1/6.
 expect_success 'the replay matches the hand computation' '
-	nc-reorder --simulate 6 --review 1 $R/backtest-hand.ndjson >out &&
+	nc-reorder --simulate 6 $HAND $R/backtest-hand.ndjson >out &&
 	jq -se ".[0] | .scope == \"item\" and .from == \"2026-01-04\" and .to == \"2026-01-09\" and
 		.initial_stock == 3 and .days == 6 and .orders == 3 and .stockout_days == 2 and
 		.cycles == 4 and .stockout_cycles == 2 and .cycle_service_level == 0.5 and
@@ -25,7 +28,7 @@ expect_success 'the replay matches the hand computation' '
 '
 
 # Weekly origins (as nc-daily forecasts): the policy of an origin holds
-# until the next one.  Forecast 7 a week (1/day), sd 0, LT 2, review 1:
+# until the next one.  Forecast 7 a week (1/day), sd 0, LT 2, as above:
 # PP 2, S 3.  Origins 4 and 11 January; actual 14 (2/day) in the week of
 # 5 January, 7 (1/day) in the week of 12.  Window 5..18 January (t 0..13),
 # stock starts at S = 3 (the origin of the 4th, before the window).
@@ -40,21 +43,29 @@ expect_success 'the replay matches the hand computation' '
 expect_success 'weekly origins: each policy holds until the next origin (hand case)' '
 	w() { printf "{\"item_id\":\"W\",\"as_of\":\"%s\",\"date\":\"%s\",\"horizon\":%s,\"period\":\"week\",\"forecasted_demand\":7,\"forecast_sd\":0,\"actual_demand\":%s,\"lead_time_days\":2,\"cost\":10}\n" "$@"; }
 	{ w 2026-01-04 2026-01-05 1 14; w 2026-01-04 2026-01-12 2 7; w 2026-01-11 2026-01-12 1 7; } >weekly &&
-	nc-reorder --simulate 14 --review 1 weekly >out &&
+	nc-reorder --simulate 14 $HAND weekly >out &&
 	jq -se ".[0] | .from == \"2026-01-05\" and .to == \"2026-01-18\" and .initial_stock == 3 and
 		.orders == 11 and .cycles == 12 and .stockout_cycles == 5 and .stockout_days == 5 and
 		.demand == 21 and .served == 14 and .fill_rate == 0.6667 and
 		.cycle_service_level == 0.5833 and .avg_stock == 0.2143 and .avg_stock_value == 2.1429" out
 '
 
+expect_success '--backorders: unmet demand waits for the next arrival instead of being lost' '
+	nc-reorder --simulate 6 $HAND $R/backtest-hand.ndjson >lost &&
+	nc-reorder --simulate 6 $HAND --backorders $R/backtest-hand.ndjson >bo &&
+	jq -se ".[0].unmet == \"lost\" and .[2].unmet == \"backordered\" and
+		.[0].demand == .[2].demand and .[2].served <= .[0].served and
+		.[2].orders >= .[0].orders" lost bo
+'
+
 expect_success 'an overall record follows the items' '
-	nc-reorder --simulate 6 --review 1 $R/backtest-hand.ndjson >out &&
+	nc-reorder --simulate 6 $HAND $R/backtest-hand.ndjson >out &&
 	test $(wc -l <out) = 2 &&
 	jq -se ".[1] | .scope == \"overall\" and .series == 1 and .cycle_service_level == 0.5" out
 '
 
 expect_success 'a longer window than the history counts the days without actuals' '
-	nc-reorder --simulate 10 --review 1 $R/backtest-hand.ndjson >out &&
+	nc-reorder --simulate 10 $HAND $R/backtest-hand.ndjson >out &&
 	jq -se ".[0] | .days == 10 and .missing_actual_days == 2 and .from == \"2025-12-31\"" out
 '
 

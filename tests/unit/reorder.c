@@ -71,8 +71,11 @@ main(void)
 	par.on_order = 10;
 	rp_compute(&p, &par, &r);
 	ok(near(r.lead_time_demand, 112, 1e-9), "forecast: weeks spread over days, LTD = 112");
-	ok(near(r.safety_stock, rp_z(0.95) * sqrt(32), 1e-9), "forecast: SS = z sqrt(sum of the variances)");
-	ok(near(r.order_up_to, r.reorder_point + 56, 1e-9), "forecast: S = PP + a review week of demand");
+	ok(near(r.protection, 21, 1e-12) && near(r.protection_demand, 168, 1e-9),
+	    "forecast: the protection interval is LT + review = 21 days, 168 units");
+	ok(near(r.safety_stock, rp_z(0.95) * sqrt(48), 1e-9),
+	    "forecast: SS = z sqrt(sum of the variances over LT + review)");
+	ok(near(r.order_up_to, r.reorder_point, 1e-9), "forecast: without EOQ, S = PP (base stock)");
 	ok(r.order_qty == ceil(r.order_up_to - 70), "forecast: order = ceil(S - stock - on order)");
 	ok(r.stockout_day == 7, "forecast: 60 units run out on the 8th day (56 by day 7)");
 
@@ -92,6 +95,39 @@ main(void)
 	rp_compute(&p, &par, &r);
 	ok(near(r.eoq, sqrt(2 * 8 * 365 * 50 / 2.0), 1e-9), "EOQ = sqrt(2 x 2920 x 50 / 2)");
 	ok(near(r.order_up_to, r.reorder_point + r.eoq, 1e-9), "with EOQ, S = PP + EOQ");
+	par.order_cost = par.holding_rate = 0;
+
+	/* Continuous review (review 0): T = LT. */
+	par.review = 0;
+	rp_compute(&p, &par, &r);
+	ok(near(r.protection, 14, 1e-12) && near(r.safety_stock, rp_z(0.95) * sqrt(32), 1e-9),
+	    "continuous review: SS over the lead time alone");
+
+	/* Compound: Poisson(1) occurrences of exactly 1 unit; P(<=1) = 0.7358,
+	 * P(<=2) = 0.9197: the 90% quantile is 2. */
+	ok(near(rp_compound_quantile(0.9, 1, 1, 0), 2, 1e-3), "compound: Poisson(1) 90%% quantile 2");
+	ok(near(rp_compound_cdf(0, 0.5, 3, 1), exp(-0.5), 1e-12), "compound: P(D = 0) = e^-lam");
+
+	/*
+	 * The protection interval on an intermittent hand case: weeks with a
+	 * demand of 4 units with probability 0.3 (forecast 1.2 a week).  LT 14
+	 * and review 7: 3 weeks, N ~ Poisson(0.9), P(N <= 2) = 0.9372 and
+	 * P(N <= 3) = 0.9866: PP at 95% = 3 x 4 = 12.  Continuous review: 2
+	 * weeks, Poisson(0.6), P(N <= 1) = 0.8781, P(N <= 2) = 0.9769: PP = 8.
+	 */
+	rp_profile_clear(&p);
+	for (int w = 0; w < 3; w++)
+		rp_profile_add_compound(&p, d0 + 7 * w, 7, 1.2, 2, 0.3, 4, 0);
+	par.stock = par.on_order = 0;
+	par.review = 7;
+	rp_compute(&p, &par, &r);
+	ok(r.compound && near(r.reorder_point, 12, 1e-3) && near(r.protection_demand, 3.6, 1e-9),
+	    "compound, periodic review: PP = 12 (3 occurrences of 4)");
+	par.review = 0;
+	rp_compute(&p, &par, &r);
+	ok(r.compound && near(r.reorder_point, 8, 1e-3), "compound, continuous review: PP = 8");
+	/* A normal approximation would give 2.4 + 1.645 x sqrt(2 x 4) = 7.05. */
+	par.review = 7;
 
 	rp_profile_clear(&p);
 	ok(rp_compute(&p, &par, &r) == -1, "an empty profile is refused");
@@ -112,13 +148,39 @@ main(void)
 			pp[i] = 2;
 			S[i] = 3;
 		}
-		rp_simulate(6, dem, pp, S, 2, 1, 3, &s);
+		rp_simulate(6, dem, pp, S, NULL, NULL, 2, 1, 3, 0, &s);
 		ok(s.orders == 3 && near(s.ordered, 6, 0), "replay: 3 orders, 6 units");
 		ok(s.stockout_days == 2, "replay: 2 stockout days");
 		ok(s.cycles == 4 && s.stockout_cycles == 2, "replay: 4 cycles, 2 with a stockout");
 		ok(near(s.cycle_service_level, 0.5, 1e-12), "replay: cycle service level 0.5");
 		ok(near(s.fill_rate, 0.75, 1e-12), "replay: fill rate 6/8");
 		ok(near(s.avg_stock, 1.0 / 6, 1e-12), "replay: average stock 1/6");
+		{
+			double cap[6] = { 1, 1, 1, 1, 1, 1 };
+			unsigned char od[6] = { 0, 0, 0, 1, 1, 1 };
+
+			/* A cap of 1 an order: days 0, 1, 2 order 1 each (due
+			 * days 3, 4, 5); days 3-5 on demand: day 3 serves 1 of 2
+			 * and orders the other for the requester; days 4 and 5
+			 * are served by the arrivals: served 3 + 1 + 1 + 1. */
+			rp_simulate(6, dem, pp, S, od, cap, 2, 1, 3, 0, &s);
+			ok(s.orders - s.ondemand_orders == 3 && near(s.ordered, 4, 1e-12),
+			    "replay: capped orders of 1 while in stock");
+			ok(s.ondemand_orders == 1 && near(s.served, 6, 1e-12),
+			    "replay: on demand, the stock left serves first, the rest is ordered");
+			/*
+			 * Backorders: day 0 serves 3, orders 3 (due day 3); day 1:
+			 * 1 waits (stock -1), position 2, order 1 (day 4); day 2:
+			 * position 3, no order; day 3: +3 pays the waiting unit,
+			 * stock 2 serves 2, position 1, order 2 (day 6: past the
+			 * end); day 4: +1 serves 1, order 1; day 5: 1 waits, order 1.
+			 * Served at once 6 of 8; 5 orders, 8 units.
+			 */
+			rp_simulate(6, dem, pp, S, NULL, NULL, 2, 1, 3, 1, &s);
+			ok(near(s.served, 6, 1e-12) && s.stockout_days == 2 && s.orders == 5 &&
+			    near(s.ordered, 8, 1e-12) && near(s.avg_stock, 0, 1e-12),
+			    "replay with backorders: the waiting unit is paid by the next arrival");
+		}
 	}
 	return tap_done();
 }
