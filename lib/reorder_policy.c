@@ -168,8 +168,13 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 		}
 		/* Rows without the split: the history's, when there is one. */
 		if (h != NULL && ndays > 0 && first != NO_DATE && as_of != NO_DATE &&
-		    ro_hist_occurrence(h, first, as_of, ndays, &pdem, &smean, &ssd, &dper) == 0)
+		    ro_hist_occurrence(h, first, as_of, ndays, &pdem, &smean, &ssd, &dper) == 0) {
 			pol->occ_from_history = 1;
+			/* The history is at the level stock is held: sites rolled
+			 * up into an item, each requested once, are not a one-off
+			 * item. */
+			oneoff = dper <= 1;
+		}
 		for (size_t i = 0; i < n; i++) {
 			const struct ro_row *x = &r[i];
 

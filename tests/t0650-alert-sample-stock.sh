@@ -18,12 +18,13 @@ line() {
 # The window is 2025-01-01 .. 2025-04-10, 100 days.
 #  000031: n 31, h = 31 x 48271 mod 2147483647 mod 100 = 1 < 3: stock 0.
 #  000010: n 10, h = 10; h2 mod 186 = 150: overstocked, 180 + 150 = 330 days;
-#          6 request days (so no median rule), 50 units in all, d = 0.5:
-#          330 x 0.5 = 165.
-#  000007: n 7, h = 97; h2 mod 91 = 49: 30 + 49 = 79 days; 2 request days
-#          (fewer than 6), 40 units: 79 x 0.4 = 31.6; median request 10
-#          (of 10 and 30) x (1 + h2 mod 2 = 1) = 10; max 31.6, up: 32,
-#          at both of its sites.
+#          50 units in all, d = 0.5: 330 x 0.5 = 165; upper quartile of
+#          its requests 8 (of 8 x 5 and 10) x (1 + h2 mod 3 = 1) = 8;
+#          max 165.
+#  000007: n 7, h = 97; h2 mod 181 = 96: 60 + 96 = 156 days; 40 units:
+#          156 x 0.4 = 62.4; upper quartile of its requests 10 (of 10 and
+#          30) x (1 + h2 mod 3 = 1) = 10; max 62.4, up: 63, at both of its
+#          sites.
 {
 	line 000031 A 2025-01-01 5
 	for d in 01 02 03 04 05; do line 000010 A 2025-03-$d 8; done
@@ -35,7 +36,7 @@ line() {
 expect_success 'stock per item, from its own demand, the same at every site' '
 	nc-sample-map export.ndjson >items
 	jq -sr "map(\"\(.item_id) \(.site_id) \(.current_stock)\") | unique | .[]" items >got
-	printf "%s\n" "000007 A 32" "000007 B 32" "000010 A 165" "000010 B 165" "000031 A 0" >want
+	printf "%s\n" "000007 A 63" "000007 B 63" "000010 A 165" "000010 B 165" "000031 A 0" >want
 	cmp_files want got
 '
 
