@@ -73,7 +73,7 @@ expect_code 2 'scripts/demo-daily without BIN_DIR is a usage error' '
 	"$SRC_DIR/scripts/demo-daily" 2>/dev/null
 '
 expect_success 'scripts/demo-daily runs the whole pipeline on three months of the sample' '
-	NC_DEMO_DIR=$TRASH/demo NC_DEMO_FROM=$DEMO_FROM NC_DEMO_TO=2025-03-16 NC_DEMO_TOP=3 \
+	NC_DEMO_DIR=$TRASH/demo NC_DEMO_FROM=$DEMO_FROM NC_DEMO_TO=2025-03-16 NC_DEMO_TOP=3 NC_DEMO_SIMULATE=0 \
 		"$SRC_DIR/scripts/demo-daily" "$NC_BIN" >report.txt 2>demo.err ||
 		{ cat demo.err report.txt; exit 1; }
 '
