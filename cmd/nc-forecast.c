@@ -31,9 +31,9 @@ static const char synopsis[] =
     "                   [-r rejects] [-t target] [-x fields] [--as-of date]\n"
     "                   [--backtest k] [--cv origins] [--ensemble] [--level levels]\n"
     "                   [--model name] [--now timestamp] [--period day|week|month]\n"
-    "                   [--quantiles probs] [--settle days] [--start date]\n"
-    "                   [--stopped alpha] [--summary] [--weights name=w,...]\n"
-    "                   [file ...]\n";
+    "                   [--max-periods n] [--quantiles probs] [--settle days]\n"
+    "                   [--start date] [--stopped alpha] [--summary]\n"
+    "                   [--weights name=w,...] [file ...]\n";
 
 struct run {
 	struct fc_set set;
@@ -261,6 +261,7 @@ main(int argc, char *argv[])
 		{ "period", required_argument, NULL, 'P' },
 		{ "quantiles", required_argument, NULL, 'Q' },
 		{ "settle", required_argument, NULL, 'U' },
+		{ "max-periods", required_argument, NULL, 'X' },
 		{ "start", required_argument, NULL, 'F' },
 		{ "stopped", required_argument, NULL, 'T' },
 		{ "summary", no_argument, NULL, 'S' },
@@ -273,6 +274,7 @@ main(int argc, char *argv[])
 	struct input in;
 	const char *reject_path = NULL, *keys = "item_id", *exog = NULL;
 	long max_rejects = 0, as_of = 0, start = 0, settle = 0, end, last_end;
+	long max_periods = 5000;
 	long long now = (long long)time(NULL);
 	char created[TS_BUFSZ];
 	int ch, rval, nthreads = default_workers(), have_as_of = 0, period = -1;
@@ -314,6 +316,9 @@ main(int argc, char *argv[])
 			if (date_parse(optarg, &start) != 0)
 				errx(NC_USAGE, "--start: not a date: '%s'", optarg);
 			have_start = 1;
+			break;
+		case 'X':
+			max_periods = nc_parse_long(optarg, 1, 10000000, "--max-periods");
 			break;
 		case 'U':
 			settle = nc_parse_long(optarg, 0, 3660, "--settle");
@@ -394,6 +399,17 @@ main(int argc, char *argv[])
 		r.settling++;
 	r.as_of = fc_period_add(r.period, last_end, 1) - 1;
 	r.from = have_start ? start : r.set.have_date ? r.set.min_date : LONG_MIN;
+	/* Memory follows the window: a date far from the others (0001-01-01)
+	 * must not make every series millions of periods long. */
+	if (r.from != LONG_MIN && fc_period_add(r.period, r.last, 1 - max_periods) > r.from) {
+		char d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+		long f = fc_period_add(r.period, r.last, 1 - max_periods);
+		date_format(r.from, d1);
+		date_format(f, d2);
+		warnx("warning: the history from %s is over --max-periods %ld %ss: "
+		    "it starts on %s", d1, max_periods, fc_period_name(r.period), d2);
+		r.from = f;
+	}
 	r.k = ro.k;
 	r.rc.period = r.period;
 	r.rc.plan = &r.plan;

@@ -137,6 +137,15 @@ expect_success 'the sample, item x site: backtest total within 0.85-1.15 of the 
 	jq -e ".bias_ratio > 0.85 and .bias_ratio < 1.15" sum
 '
 
+expect_success 'a record dated 0001-01-01: the window is bounded by --max-periods, with a warning' '
+	{ cat in; rec A 0001-01-06 1; } >far &&
+	nc-forecast $NOW --period week -H 1 far >out 2>err &&
+	grep -q "over --max-periods 5000 weeks" err &&
+	jq -e -s "length == 3 and all(.history_periods == 5000)" out &&
+	nc-forecast $NOW --period week -H 1 --max-periods 60 far >out 2>err &&
+	jq -e -s "all(.history_periods == 60 and .history_start == \"2024-08-12\")" out
+'
+
 for v in x 2025-13-01 ''; do
 	expect_code 2 "--start '$v' is a usage error" "nc-forecast --start '$v' </dev/null"
 done
