@@ -31,7 +31,7 @@
 static const char synopsis[] =
     "usage: nc-features [-v] [--sorted] [--no-fill] [-k keys] [-y field] [-m max]\n"
     "                   [-r rejects] [--period day|week|month] [--from date]\n"
-    "                   [--until date]\n"
+    "                   [--max-periods n] [--until date]\n"
     "                   [--dup sum|reject] [--holidays national|bahia|salvador]\n"
     "                   [--holidays-file file] [--exog file] [--station code]\n"
     "                   [--threads n] [file ...]\n";
@@ -65,6 +65,7 @@ struct opts {
 	int dup_reject;         /* --dup reject */
 	long until;             /* --until, or LONG_MIN */
 	long from;              /* --from, the data's first day, or LONG_MIN */
+	long max_periods;       /* --max-periods: the longest fill */
 	struct holidays hol;
 	struct exog exog;
 	struct rejects rej;
@@ -330,6 +331,7 @@ struct series {
 	struct daytext *days;
 	long days_base, ndays;
 	unsigned long in, rows, filled;
+	unsigned long cut;          /* gaps over --max-periods, filled in part */
 };
 
 static long
@@ -590,13 +592,28 @@ emit(struct series *s, long start, const char *tmpl, const struct rowhdr *h, dou
 	flush_out(s, 0);
 }
 
+/* The first period to fill before end from p: at most --max-periods of
+ * them, so that a date far from the others (0001-01-01) costs rows in
+ * proportion to the bound, not to the span. */
+static long
+bounded(struct series *s, long p, long end)
+{
+	static const long days[] = { 1, 7, 31 };
+	long span = s->o->max_periods * days[s->o->period];
+
+	if (end - p <= span)
+		return p;
+	s->cut++;
+	return period_start(s->o->period, end - span);
+}
+
 /* Filled periods from after the last one written up to (not with) end. */
 static void
 fill_to(struct series *s, long end)
 {
 	if (!s->o->fill || !s->have_emitted)
 		return;
-	for (long p = period_next(s->o->period, s->estart); p < end;
+	for (long p = bounded(s, period_next(s->o->period, s->estart), end); p < end;
 	    p = period_next(s->o->period, p)) {
 		emit(s, p, s->etmpl.s, &s->ehdr, 0, 0, 0, 1);
 		s->estart = p;
@@ -623,7 +640,7 @@ flush_pending(struct series *s)
 	if (!s->have_pending)
 		return;
 	if (s->o->fill && !s->have_emitted && s->o->from != LONG_MIN) {
-		long p = period_start(s->o->period, s->o->from);
+		long p = bounded(s, period_start(s->o->period, s->o->from), s->pstart);
 		if (p < s->pstart) {
 			emit(s, p, s->ptmpl.s, &s->phdr, 0, 0, 0, 1);
 			s->have_emitted = 1;
@@ -839,6 +856,9 @@ run(struct input *in, struct opts *o, int nthreads)
 	}
 	end_series(&r.s);
 	flush_out(&r.s, 1);
+	if (r.s.cut > 0)
+		warnx("warning: %lu gaps longer than --max-periods %ld: filled their last "
+		    "%ld periods", r.s.cut, o->max_periods, o->max_periods);
 	if (nc_verbose)
 		fprintf(stderr, "%s: %lu in, %lu out, %lu filled, %lu rejected\n",
 		    nc_progname, r.s.in, r.s.rows, r.s.filled, o->rej.count);
@@ -912,6 +932,7 @@ main(int argc, char *argv[])
 		{ "period", required_argument, NULL, 'P' },
 		{ "until", required_argument, NULL, 'U' },
 		{ "from", required_argument, NULL, 'B' },
+		{ "max-periods", required_argument, NULL, 'X' },
 		{ "dup", required_argument, NULL, 'D' },
 		{ "holidays", required_argument, NULL, 'H' },
 		{ "holidays-file", required_argument, NULL, 'f' },
@@ -921,7 +942,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .target = "quantity", .fill = 1, .until = LONG_MIN,
-	    .from = LONG_MIN };
+	    .from = LONG_MIN, .max_periods = 5000 };
 	enum hol_scope scope = HOL_SALVADOR;
 	struct input in;
 	const char *reject_path = NULL, *keys = "item_id", *station = NULL;
@@ -959,6 +980,9 @@ main(int argc, char *argv[])
 		case 'U':
 			if (date_parse(optarg, &o.until) != 0)
 				errx(NC_USAGE, "--until: not a date: '%s'", optarg);
+			break;
+		case 'X':
+			o.max_periods = nc_parse_long(optarg, 1, 10000000, "--max-periods");
 			break;
 		case 'B':
 			if (date_parse(optarg, &o.from) != 0)

@@ -104,6 +104,18 @@ expect_success 'every series is filled from the data'"'"'s first day (--from in 
 	test "$(jq -r "select(.item_id == \"B\") | .date" d | head -n 1)" = "$(jq -r "select(.item_id == \"B\") | .date" b | head -n 1)"
 '
 
+expect_success 'a date far from the others: fills bounded by --max-periods, with a warning' '
+	printf "%s\n" "{\"item_id\":\"A\",\"date\":\"0001-01-01\",\"quantity\":1}" \
+	    "{\"item_id\":\"A\",\"date\":\"2025-01-01\",\"quantity\":3}" \
+	    "{\"item_id\":\"B\",\"date\":\"2025-02-01\",\"quantity\":3}" >far &&
+	nc-features far >out 2>err &&
+	test $(wc -l <out) = 10003 &&
+	grep -q "2 gaps longer than --max-periods 5000" err &&
+	nc-features --max-periods 10 far >out 2>err &&
+	test "$(jq -r "select(.item_id == \"B\") | .date" out | head -n 1)" = 2025-01-22 &&
+	test $(wc -l <out) = 23
+'
+
 expect_success '--sorted streams sorted input and refuses unsorted input' '
 	first=$(jq -r .date in | sort | head -n 1) &&
 	nc-features in >a && nc-features --sorted --from "$first" in >b && cmp_files a b &&
