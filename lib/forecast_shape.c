@@ -74,13 +74,18 @@ find_lumps(const double *y, size_t n, double *clean, struct fc_shape *sh)
 		qsort(z, k, sizeof(double), cmp_double);
 		spread = log_spread(z, k);
 		for (size_t t = 0; t < n; t++) {
-			size_t i = 0;
+			size_t i = 0, hi = k;
 			double med;
 
 			if (y[t] <= 0)
 				continue;
-			while (z[i] != y[t])
-				i++;
+			while (i < hi) {        /* the first z[i] >= y[t]: y[t] itself */
+				size_t mid = i + (hi - i) / 2;
+				if (z[mid] < y[t])
+					i = mid + 1;
+				else
+					hi = mid;
+			}
 			med = median_without(z, k, i);
 			if (med > 0 && y[t] > FC_LUMP_FACTOR * med &&
 			    log(y[t] / med) > FC_LUMP_SPREADS * spread) {
