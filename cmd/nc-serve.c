@@ -131,6 +131,8 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 		int h, l;
 
 		if (*p == '%' && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
+			/* A NUL would cut the value short: refused. */
+			bad |= h == 0 && l == 0;
 			*w++ = (char)(h << 4 | l);
 			p += 2;
 		} else {

@@ -292,6 +292,8 @@ check_args(const struct serve_req *rq, const struct param *ps, struct query *q,
 			char list[MAX_VALUE + 1], *save, *tok;
 			int n = 0;
 
+			if (v[0] == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,") != NULL)
+				return bad(r, k, "an empty level in the list");
 			snprintf(list, sizeof(list), "%s", v);
 			for (tok = strtok_r(list, ",", &save); tok != NULL;
 			    tok = strtok_r(NULL, ",", &save)) {
