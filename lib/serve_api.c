@@ -96,6 +96,8 @@ serve_db_open(sqlite3 **db, const char *path, char *why, size_t whysize)
 		return -1;
 	}
 	sqlite3_busy_timeout(*db, BUSY_MS);
+	/* A cache per connection: small, the kernel's page cache is shared. */
+	sqlite3_exec(*db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
 	return 0;
 }
 
