@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <err.h>
+#include <malloc.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -717,6 +718,8 @@ main(int argc, char *argv[])
 	int ch, sig, v6;
 
 	nc_init(argv[0]);
+	/* One malloc arena per thread would hold each thread's freed pages. */
+	mallopt(M_ARENA_MAX, 2);
 	while ((ch = getopt_long(argc, argv, "c:d:hi:l:s:t:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conns = nc_parse_long(optarg, 1, 10000, "-c"); break;
