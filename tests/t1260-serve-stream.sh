@@ -112,6 +112,38 @@ expect_success "$N clients each get every alert of 10 loads once; the API answer
 
 expect_success 'the log has no token' '! grep -qw tok serve.log && grep -q " access " serve.log'
 
+# A client that does not read holds up no one: its thread waits on its
+# socket, the others read the ring at their pace.
+cat >stuck.py <<'EOF'
+import os, socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /api/v1/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok\r\n\r\n")
+open("stuck.ready", "w").close()
+while not os.path.exists("stuck.go"):
+    time.sleep(0.05)
+EOF
+python3 stuck.py "$PORT" &
+stuck=$!
+curl -sN -H "$AUTH" "$U/api/v1/stream" >fast.sse 2>/dev/null &
+fast=$!
+i=0; until test -e stuck.ready || test $i -gt 100; do sleep 0.05; i=$((i + 1)); done
+sleep 0.5
+expect_success 'a client that does not read holds up no one: another gets 3,000 alerts' '
+	jq -c --slurpfile a al.ndjson -n "range(1; 601) as \$i | \$a[] | .alert_id += \"-\(\$i)\"" >many.ndjson &&
+	test "$(wc -l <many.ndjson)" = 3000 &&
+	nc-store load -d nc.db -p 2026-12-20 alerts <many.ndjson 2>/dev/null &&
+	i=0 && until test "$(sse_data fast.sse alert | wc -l)" -ge 3000; do
+		i=$((i + 1)); test $i -lt 200; sleep 0.05
+	done &&
+	test "$(sse_data fast.sse alert | jq -r .alert_id | sort -u | wc -l)" = 3000 &&
+	test "$(status "$U/api/v1/alerts" -H "$AUTH")" = 200
+'
+touch stuck.go
+wait $stuck
+kill $fast 2>/dev/null
+
 st=0; serve_stop || st=$?
 expect_code 0 'SIGTERM with streams open: exit 0' "exit $st"
 
