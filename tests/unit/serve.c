@@ -1,0 +1,68 @@
+/* Unit tests of lib/serve_api.c: text checks, parameter checks (made
+ * before the store is read), errors as JSON, a store that is not there. */
+#include <stdlib.h>
+
+#include <sqlite3.h>
+
+#include "serve.h"
+#include "tap.h"
+
+/* The status of GET /api/v1/<path>?<k=v...> on a store that is not there. */
+static int
+get(const char *path, int n, const char *const *kv, const char **detail)
+{
+	static char body[512];
+	struct serve_req rq = { 0 };
+	struct serve_reply r = SERVE_REPLY_INIT;
+	sqlite3 *db = NULL;
+	int st;
+
+	rq.path = path;
+	rq.db = &db;
+	rq.dbpath = "/nonexistent/dir/nc.db";
+	for (int i = 0; i < n; i++) {
+		rq.akey[i] = kv[2 * i];
+		rq.aval[i] = kv[2 * i + 1];
+	}
+	rq.nargs = n;
+	serve_api(&rq, &r);
+	st = r.status;
+	snprintf(body, sizeof(body), "%.*s", (int)r.body.len, r.body.s ? r.body.s : "");
+	*detail = body;
+	strbuf_release(&r.body);
+	sqlite3_close(db);
+	return st;
+}
+
+int
+main(void)
+{
+	const char *d;
+	const char *lim0[] = { "limit", "0" }, *lim1000[] = { "limit", "1000" };
+	const char *twice[] = { "level", "VERDE", "level", "AMARELO" };
+	const char *date[] = { "start_date", "2026-02-29" }, *since[] = { "since", "2026-11-26T23:59:60Z" };
+	const char *unk[] = { "colour", "red" }, *novalue[] = { "item_id", NULL };
+
+	ok(serve_text_ok("abc", 3), "ASCII is text");
+	ok(serve_text_ok("EL\xc3\x89TRICO", 9), "UTF-8 is text");
+	ok(!serve_text_ok("\xff", 1), "0xff is not");
+	ok(!serve_text_ok("\xc0\xaf", 2), "an overlong form is not");
+	ok(!serve_text_ok("\xed\xa0\x80", 3), "a surrogate is not");
+	ok(!serve_text_ok("\xe2\x82", 2), "a cut sequence is not");
+	ok(!serve_text_ok("a\nb", 3), "a control character is not");
+	ok(serve_text_ok("\xf0\x9f\x93\xa6", 4), "a 4-byte character is text");
+
+	ok(get("forecasts", 1, lim0, &d) == 400, "limit=0 is 400");
+	ok(strstr(d, "\"error\":\"bad parameter\"") && strstr(d, "\"detail\":\"limit: "), "as JSON: %s", d);
+	ok(get("forecasts", 1, lim1000, &d) == 503, "limit=1000 passes the checks; no store is 503");
+	ok(strstr(d, "store unavailable") != NULL, "and says so: %s", d);
+	ok(get("alerts", 2, twice, &d) == 400, "a parameter twice is 400");
+	ok(get("forecasts", 1, date, &d) == 400, "2026-02-29 is 400");
+	ok(get("alerts", 1, since, &d) == 400, "a leap second is refused");
+	ok(get("reorder", 1, unk, &d) == 400 && strstr(d, "unknown parameter"), "an unknown parameter is 400");
+	ok(get("reorder", 1, novalue, &d) == 400, "a parameter without a value is 400");
+	ok(get("nothing", 0, NULL, &d) == 404, "an unknown endpoint is 404");
+	ok(get("items/010825", 0, NULL, &d) == 503, "an item without a store is 503");
+	ok(get("items/010825", 1, lim0, &d) == 400, "an item takes no parameters");
+	return tap_done();
+}
