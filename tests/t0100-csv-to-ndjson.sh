@@ -35,6 +35,10 @@ expect_success 'INMET: --skip 8, Latin-1, ; and decimal comma (golden)' '
 	grep -q "\"VENTO, VELOCIDADE HORARIA (m/s)\":0.8,\"column_20\":null}" out
 '
 
+expect_success 'the two real-file goldens agree with Python'"'"'s csv module' '
+	python3 "$EXPECTED/crosscheck-csv.py" "$F" "$X"
+'
+
 expect_success '--decimal-comma: 1.234,56 ,8 -3,5, groups of three, -n sentinels' '
 	nc-csv --decimal-comma -n -9999 -n NA "$F/br.csv" >out &&
 	cmp_files "$X/br.ndjson" out
