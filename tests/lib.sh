@@ -63,12 +63,19 @@ expect_code() {
 	if test "$code" != "$1"; then
 		echo "expected exit $1, got $code" >>"$TRASH/.out"
 		_report 1 "$2"
-	elif test $# -ge 4 && ! (set -e; eval "$4") >>"$TRASH/.out" 2>&1; then
-		echo "exit $code as expected, but a check failed" >>"$TRASH/.out"
-		_report 1 "$2"
-	else
-		_report 0 "$2"
+		return
 	fi
+	# Not "if ! (set -e; ...)": in a condition, set -e is ignored, in the
+	# subshell too, and only the last check would count.
+	_checks=0
+	if test $# -ge 4; then
+		(set -e; eval "$4") >>"$TRASH/.out" 2>&1
+		_checks=$?
+	fi
+	if test "$_checks" != 0; then
+		echo "exit $code as expected, but a check failed" >>"$TRASH/.out"
+	fi
+	_report "$_checks" "$2"
 }
 
 # refute CMD [ARGS]: CMD must exit 1 (false, no match): "refute grep -q x

@@ -60,15 +60,19 @@ expect_success 'and accepts the forms the suite uses' '
 
 expect_success 'expect_code fails when a check fails, though the status is as expected' '
 	(cd "$SRC_DIR"
+	 set +e
 	 . "$TESTS_DIR/lib.sh"
 	 expect_code 1 inner1 false false
 	 expect_code 1 inner2 false true
 	 expect_code 1 inner3 true true
+	 expect_code 1 inner4 false "false
+		true"
 	 echo "failed $test_failed") >inner.out
 	grep -q "^not ok 1 - inner1" inner.out
 	grep -q "^ok 2 - inner2" inner.out
 	grep -q "^not ok 3 - inner3" inner.out
-	grep -qx "failed 2" inner.out
+	grep -q "^not ok 4 - inner4" inner.out
+	grep -qx "failed 3" inner.out
 '
 
 expect_success 'refute and exits want the exact status' '
