@@ -64,6 +64,7 @@ deps:
 check: deps
 	$(MAKE) test
 	$(MAKE) test SAN=1 NC_TEST_LOCALE=pt_BR.UTF-8
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 NC_TEST_LOCALE ?= C
 
@@ -71,6 +72,55 @@ test: all $(UNITBIN)
 	@chmod +x tests/t*.sh
 	NC_BIN=$(CURDIR)/$(B)/bin NC_UNIT=$(CURDIR)/$(B)/tests/unit \
 	    NC_TEST_LOCALE=$(NC_TEST_LOCALE) prove -j2 tests/t*.sh $(UNITBIN)
+
+# Fuzzing: libFuzzer harnesses (fuzz/*.c), clang with ASan and UBSan, in
+# build-fuzz/.  "make fuzz" runs each for FUZZ_SECONDS from its seed corpus
+# (fuzz/seed-corpus, from tests/fixtures) plus what earlier runs found, and
+# fails on the first crash, leak or broken property; make check runs each
+# for CHECK_FUZZ_SECONDS.  The readers of programs (csv, inmet, bcb) leave
+# their buffers behind when they errx() (a fatal input error, made to
+# return to the harness), so they run without leak detection.  The input of a finding is left in build-fuzz/.
+FUZZERS = flat date ndjson csv inmet bcb
+FUZZ_CC = clang
+FUZZ_B = build-fuzz
+FUZZ_SECONDS = 60
+CHECK_FUZZ_SECONDS = 3
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_LIBS_flat = $(JANSSON_LIBS)
+FUZZ_LIBS_date =
+FUZZ_LIBS_ndjson = $(JANSSON_LIBS)
+FUZZ_LIBS_csv = $(CSV_LIBS) $(JANSSON_LIBS)
+FUZZ_LIBS_inmet = $(CURL_LIBS) $(CSV_LIBS) $(JANSSON_LIBS)
+FUZZ_LIBS_bcb = $(CURL_LIBS) $(JANSSON_LIBS)
+
+fuzz-build: deps
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+	    SANFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_B)/libnc.a
+	$(MAKE) $(FUZZERS:%=$(FUZZ_B)/fuzz/%)
+
+$(FUZZ_B)/fuzz/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_B)/libnc.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -Ilib $(JANSSON_CFLAGS) \
+	    $(CURL_CFLAGS) -o $@ $< $(FUZZ_B)/libnc.a $(FUZZ_LIBS_$*) -pthread -lm
+
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+		rm -rf $(FUZZ_B)/seeds/$$f; \
+		fuzz/seed-corpus $$f $(FUZZ_B)/seeds/$$f || exit 1; \
+		mkdir -p $(FUZZ_B)/corpus/$$f $(FUZZ_B)/findings/$$f; \
+		leaks=1; case $$f in csv|inmet|bcb) leaks=0 ;; esac; \
+		if ASAN_OPTIONS=detect_leaks=$$leaks $(FUZZ_B)/fuzz/$$f \
+		    -detect_leaks=$$leaks -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		    -rss_limit_mb=2048 -close_fd_mask=3 -print_final_stats=1 \
+		    -artifact_prefix=$(FUZZ_B)/findings/$$f/ \
+		    $(FUZZ_B)/corpus/$$f $(FUZZ_B)/seeds/$$f >$(FUZZ_B)/$$f.log 2>&1; then \
+			echo "fuzz $$f: $$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_B)/$$f.log) executions in $(FUZZ_SECONDS) s, no finding"; \
+		else \
+			tail -n 40 $(FUZZ_B)/$$f.log; \
+			echo "fuzz $$f: FINDING, see $(FUZZ_B)/$$f.log and $(FUZZ_B)/findings/$$f/"; \
+			exit 1; \
+		fi; \
+	done
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
@@ -85,7 +135,7 @@ install: all
 	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check test lint-man demo install clean
+.PHONY: all deps check test fuzz fuzz-build lint-man demo install clean
 .SECONDARY:

@@ -1,4 +1,5 @@
 /* flat.c: the fields of a flat JSON record, scanned fast (see flat.h). */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,13 +195,15 @@ digit(const char *p, const char *end)
 	return p < end && *p >= '0' && *p <= '9';
 }
 
-/* A JSON number at p; NULL if it is not one, or an integer jansson could
- * not hold (more than 18 digits: leave it to jansson's own message). */
+/* A JSON number at p; NULL if it is not one, an integer jansson could
+ * not hold (more than 18 digits), or a real past a double's range (jansson
+ * refuses both: leave them to jansson's own message). */
 static const char *
 scan_number(const char *p, const char *end)
 {
-	const char *start;
+	const char *start, *num = p;
 	int integer = 1;
+	long mag, exp10 = 0, esign = 1;
 
 	if (p < end && *p == '-')
 		p++;
@@ -212,6 +215,7 @@ scan_number(const char *p, const char *end)
 	else
 		while (digit(p, end))
 			p++;
+	mag = p - start;        /* |value| < 10^(mag + exponent) */
 	if (p < end && *p == '.') {
 		integer = 0;
 		if (!digit(++p, end))
@@ -223,14 +227,25 @@ scan_number(const char *p, const char *end)
 		integer = 0;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
-			p++;
+			esign = *p++ == '-' ? -1 : 1;
 		if (!digit(p, end))
 			return NULL;
-		while (digit(p, end))
+		while (digit(p, end)) {
+			if (exp10 < 100000)
+				exp10 = exp10 * 10 + (*p - '0');
 			p++;
+		}
 	}
 	if (integer && p - start > 18)
 		return NULL;
+	if (!integer && mag + esign * exp10 > 307) {
+		char *copy = xstrndup(num, (size_t)(p - num));
+		double d = strtod(copy, NULL);
+
+		free(copy);
+		if (isinf(d))
+			return NULL;
+	}
 	return p;
 }
 

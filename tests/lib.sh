@@ -2,7 +2,7 @@
 #
 #	. "$(dirname "$0")/lib.sh"
 #	expect_success 'title' 'commands'     # commands run in a fresh sh
-#	expect_code 2 'title' 'commands'      # exit status must be exactly 2
+#	expect_code 2 'title' 'command' 'checks'  # exit 2, then each check passes
 #	done_testing
 #
 # Each test file runs in its own scratch directory ($TRASH), with the
@@ -41,22 +41,64 @@ _report() {
 	fi
 }
 
-# expect_success TITLE COMMANDS
+# expect_success TITLE COMMANDS: every command must succeed.  The commands
+# run under "set -e", which does not see a failure before the last command
+# of an && list, nor a "!" pipeline, nor any pass of a loop but the last:
+# such a body could not fail, and t0001-tests-lint.sh refuses it.  Put
+# each check on a line of its own (or make it the body's last statement),
+# and write "refute CMD" rather than "! CMD".
 expect_success() {
 	(set -e; eval "$2") >"$TRASH/.out" 2>&1
 	_report $? "$1"
 }
 
-# expect_code CODE TITLE COMMANDS: the last command's status must be CODE.
+# expect_code CODE TITLE COMMAND [CHECKS]: COMMAND's status must be exactly
+# CODE; then CHECKS, run as expect_success runs its body (its status in
+# $code), must each pass.  A check is never folded into COMMAND's status
+# ("...; exit $st" or "cmd || { checks; exit $c; }"): a failing check
+# would then look like the expected code 1.
 expect_code() {
-	_code=0
-	(eval "$3") >"$TRASH/.out" 2>&1 || _code=$?
-	if test "$_code" != "$1"; then
-		echo "expected exit $1, got $_code" >>"$TRASH/.out"
+	code=0
+	(eval "$3") >"$TRASH/.out" 2>&1 || code=$?
+	if test "$code" != "$1"; then
+		echo "expected exit $1, got $code" >>"$TRASH/.out"
 		_report 1 "$2"
-	else
-		_report 0 "$2"
+		return
 	fi
+	# Not "if ! (set -e; ...)": in a condition, set -e is ignored, in the
+	# subshell too, and only the last check would count.
+	_checks=0
+	if test $# -ge 4; then
+		(set -e; eval "$4") >>"$TRASH/.out" 2>&1
+		_checks=$?
+	fi
+	if test "$_checks" != 0; then
+		echo "exit $code as expected, but a check failed" >>"$TRASH/.out"
+	fi
+	_report "$_checks" "$2"
+}
+
+# refute CMD [ARGS]: CMD must exit 1 (false, no match): "refute grep -q x
+# f" where "! grep -q x f" would be ignored under set -e, and a crash or an
+# error (grep's 2) does not count as "no match".
+refute() {
+	_rf_rc=0
+	"$@" || _rf_rc=$?
+	test "$_rf_rc" = 1 && return 0
+	echo "refute: exit $_rf_rc from: $*"
+	return 1
+}
+
+# exits CODE CMD [ARGS]: CMD's status must be exactly CODE; for a side
+# command in a check ("exits 2 nc-x -k a,a"), not "cmd; test $? = 2".
+exits() {
+	_ex_want=$1
+	shift
+	_ex_rc=0
+	"$@" || _ex_rc=$?
+	test "$_ex_rc" = "$_ex_want" && return 0
+	echo "exits: expected $_ex_want, got $_ex_rc from: $*"
+	return 1
 }
 
 # cmp_files EXPECTED ACTUAL: fails with a diff.

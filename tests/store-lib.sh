@@ -116,33 +116,35 @@ store_tests() {
 
 	expect_code 2 'keys that differ from the dataset'"'"'s are an error; nothing changes' '
 		nc-store dump -d "$DB" up >before &&
-		nc-store load -d "$DB" -k item_id up <l1 2>err; st=$?
-		grep -q "keyed by .item_id,date., not .item_id." err &&
-		nc-store dump -d "$DB" up >after && cmp_files before after &&
-		nc-store load -d "$DB" -k date,item_id up <l1 2>/dev/null; test $? = 2 &&
-		nc-store load -d "$DB" -k item_id nokey </dev/null 2>/dev/null; test $? = 2 &&
-		exit $st
+		nc-store load -d "$DB" -k item_id up <l1 2>err' '
+		grep -q "keyed by .item_id,date., not .item_id." err
+		nc-store dump -d "$DB" up >after
+		cmp_files before after
+		exits 2 nc-store load -d "$DB" -k date,item_id up <l1 2>/dev/null
+		exits 2 nc-store load -d "$DB" -k item_id nokey </dev/null 2>/dev/null
 	'
 
 	expect_code 1 'a line that is not JSON fails the whole load, nothing committed' '
 		nc-store dump -d "$DB" silver >before &&
 		{ head -n 50 $F; echo "{\"item_id\": oops"; tail -n 5 $F; } |
-		nc-store load -d "$DB" -p 2030-01-01 silver 2>err; st=$?
-		grep -q "^nc-store: stdin:51: invalid JSON" err &&
-		grep -q "nothing loaded" err &&
-		nc-store dump -d "$DB" silver >after && cmp_files before after &&
-		nc-store ls -d "$DB" silver >ls && ! grep -q 2030-01-01 ls &&
-		exit $st
+		nc-store load -d "$DB" -p 2030-01-01 silver 2>err' '
+		grep -q "^nc-store: stdin:51: invalid JSON" err
+		grep -q "nothing loaded" err
+		nc-store dump -d "$DB" silver >after
+		cmp_files before after
+		nc-store ls -d "$DB" silver >ls
+		refute grep -q 2030-01-01 ls
 	'
 
 	expect_code 1 'a record missing a key field fails the whole load' '
 		{ head -n 5 $F; echo "{\"item_id\":\"Z\",\"date\":\"2024-01-01\"}"; } |
-		nc-store load -d "$DB" silver 2>err; st=$?
-		grep -q "stdin:6: site_id: key field missing" err &&
-		nc-store dump -d "$DB" silver >after && cmp_files before after &&
-		echo "[1,2]" | nc-store load -d "$DB" silver 2>err2; test $? = 1 &&
-		grep -q "not a JSON object" err2 &&
-		exit $st
+		nc-store load -d "$DB" silver 2>err' '
+		grep -q "stdin:6: site_id: key field missing" err
+		nc-store dump -d "$DB" silver >after
+		cmp_files before after
+		echo "[1,2]" >arr
+		exits 1 nc-store load -d "$DB" silver <arr 2>err2
+		grep -q "not a JSON object" err2
 	'
 
 	expect_success '-m allows rejects to -r; the rest loads' '
@@ -158,10 +160,10 @@ store_tests() {
 	'
 
 	expect_code 1 'rejects over -m: nothing committed' '
-		{ gen_items 5 N; echo x; echo y; } | nc-store load -d "$DB" -m 1 -r rej2 mrej2 2>err; st=$?
-		test "$(wc -l <rej2)" = 2 && grep -q "more than -m 1" err &&
-		nc-store dump -d "$DB" mrej2 >/dev/null 2>&1; test $? = 1 &&
-		exit $st
+		{ gen_items 5 N; echo x; echo y; } | nc-store load -d "$DB" -m 1 -r rej2 mrej2 2>err' '
+		test "$(wc -l <rej2)" = 2
+		grep -q "more than -m 1" err
+		exits 1 nc-store dump -d "$DB" mrej2 >/dev/null 2>&1
 	'
 
 	expect_success 'empty input: a load of 0 records is recorded; dump is empty' '
@@ -237,7 +239,8 @@ for line in sys.stdin:
 	'
 
 	expect_success 'two loads at once are serialized: both commit, no "locked" errors' '
-		gen_items 20000 P >p1 && gen_items 20000 Q >p2
+		gen_items 20000 P >p1
+		gen_items 20000 Q >p2
 		nc-store load -d "$DB" -p one conc <p1 2>e1 & a=$!
 		nc-store load -d "$DB" -p two conc <p2 2>e2 & b=$!
 		sa=0; wait $a || sa=$?; sb=0; wait $b || sb=$?
@@ -247,11 +250,14 @@ for line in sys.stdin:
 	'
 
 	expect_success 'a load killed by SIGKILL halfway leaves the partition as it was' '
-		nc-store dump -d "$DB" conc >before &&
-		rm -f fifo && mkfifo fifo
+		nc-store dump -d "$DB" conc >before
+		rm -f fifo
+		mkfifo fifo
 		{ gen_items 5000 K; exec sleep 30; } >fifo & g=$!
 		nc-store load -d "$DB" -p one conc <fifo & l=$!
-		sleep 1 && kill -9 $l; st=0; wait $l || st=$?; kill $g; wait $g || true
+		sleep 1
+		kill -9 $l
+		st=0; wait $l || st=$?; kill $g; wait $g || true
 		test $st = 137 &&
 		nc-store dump -d "$DB" conc >after && cmp_files before after &&
 		gen_items 10 R | nc-store load -d "$DB" -p one conc &&
@@ -268,8 +274,8 @@ for line in sys.stdin:
 	'
 
 	expect_code 1 'dump of a dataset that does not exist' '
-		nc-store dump -d "$DB" nosuch 2>err; st=$?
-		grep -q "no dataset .nosuch." err; exit $st
+		nc-store dump -d "$DB" nosuch 2>err' '
+		grep -q "no dataset .nosuch." err
 	'
 
 	expect_success 'usage errors exit 2 with the usage' '
@@ -280,10 +286,11 @@ for line in sys.stdin:
 			"load -d x -k RECORD ds" "load -d x -k item,Item ds"; do
 			st=0; nc-store $args </dev/null 2>err || st=$?
 			test $st = 2 || { echo "$args: exit $st"; exit 1; }
-		done &&
-		! nc-store frob 2>err && grep -q "^usage: nc-store load" err &&
-		st=0; env -u NC_DB nc-store dump silver 2>err || st=$?
-		test $st = 2 && grep -q "give -d or set NC_DB" err
+		done
+		exits 2 nc-store frob 2>err
+		grep -q "^usage: nc-store load" err
+		exits 2 env -u NC_DB nc-store dump silver 2>err
+		grep -q "give -d or set NC_DB" err
 	'
 
 	expect_success '--shard on a dataset without series keys is a usage error' '

@@ -30,8 +30,8 @@ expect_success '--sorted gives the same output and set-aside records' '
 expect_code 1 '--sorted refuses input out of order, naming the line' '
 	printf "%s\n" "{\"item_id\":\"B\",\"item_name\":\"x\",\"cost\":1,\"date\":\"2024-06-01\"}" \
 		"{\"item_id\":\"A\",\"item_name\":\"x\",\"cost\":1,\"date\":\"2024-06-01\"}" >in &&
-	nc-transform $NOW --sorted <in >out 2>err; st=$?
-	grep -q "stdin:2: input not ordered by item_id and date" err; exit $st
+	nc-transform $NOW --sorted <in >out 2>err' '
+	grep -q "stdin:2: input not ordered by item_id and date" err
 '
 
 expect_success 'unordered input is buffered and comes out ordered by key and date' '

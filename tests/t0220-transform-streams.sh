@@ -16,7 +16,7 @@ expect_success 'blank lines are skipped, not rejected' '
 
 expect_success 'a last line without newline, and CRLF lines' '
 	printf "%s\r\n%s" "$rec" "$(echo "$rec" | sed s/A/B/)" | nc-transform $NOW >out &&
-	test $(wc -l <out) = 2 && ! grep -q "$(printf "\r")" out
+	test $(wc -l <out) = 2 && refute grep -q "$(printf "\r")" out
 '
 
 expect_success 'a very long line (1 MB field) passes whole' '
@@ -26,8 +26,8 @@ expect_success 'a very long line (1 MB field) passes whole' '
 '
 
 expect_code 3 'malformed lines are rejects, not crashes' '
-	printf "%s\n" "{" "[1,2]" "\"str\"" "{\"a\":1,\"a\":2}" "$rec" | nc-transform $NOW -r rej >out 2>/dev/null; st=$?
-	test $(wc -l <out) = 1 && test $(wc -l <rej) = 4 && exit $st
+	printf "%s\n" "{" "[1,2]" "\"str\"" "{\"a\":1,\"a\":2}" "$rec" | nc-transform $NOW -r rej >out 2>/dev/null' '
+	test $(wc -l <out) = 1 && test $(wc -l <rej) = 4
 '
 
 expect_success 'rejected lines keep their line numbers across blank lines' '
@@ -50,13 +50,13 @@ expect_code 1 'a reject file that cannot be written is an error' '
 '
 
 expect_code 1 'a missing input file is an error, the others are still read' '
-	nc-transform $NOW -m 10 -r /dev/null nosuchfile $T/raw.ndjson >out 2>err; st=$?
-	test $(wc -l <out) = 3 && grep -q "nosuchfile: No such file" err && exit $st
+	nc-transform $NOW -m 10 -r /dev/null nosuchfile $T/raw.ndjson >out 2>err' '
+	test $(wc -l <out) = 3 && grep -q "nosuchfile: No such file" err
 '
 
 expect_code 2 'a bad flag is a usage error with the usage on stderr' '
-	nc-transform --bogus </dev/null 2>err; st=$?
-	grep -q "^usage: nc-transform" err && exit $st
+	nc-transform --bogus </dev/null 2>err' '
+	grep -q "^usage: nc-transform" err
 '
 
 expect_code 2 'a bad -m value is a usage error' 'nc-transform -m lots </dev/null'

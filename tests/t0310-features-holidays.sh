@@ -71,12 +71,11 @@ cat >workdays <<'D'
 D
 
 expect_success 'national holidays 2024-2026 are holidays in every calendar' '
-	days national >in &&
+	days national >in
 	for h in national bahia salvador; do
-		nc-features --no-fill --holidays $h in >out &&
-		test "$(jq -r "select(.is_holiday != 1) | .date" out)" = "" &&
-		jq -e "select(.days_to_holiday != 0)" out >/dev/null && exit 1
-		:
+		nc-features --no-fill --holidays $h in >out
+		test "$(jq -r "select(.is_holiday != 1) | .date" out)" = ""
+		test -z "$(jq -c "select(.days_to_holiday != 0)" out)"
 	done
 '
 
@@ -117,6 +116,32 @@ expect_success '--holidays-file adds company dates' '
 	nc-features --no-fill --holidays-file company in >out &&
 	test "$(jq -r "select(.is_holiday == 1) | .date" out | sort | tr "\n" " ")" = "2024-06-25 2025-03-05 "
 '
+
+# Every day of 2024-2027 against the list written out by hand, with its
+# sources, in fixtures/features/holidays-2024-2027.txt: a holiday missed,
+# one on the wrong day, or a working day taken for one, fails.
+CAL=$FIXTURES/features/holidays-2024-2027.txt
+seq 0 1460 | sed "s/.*/2024-01-01 + & days/" | date -f - +%F >alldays
+expect_success 'the calendar has every day of 2024-2027, and the list 64 holidays' '
+	test "$(wc -l <alldays)" = 1461
+	test "$(sed -n "1p;\$p" alldays | tr "\n" " ")" = "2024-01-01 2027-12-31 "
+	test "$(grep -vc "^#" "$CAL")" = 64
+'
+for cal in national bahia salvador; do
+	case $cal in
+	national) scopes=national ;;
+	bahia) scopes="national|bahia" ;;
+	salvador) scopes="national|bahia|salvador" ;;
+	esac
+	expect_success "is_holiday 2024-2027, --holidays $cal, is the list by hand" '
+		days alldays >in
+		nc-features --no-fill --holidays '"$cal"' in >out
+		jq -r "select(.is_holiday == 1) | .date" out >got
+		test "$(wc -l <out)" = 1461
+		grep -E "^[0-9-]+ ('"$scopes"') " "$CAL" | cut -d" " -f1 >want
+		cmp_files want got
+	'
+done
 
 expect_code 1 'a bad date in --holidays-file is an error' '
 	printf "2025-02-30\n" >bad && nc-features --holidays-file bad </dev/null

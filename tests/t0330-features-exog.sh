@@ -19,7 +19,7 @@ expect_success 'weather fields joined by date, null on a day without a record' '
 		test "$(at 2024-01-14 $f)" = "$(wx 2024-01-14 $f)" || exit 1
 	done &&
 	test "$(at 2024-01-06 precip_mm)" = null && test "$(at 2024-01-06 filled)" = true &&
-	! grep -q "\"station\"" out
+	refute grep -q "\"station\"" out
 '
 
 expect_success 'economic series: econ_<series>, monthly over the month, daily carried 4 days' '
@@ -55,15 +55,15 @@ expect_success '--station picks one station; another station gives nulls' '
 
 expect_code 1 'several stations without --station is an error' '
 	sed "s/A401/A456/" $F/weather.ndjson >other &&
-	nc-features --exog $F/weather.ndjson --exog other in >out 2>err; st=$?
-	grep -q "choose one with --station" err && exit $st
+	nc-features --exog $F/weather.ndjson --exog other in >out 2>err' '
+	grep -q "choose one with --station" err
 '
 
 expect_code 3 'a bad exogenous record is a reject, with its file and line' '
 	{ cat $F/economic.ndjson; echo "{\"series\":\"selic\",\"date\":\"2024-01-05\",\"value\":\"high\"}"; echo "{\"date\":\"2024-01-05\"}"; } >econ &&
-	nc-features --exog econ -r rej in >out; st=$?
+	nc-features --exog econ -r rej in >out' '
 	test $(wc -l <rej) = 2 && jq -s -e ".[0] | .line == 20 and .input == \"econ\" and .reason == \"value: not a number\"" rej &&
-	test $(wc -l <out) = 11 && exit $st
+	test $(wc -l <out) = 11
 '
 
 expect_code 1 'a missing --exog file is an error' 'nc-features --exog nosuch in'

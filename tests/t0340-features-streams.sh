@@ -10,7 +10,7 @@ expect_success 'empty input: no output, exit 0' '
 
 expect_success 'blank lines skipped, CRLF and a last line without newline read' '
 	printf "\n%s\r\n\n%s" "$rec" "{\"item_id\":\"A\",\"quantity\":2,\"date\":\"2024-06-03\"}" | nc-features >out 2>err &&
-	test $(wc -l <out) = 3 && test ! -s err && ! grep -q "$(printf "\r")" out
+	test $(wc -l <out) = 3 && test ! -s err && refute grep -q "$(printf "\r")" out
 '
 
 expect_code 3 'malformed lines, missing keys, bad dates and targets are rejects' '
@@ -18,10 +18,9 @@ expect_code 3 'malformed lines, missing keys, bad dates and targets are rejects'
 	    "{\"item_id\":\"A\",\"quantity\":1,\"date\":\"2024-02-30\"}" \
 	    "{\"item_id\":\"A\",\"quantity\":\"lots\",\"date\":\"2024-06-01\"}" \
 	    "{\"item_id\":null,\"quantity\":1,\"date\":\"2024-06-01\"}" "$rec" |
-	nc-features -r rej >out; st=$?
+	nc-features -r rej >out' '
 	test $(wc -l <out) = 1 && test $(wc -l <rej) = 6 &&
-	jq -s -e "map(.reason) == [\"invalid JSON: string or '"'"'}'"'"' expected near end of file\", \"not a JSON object\", \"item_id: missing key\", \"date: not a date\", \"quantity: not a number\", \"item_id: missing key\"] or (map(.line) == [1,2,3,4,5,6])" rej >/dev/null &&
-	exit $st
+	jq -s -e "map(.reason) == [\"invalid JSON: string or '"'"'}'"'"' expected near end of file\", \"not a JSON object\", \"item_id: missing key\", \"date: not a date\", \"quantity: not a number\", \"item_id: missing key\"] or (map(.line) == [1,2,3,4,5,6])" rej >/dev/null
 '
 
 expect_success '-m allows that many rejects' '
@@ -44,13 +43,14 @@ expect_success 'a full disk is an error, not success' '
 '
 
 expect_code 1 'a missing input file is an error, the others are still read' '
-	nc-features nosuch $F/sample.ndjson >out 2>err; st=$?
-	test -s out && grep -q "nosuch" err && exit $st
+	nc-features nosuch $F/sample.ndjson >out 2>err' '
+	test -s out && grep -q "nosuch" err
 '
 
 expect_code 1 'a reject file that cannot be written is an error' 'nc-features -r /nonexistent/x </dev/null'
 expect_code 2 'a bad flag: usage on stderr' '
-	nc-features --bogus </dev/null 2>err; st=$?; grep -q "^usage: nc-features" err && exit $st
+	nc-features --bogus </dev/null 2>err' '
+	grep -q "^usage: nc-features" err
 '
 expect_code 2 'a bad --period' 'nc-features --period year </dev/null'
 expect_code 2 'a bad --until' 'nc-features --until 2024-13-01 </dev/null'

@@ -38,9 +38,11 @@ for opts in "" "--sorted" "--no-fill" "--period week" "--period week --sorted"; 
 done
 
 expect_success 'a compact line is the start of its output line' '
-	compact >c.in && nc-features --no-fill c.in >out &&
+	compact >c.in
+	nc-features --no-fill c.in >out
 	for i in 1 2; do
-		in=$(sed -n ${i}p c.in | sed "s/}\$//") && got=$(sed -n ${i}p out) &&
+		in=$(sed -n ${i}p c.in | sed "s/}\$//")
+		got=$(sed -n ${i}p out)
 		case $got in "$in",\"year\":*) ;; *) echo "line $i: $got"; exit 1 ;; esac
 	done
 '

@@ -116,8 +116,8 @@ expect_success 'regression: the seasonal terms have their own penalty (a yearly 
 expect_code 3 'malformed lines are rejects, not crashes' '
 	{ printf "%s\n" "{" "[1]" "{\"item_id\":\"A\"}" "{\"item_id\":\"A\",\"date\":\"x\",\"quantity\":1}" \
 	    "{\"item_id\":\"A\",\"date\":\"2025-01-01\",\"quantity\":-1}" "{\"item_id\":\"A\",\"date\":\"2025-01-01\",\"quantity\":\"lots\"}"; rec A 2025-01-01 1; } |
-	nc-forecast $NOW -H 1 -r rej >out 2>/dev/null; st=$?
-	test $(wc -l <out) = 1 && test $(wc -l <rej) = 6 && grep -q negative rej && exit $st
+	nc-forecast $NOW -H 1 -r rej >out 2>/dev/null' '
+	test $(wc -l <out) = 1 && test $(wc -l <rej) = 6 && grep -q negative rej
 '
 
 expect_success '-m allows rejects' '
@@ -132,7 +132,9 @@ expect_success 'a full disk is an error, not success' '
 	full_disk_fails nc-forecast $NOW -H 3 $F/silver-sample.ndjson
 '
 
-expect_code 2 'a bad flag is a usage error' 'nc-forecast --bogus </dev/null 2>err; st=$?; grep -q "^usage: nc-forecast" err && exit $st'
+expect_code 2 'a bad flag is a usage error' 'nc-forecast --bogus </dev/null 2>err' '
+	grep -q "^usage: nc-forecast" err
+'
 expect_code 2 'an unknown model is a usage error' 'nc-forecast --model lstm </dev/null'
 expect_code 2 'a bad level is a usage error' 'nc-forecast --level 100 </dev/null'
 expect_code 2 'a bad quantile is a usage error' 'nc-forecast --quantiles 1.5 </dev/null'

@@ -101,8 +101,9 @@ expect_success 'lead times pooled: toward the supplier with weight n / (n + 3)' 
 '
 
 expect_success '--lead-time N sets every lead time; --lead-times FILE by supplier' '
-	nc-reorder --lead-time 10 $R/forecast.ndjson >out &&
-	test $(wc -l <out) = 5 && jq -se "all(.lead_time_days == 10)" out &&
+	nc-reorder --lead-time 10 $R/forecast.ndjson >out
+	test $(wc -l <out) = 5
+	jq -se "all(.lead_time_days == 10)" out
 	printf "%s\n" "{\"supplier_id\":\"FORNEC D\",\"lead_time_days\":20,\"lead_time_std\":4}" \
 		"{\"supplier_id\":\"FORNEC B\",\"delivery_days\":3}" >lt &&
 	nc-reorder --lead-times lt $R/forecast.ndjson >out &&
@@ -159,8 +160,8 @@ expect_success '-k item_id,site_id: a null site is a value of the key, as in nc-
 '
 
 expect_success '-k item_id,site_id: a null site first, then sites; an absent site is still a reject' '
-	jq -c "select(.item_id == \"030042\")" $R/forecast.ndjson >one &&
-	{ jq -c ".site_id = null" one; cat one; jq -c "del(.site_id)" one | head -n 1; } >in &&
+	jq -c "select(.item_id == \"030042\")" $R/forecast.ndjson >one
+	{ jq -c ".site_id = null" one; cat one; jq -c "del(.site_id)" one | head -n 1; } >in
 	st=0; nc-reorder -k item_id,site_id -r rej in >out 2>err || st=$?
 	test $st = 3 && test $(wc -l <out) = 2 && jq -se ".[0].site_id == null" out &&
 	jq -e ".reason == \"site_id: missing\"" rej

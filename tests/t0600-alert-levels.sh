@@ -94,8 +94,8 @@ expect_success '--format text with -k item_id,site_id: a null site shows as -' '
 '
 
 expect_code 3 'a key field that is an object or array is a reject' '
-	rec a 40 132 | jq -c ".site_id = {\"x\": 1}" | nc-alert $NOW -k item_id,site_id -r rej >out 2>err; st=$?
-	test ! -s out && jq -e ".reason == \"site_id: not a string, number or null\"" rej && exit $st
+	rec a 40 132 | jq -c ".site_id = {\"x\": 1}" | nc-alert $NOW -k item_id,site_id -r rej >out 2>err' '
+	test ! -s out && jq -e ".reason == \"site_id: not a string, number or null\"" rej
 '
 
 expect_success '--format slack: {"text": ...}' '
@@ -115,9 +115,9 @@ expect_success 'empty input: no output, exit 0' 'nc-alert $NOW </dev/null >out &
 
 expect_code 3 'malformed lines and records without reorder_point are rejects' '
 	{ echo "{"; echo "{\"item_id\":\"x\",\"current_stock\":3}"; echo "{\"current_stock\":3,\"reorder_point\":1}"; rec a 40 132; } |
-	nc-alert $NOW -r rej >out 2>err; st=$?
+	nc-alert $NOW -r rej >out 2>err' '
 	test $(wc -l <out) = 1 && test $(wc -l <rej) = 3 &&
-	jq -se "map(.reason) | .[1:] == [\"reorder_point: missing or not a number\", \"item_id: missing\"]" rej && exit $st
+	jq -se "map(.reason) | .[1:] == [\"reorder_point: missing or not a number\", \"item_id: missing\"]" rej
 '
 
 expect_success '| head -n1 ends quietly; a full disk is an error' '

@@ -51,18 +51,18 @@ expect_success 'items absent from a run keep their state (a shard of the items)'
 # Keys: a string as it is, with "\" and "|" escaped by a "\"; a null is \N.
 expect_success '-k item_id,site_id: a null site is a series of its own, in the state file too' '
 	{ rec A 50 100 | jq -c ".site_id = null"; rec A 50 100 | jq -c ".site_id = \"S1\""
-	  rec A 110 100 | jq -c ".site_id = \"\\\\N\""; rec "A|B" 50 100 | jq -c ".site_id = null"; } >sites &&
-	nc-alert -k item_id,site_id --state sk $(day 20) sites >out &&
-	jq -r "[.item_id, .site_id // \"(null)\", .level, .alert_id] | join(\" \")" out >got &&
-	cat >want <<-\EOF &&
+	  rec A 110 100 | jq -c ".site_id = \"\\\\N\""; rec "A|B" 50 100 | jq -c ".site_id = null"; } >sites
+	nc-alert -k item_id,site_id --state sk $(day 20) sites >out
+	jq -r "[.item_id, .site_id // \"(null)\", .level, .alert_id] | join(\" \")" out >got
+	cat >want <<-\EOF
 	A (null) VERMELHO A|\N|VERMELHO|2026-11-20
 	A S1 VERMELHO A|S1|VERMELHO|2026-11-20
 	A \N AMARELO A|\\N|AMARELO|2026-11-20
 	A|B (null) VERMELHO A\|B|\N|VERMELHO|2026-11-20
 	EOF
-	cmp_files want got &&
-	jq -r ".alerts | keys[]" sk >got &&
-	cat >want <<-\EOF &&
+	cmp_files want got
+	jq -r ".alerts | keys[]" sk >got
+	cat >want <<-\EOF
 	A\|B|\N
 	A|S1
 	A|\N
@@ -87,7 +87,8 @@ expect_success 'the state file is replaced by rename: no temporary file is left'
 '
 
 expect_success 'a state file written while stdout failed is not updated' '
-	rm -f st2 && rec A 50 100 >one &&
+	rm -f st2
+	rec A 50 100 >one
 	st=0; nc-alert --state st2 $(day 20) one >/dev/full 2>err || st=$?
 	test $st = 1 && test ! -e st2
 '

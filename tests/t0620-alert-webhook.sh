@@ -7,7 +7,7 @@ NOW=--now=2026-11-27T06:00:00Z
 trap 'webhook_stop; rm -rf "$TRASH"' EXIT
 
 expect_success 'a 503 is retried; the alert arrives as JSON' '
-	webhook_start 1 &&
+	webhook_start 1
 	st=0; rec A 50 100 | nc-alert $NOW --webhook "$URL" >out 2>err || st=$?
 	webhook_stop
 	test $st = 0 && test $(wc -l <posts) = 2 &&
@@ -17,19 +17,20 @@ expect_success 'a 503 is retried; the alert arrives as JSON' '
 '
 
 expect_success 'NC_WEBHOOK_URL works as --webhook; --format slack posts {"text": ...}' '
-	webhook_start 0 &&
+	webhook_start 0
 	st=0; rec A 50 100 | NC_WEBHOOK_URL=$URL nc-alert $NOW --format slack >out || st=$?
 	webhook_stop
 	test $st = 0 && cut -d" " -f3- posts | jq -e ".text | startswith(\"VERMELHO\")"
 '
 
 expect_success 'a failed delivery: exit 1, not marked sent; the next run sends it' '
-	webhook_start 100 &&
+	webhook_start 100
 	st=0; { rec A 50 100; } | nc-alert $NOW --retries 1 --state st --webhook "$URL" >out 2>err || st=$?
 	webhook_stop
-	test $st = 1 && grep -q "not delivered: HTTP 503" err &&
-	jq -e ".alerts.A.sent_at == null" st &&
-	webhook_start 0 &&
+	test $st = 1
+	grep -q "not delivered: HTTP 503" err
+	jq -e ".alerts.A.sent_at == null" st
+	webhook_start 0
 	st=0; rec A 50 100 | nc-alert $NOW --state st --webhook "$URL" >out || st=$?
 	webhook_stop
 	test $st = 0 && test $(wc -l <posts) = 1 && jq -e ".alerts.A.sent_at != null" st &&
@@ -37,16 +38,16 @@ expect_success 'a failed delivery: exit 1, not marked sent; the next run sends i
 '
 
 expect_success 'the token in the webhook path never reaches the messages' '
-	webhook_start 100 &&
+	webhook_start 100
 	st=0; rec A 50 100 | nc-alert -v $NOW --retries 1 --webhook "$URL/T0/B0/s3cr3tT0k3n" >out 2>err || st=$?
 	webhook_stop
 	test $st = 1 && test $(wc -l <posts) = 2 && grep -q "retry 1 of 1" err &&
 	grep -q "not delivered: HTTP 503 from http://127.0.0.1:[0-9]*\*\*\* after 2 attempts: no" err &&
-	! grep -q s3cr3t err
+	refute grep -q s3cr3t err
 '
 
 expect_success '--max-time bounds the retries of one alert' '
-	webhook_start 100 &&
+	webhook_start 100
 	st=0; rec A 50 100 | nc-alert $NOW --retries 10 --max-time 2 --webhook "$URL" >out 2>err || st=$?
 	webhook_stop
 	test $st = 1 && test $(wc -l <posts) = 2 && grep -q "gave up: a wait of 2000 ms" err

@@ -44,7 +44,7 @@ expect_code 2 'a password in ERP_CONNINFO is refused' '
 	"$DAILY" --config bad.conf --date $DAY 2>pw.err
 '
 expect_success 'the refusal does not print the password' '
-	grep -q "PGPASSWORD" pw.err && ! grep -q secret pw.err
+	grep -q "PGPASSWORD" pw.err && refute grep -q secret pw.err
 '
 
 BCB=$SRC_DIR/data/sample/bcb
@@ -116,7 +116,9 @@ expect_success 'the alert state is committed to the state directory' '
 '
 
 expect_success 'the run has a log directory with run.log and timings.tsv' '
-	test -d "$RUN" && test -s "$RUN/run.log" && test -s "$RUN/timings.tsv"
+	test -d "$RUN"
+	test -s "$RUN/run.log"
+	test -s "$RUN/timings.tsv"
 	head -n 1 "$RUN/timings.tsv" | grep -q "^day	stage	attempt	status	seconds$"
 '
 
@@ -153,7 +155,8 @@ expect_success 'without --date the run is for yesterday' '
 expect_success 'the environment gives settings; the config file overrides them' '
 	daily_config e.conf "$TRASH/e" FEATURES=$FEATURES
 	NC_DB=$TRASH/e/other.db HORIZON=3 "$DAILY" --config e.conf --date $DAY
-	test -s "$TRASH/e/other.db" && test ! -e "$TRASH/e/nc.db"
+	test -s "$TRASH/e/other.db"
+	test ! -e "$TRASH/e/nc.db"
 	test "$(nc-store dump -d "$TRASH/e/other.db" forecasts | jq .horizon | sort -un | tail -n 1)" = 7
 '
 

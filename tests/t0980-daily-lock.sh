@@ -64,7 +64,8 @@ expect_code 75 'a second nc-daily while the first is running exits 75' '
 	"$DAILY" --config fifo.conf --date $DAY 2>second.err
 '
 expect_success '... and the second left no run directory' '
-	set -- "$TRASH"/q/log/2*/ && test $# = 1
+	set -- "$TRASH"/q/log/2*/
+	test $# = 1
 	grep -q "not starting" second.err
 '
 

@@ -11,7 +11,7 @@ S=/dados/serie/bcdata.sgs
 
 expect_success 'lib/http unit tests' '
 	"$NC_UNIT/http" >unit.out &&
-	! grep "^not ok" unit.out && grep -q "^1\.\." unit.out
+	refute grep "^not ok" unit.out && grep -q "^1\.\." unit.out
 '
 
 expect_success 'IPCA 2024: one request, 12 records, ISO dates, numbers' '
@@ -96,43 +96,43 @@ expect_code 1 'a Retry-After past the time bound: gives up at once, nothing writ
 	fixture_scenario <<-EOF
 	$S.433/* 503 - retry-after=3600
 	EOF
-	nc-extract-bcb -u "$URL" --max-time 20 --since 2024-01-01 --until 2024-12-31 ipca >out 2>err; st=$?
+	nc-extract-bcb -u "$URL" --max-time 20 --since 2024-01-01 --until 2024-12-31 ipca >out 2>err' '
 	test ! -s out && test "$(requests | wc -l)" = 1 &&
-	grep -q "error: .*HTTP 503.*would pass the total time bound" err && exit $st
+	grep -q "error: .*HTTP 503.*would pass the total time bound" err
 '
 
 expect_code 1 'a hang: timeout, retried, then failure with nothing written' '
 	fixture_scenario <<-EOF
 	$S.433/* 200 sgs_433_2024_200.json hang=4
 	EOF
-	nc-extract-bcb -u "$URL" --timeout 1 --retries 1 --since 2024-01-01 --until 2024-12-31 ipca >out 2>err; st=$?
+	nc-extract-bcb -u "$URL" --timeout 1 --retries 1 --since 2024-01-01 --until 2024-12-31 ipca >out 2>err' '
 	test ! -s out && test "$(requests | wc -l)" = 2 &&
-	grep -qi "error: .*timeout" err && exit $st
+	grep -qi "error: .*timeout" err
 '
 
 expect_code 1 'a truncated body is not data: retried, then failure, nothing written' '
 	fixture_scenario <<-EOF
 	$S.433/* 200 sgs_433_2024_200.json truncate=100
 	EOF
-	nc-extract-bcb -u "$URL" --retries 1 --since 2024-01-01 --until 2024-12-31 ipca >out 2>err; st=$?
-	test ! -s out && test "$(requests | wc -l)" = 2 && grep -q "error: " err && exit $st
+	nc-extract-bcb -u "$URL" --retries 1 --since 2024-01-01 --until 2024-12-31 ipca >out 2>err' '
+	test ! -s out && test "$(requests | wc -l)" = 2 && grep -q "error: " err
 '
 
 expect_code 1 'an HTML page with status 200 is an error, not data' '
 	fixture_scenario <<-EOF
 	$S.433/* 200 html-error.html type=text/html;+charset=utf-8
 	EOF
-	nc-extract-bcb -u "$URL" --since 2024-01-01 --until 2024-12-31 ipca >out 2>err; st=$?
-	test ! -s out && grep -q "expected application/json, got text/html" err && exit $st
+	nc-extract-bcb -u "$URL" --since 2024-01-01 --until 2024-12-31 ipca >out 2>err' '
+	test ! -s out && grep -q "expected application/json, got text/html" err
 '
 
 expect_code 1 '406 (window over 10 years): an error with the API message' '
 	fixture_scenario <<-EOF
 	$S.1/* 406 sgs_1_window_over_10y_406.json
 	EOF
-	nc-extract-bcb -u "$URL" --since 2024-01-01 --until 2024-01-31 usd >out 2>err; st=$?
-	test ! -s out && grep -q "HTTP 406: O sistema aceita uma janela de consulta de, no m.ximo, 10 anos" err &&
-	test "$(requests | wc -l)" = 1 && exit $st
+	nc-extract-bcb -u "$URL" --since 2024-01-01 --until 2024-01-31 usd >out 2>err' '
+	test ! -s out && grep -q "HTTP 406: O sistema aceita uma janela de consulta de, no m.*ximo, 10 anos" err &&
+	test "$(requests | wc -l)" = 1
 '
 
 expect_success '404 Value(s) not found: an empty window, exit 0, no output' '
@@ -148,8 +148,8 @@ expect_code 1 'a failing second series leaves no records of the first' '
 	$S.433/* 200 sgs_433_2024_200.json
 	$S.1/* 400 sgs_1_ultimos21_400.json
 	EOF
-	nc-extract-bcb -u "$URL" --since 2024-01-01 --until 2024-12-31 ipca usd >out 2>err; st=$?
-	test ! -s out && grep -q "HTTP 400: A quantidade m.xima de valores deve ser 20" err && exit $st
+	nc-extract-bcb -u "$URL" --since 2024-01-01 --until 2024-12-31 ipca usd >out 2>err' '
+	test ! -s out && grep -q "HTTP 400: A quantidade m.*xima de valores deve ser 20" err
 '
 
 expect_code 3 'a row with a bad value is a reject (exit 3 over -m 0), the others go out' '
@@ -157,9 +157,9 @@ expect_code 3 'a row with a bad value is a reject (exit 3 over -m 0), the others
 	fixture_scenario <<-EOF
 	$S.433/* 200 bad.json
 	EOF
-	nc-extract-bcb -u "$URL" -r rej --since 2024-01-01 --until 2024-12-31 ipca >out 2>err; st=$?
+	nc-extract-bcb -u "$URL" -r rej --since 2024-01-01 --until 2024-12-31 ipca >out 2>err' '
 	test "$(wc -l <out)" = 1 && grep -q "valor: not a number" rej && grep -q "data: not a date" rej &&
-	grep -q "\"line\":2" rej && exit $st
+	grep -q "\"line\":2" rej
 '
 
 # Dates within one answer rise; a repeated or earlier date is a reject.

@@ -140,6 +140,9 @@ main(void)
 	falls_back("{\"a\":-}", "a lone minus");
 	falls_back("{\"a\":+1}", "a plus sign");
 	falls_back("{\"a\":1234567890123456789}", "an integer of 19 digits");
+	falls_back("{\"a\":1e999}", "a real past a double's range (found by fuzz/flat)");
+	falls_back("{\"a\":-2222222222.5E22222222226}", "a negative real past the range");
+	agrees("{\"a\":1.7e308,\"b\":-1.7E+308,\"c\":1e-999,\"d\":0.0001e310}", "reals near and past the range's ends that a double holds");
 	falls_back("{\"a\":1} x", "trailing text");
 	falls_back("{\"a\":1,}", "a trailing comma");
 	falls_back("{\"a\" 1}", "no colon");

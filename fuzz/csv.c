@@ -1,0 +1,49 @@
+/*
+ * fuzz/csv.c: nc-csv's reader (CSV to NDJSON) and writer (NDJSON to CSV),
+ * as cmd/nc-csv.c runs them.  The first byte picks the options (decimal
+ * comma, encoding, direction, --excel); the rest is the file.  Output goes
+ * to /dev/null, rejects to /dev/null through -r.
+ */
+#include "fuzz.h"
+
+int nc_csv_main(int argc, char *argv[]);
+#define main nc_csv_main
+#include "../cmd/nc-csv.c"
+#undef main
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int ready;
+	struct opts o;
+	char *argv[2];
+
+	if (size == 0)
+		return 0;
+	if (!ready) {
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			abort();
+		ready = 1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.decimal_comma = data[0] & 1;
+	o.enc = (enum enc)((data[0] >> 1) % 3);
+	o.to_csv = (data[0] >> 3) & 1;
+	o.excel = o.to_csv && (data[0] >> 4 & 1);
+	argv[0] = (char *)fuzz_file(data + 1, size - 1);
+	argv[1] = NULL;
+	rejects_open(&o.rej, "/dev/null", LONG_MAX);
+	fuzz_armed = 1;
+	if (setjmp(fuzz_jmp) == 0) {
+		if (o.to_csv)
+			(void)ndjson_to_csv(&o, 1, argv);
+		else
+			(void)csv_to_ndjson(&o, 1, argv);
+	}
+	fuzz_armed = 0;
+	(void)rejects_close(&o.rej);
+	opts_release(&o);
+	fflush(stdout);
+	clearerr(stdout);
+	return 0;
+}
