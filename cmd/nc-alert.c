@@ -30,7 +30,7 @@ static const char synopsis[] =
     "                [--renotify days] [--yellow-factor f] [--red-factor f]\n"
     "                [--lang pt|en] [--format ndjson|text|slack] [--webhook url]\n"
     "                [--retries n] [--timeout s] [--connect-timeout s] [--max-time s]\n"
-    "                [--now timestamp] [file ...]\n";
+    "                [--delivery-time s] [--now timestamp] [file ...]\n";
 
 struct counts {
 	unsigned long in, emitted, failed, quiet;
@@ -172,13 +172,14 @@ main(int argc, char *argv[])
 		{ "webhook", required_argument, NULL, 'W' },
 		{ "top", required_argument, NULL, 'T' },
 		{ "summary", required_argument, NULL, 'U' },
+		{ "delivery-time", required_argument, NULL, 'D' },
 		HTTP_LONGOPTS,
 		{ "now", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct alert_opts o = {
 		.yellow = 1.2, .red = 0.8, .renotify = 7, .http = HTTP_OPTS_INIT,
-		.now = (long long)time(NULL),
+		.now = (long long)time(NULL), .delivery_ms = 300000,
 	};
 	struct input in;
 	struct strbuf sb = { 0 };
@@ -241,6 +242,9 @@ main(int argc, char *argv[])
 			break;
 		case 'U':
 			o.summary_path = optarg;
+			break;
+		case 'D':
+			o.delivery_ms = nc_parse_long(optarg, 1, 86400, "--delivery-time") * 1000;
 			break;
 		case 'n':
 			if (ts_parse(optarg, 0, &o.now) != 0)

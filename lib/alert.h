@@ -44,6 +44,7 @@ struct alert_opts {
 	long top;                       /* --top N; 0: every alert */
 	const char *state_path, *webhook, *summary_path;
 	struct http_opts http;          /* the webhook's; its path is a secret */
+	long delivery_ms;               /* --delivery-time: all the run's POSTs */
 	const char *secrets[2];
 	long long now;
 	char now_s[TS_BUFSZ];

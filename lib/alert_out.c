@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "alert.h"
 #include "nc.h"
@@ -155,15 +156,42 @@ alert_render(const struct alert_opts *o, const json_t *rec, const struct alert *
  * 0 on a 2xx answer, else -1 after a warning; the URL's path, where
  * Slack and Teams keep their token, is shown as "***".
  */
+static long long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 alert_deliver(const struct alert_opts *o, const struct strbuf *msg, const char *id, const char *input,
     unsigned long lineno)
 {
+	static long long start = -1;
 	struct http_response r;
+	struct http_opts h = o->http;
 	char why[512], ex[160];
 	const char *ct = o->format == AF_TEXT ? "text/plain; charset=utf-8" : "application/json";
+	long long left;
 
-	if (http_post(&o->http, o->webhook, ct, msg->s, msg->len, &r, why, sizeof(why)) != 0) {
+	/* The whole run's deliveries share one bound: a webhook that hangs
+	 * costs --delivery-time, not --max-time for every alert.  An alert
+	 * not delivered stays unsent in the state, for the next run. */
+	if (start < 0)
+		start = monotonic_ms();
+	left = o->delivery_ms - (monotonic_ms() - start);
+	if (left <= 0) {
+		warnx("%s:%lu: webhook: alert %s not delivered: the run's --delivery-time of "
+		    "%ld s ran out", input, lineno, id, o->delivery_ms / 1000);
+		return -1;
+	}
+	if (h.total_ms <= 0 || h.total_ms > left)
+		h.total_ms = (long)left;
+	if (h.timeout_ms <= 0 || h.timeout_ms > h.total_ms)
+		h.timeout_ms = h.total_ms;
+	if (http_post(&h, o->webhook, ct, msg->s, msg->len, &r, why, sizeof(why)) != 0) {
 		warnx("%s:%lu: webhook: alert %s not delivered: %s", input, lineno, id, why);
 		return -1;
 	}

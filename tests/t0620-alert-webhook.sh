@@ -53,6 +53,25 @@ expect_success '--max-time bounds the retries of one alert' '
 	test $st = 1 && test $(wc -l <posts) = 2 && grep -q "gave up: a wait of 2000 ms" err
 '
 
+expect_success '--delivery-time bounds the whole run: each later alert gets what is left, and stays unsent' '
+	webhook_start 100
+	st=0
+	for i in 1 2 3 4 5; do rec "A$i" 50 100; done |
+	    nc-alert $NOW --retries 10 --max-time 60 --delivery-time 2 --state run.st \
+	    --webhook "$URL" >out 2>err || st=$?
+	webhook_stop
+	test $st = 1
+	test $(wc -l <out) = 5
+	test $(grep -c "not delivered" err) = 5
+	sed -n "s/.*total time bound of \([0-9]*\) ms.*/\1/p; s/.*--delivery-time of 2 s \(ran out\)/0/p" err >bounds
+	test $(wc -l <bounds) = 5
+	test "$(head -n 1 bounds)" -le 2000
+	LC_ALL=C awk "NR == 1 { f = \$1 } NR > 1 && \$1 >= f { bad++ } END { exit bad > 0 }" bounds
+	test $(jq "[.alerts[] | select(.sent_at == null)] | length" run.st) = 5
+'
+
+expect_code 2 'a bad --delivery-time is a usage error' 'nc-alert --delivery-time 0 </dev/null'
+
 expect_code 2 'a bad --timeout is a usage error' 'nc-alert --timeout 0 </dev/null'
 
 expect_code 1 'a receiver that is not there: exit 1 after the retries' '
