@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(&o, 0, sizeof(o));
 	o.decimal_comma = data[0] & 1;
-	o.enc = (enum enc)((data[0] >> 1) % 3);
+	o.enc = (enum csv_enc)((data[0] >> 1) % 3);
 	o.to_csv = (data[0] >> 3) & 1;
 	o.excel = o.to_csv && (data[0] >> 4 & 1);
 	argv[0] = (char *)fuzz_file(data + 1, size - 1);
