@@ -44,6 +44,7 @@ struct reader {
 	const char *row_error;        /* why the row is bad before typing, or NULL */
 	struct strbuf conv;           /* a line decoded to UTF-8 */
 	struct strbuf fbuf;           /* the fields of the row */
+	struct strbuf untext;         /* a ="..." cell's text */
 	struct field *f;
 	size_t nf, fcap;
 	struct column *cols;
@@ -288,7 +289,8 @@ iso_date(const char *s, size_t len, char out[DATE_BUFSZ])
 }
 
 /*
- * Type field k into its column's value: null, date, string or number.
+ * Type field k into its column's value: null, date, string or number; a
+ * cell ="..." (Excel's text, see csv_excel.c) is the text inside it.
  * Returns 0, or -1 with a reason in why.
  */
 static int
@@ -302,7 +304,14 @@ type_cell(struct reader *r, size_t k, char *why, size_t whysize)
 	long long i = 0;
 	double d = 0;
 	enum text_num num;
+	int text = 0;
 
+	/* ="00123", as --to-csv --excel writes text: the text, a string. */
+	if (tlen > 0 && csv_excel_untext(&r->untext, t, tlen)) {
+		s = t = r->untext.s;
+		len = tlen = r->untext.len;
+		text = 1;
+	}
 	if (len == 0 || is_null(r->o, t, tlen)) {
 		if (!json_is_null(c->val))
 			set_value(r, c, json_null());
@@ -312,7 +321,7 @@ type_cell(struct reader *r, size_t k, char *why, size_t whysize)
 			return -1;
 		}
 		set_string(r, c, date, 10);
-	} else if (c->kind == K_STRING)
+	} else if (c->kind == K_STRING || text)
 		set_string(r, c, s, len);
 	else if ((num = text_number(t, tlen, r->o->decimal_comma ? TEXT_DECIMAL_COMMA : 0,
 	    &i, &d)) != TEXT_NONE)
@@ -539,6 +548,7 @@ csv_to_ndjson(struct csv_opts *o, int argc, char **argv)
 	columns_release(&r);
 	strbuf_release(&r.conv);
 	strbuf_release(&r.fbuf);
+	strbuf_release(&r.untext);
 	free(r.f);
 	return input_release(&in);
 }

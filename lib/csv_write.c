@@ -49,13 +49,20 @@ put_cell(struct writer *w, const char *s, size_t len)
 	strbuf_addc(&w->line, '"');
 }
 
-/* A value as cell text: strings as they are, null as nothing, the rest
- * as compact JSON (numbers in the fewest digits that read back exactly). */
+/* A value as cell text: strings as they are (as csv_excel_text() makes
+ * them with --excel), null as nothing, the rest as compact JSON (numbers
+ * in the fewest digits that read back exactly). */
 static void
 put_value(struct writer *w, const json_t *v)
 {
 	if (v == NULL || json_is_null(v))
 		return;
+	if (json_is_string(v) && w->o->excel) {
+		w->tmp.len = 0;
+		csv_excel_text(&w->tmp, json_string_value(v), json_string_length(v));
+		put_cell(w, w->tmp.s, w->tmp.len);
+		return;
+	}
 	if (json_is_string(v)) {
 		put_cell(w, json_string_value(v), json_string_length(v));
 		return;
