@@ -16,6 +16,7 @@
 #include "nc.h"
 #include "ndjson.h"
 #include "store_tool.h"
+#include "text.h"
 
 #define INPUT_BLOCK (1 << 20)
 
@@ -222,7 +223,8 @@ store_loader_line(struct store_loader *ld, const char *line, size_t len,
 	char why[256];
 	json_t *obj;
 
-	if (len == 0 || strspn(line, " \t") >= len)
+	/* Not strspn(): the line is not NUL-terminated. */
+	if (text_blank(line, len))
 		return 0;
 	if (store_scan(&ld->fl, line, len, &obj, why, sizeof(why)) != 0)
 		reason = why;
