@@ -15,7 +15,7 @@
  *     load, no row, once the store is opened again;
  *   - what is loaded dumps back byte for byte: without keys, the stored
  *     lines exactly (as a multiset); with keys, a subset of them, at least
- *     one when any was stored, none twice more than it was stored;
+ *     one when any was stored, and no key twice;
  *   - loading the same input into the same partition again dumps the
  *     same records in the same order (a rerun of a day is idempotent).
  */
@@ -71,10 +71,32 @@ lines_take(const struct lines *l, char *used, const char *s, size_t len)
 	return -1;
 }
 
+struct dumped {
+	struct lines rec, key;     /* the records, and their key values */
+	int nkeys;
+};
+
+/* The key values as one text: each as its length and bytes, "N" for null. */
 static int
 collect(void *ctx, const struct store_row *r)
 {
-	lines_add(ctx, r->record, r->len);
+	struct dumped *d = ctx;
+	struct strbuf k = { 0 };
+
+	lines_add(&d->rec, r->record, r->len);
+	for (int i = 0; i < d->nkeys; i++) {
+		char n[32];
+
+		if (r->key[i] == NULL) {
+			strbuf_add(&k, "N;", 2);
+			continue;
+		}
+		snprintf(n, sizeof(n), "%zu:", r->keylen[i]);
+		strbuf_add(&k, n, strlen(n));
+		strbuf_add(&k, r->key[i], r->keylen[i]);
+	}
+	lines_add(&d->key, k.s != NULL ? k.s : "", k.len);
+	strbuf_release(&k);
 	return 0;
 }
 
@@ -156,14 +178,29 @@ load(struct store *s, struct store_load *spec, const char *path, long max,
 	return rc;
 }
 
+/* The dataset's records, in the dump's order; with keys, each key once. */
 static void
 dump(struct store *s, struct lines *out)
 {
 	struct store_dataset ds = { .nkeys = 0 };
-	struct store_dump spec = { .ds = &ds };
+	struct store_dump spec = { .ds = &ds, .want_keys = 1 };
+	struct dumped d = { .nkeys = 0 };
 
 	FUZZ_CHECK(s->ops->dataset(s, "fz", &ds), "a committed load left no dataset");
-	s->ops->dump(s, &spec, collect, out);
+	d.nkeys = ds.nkeys;
+	s->ops->dump(s, &spec, collect, &d);
+	if (ds.nkeys > 0) {
+		char *used = xcalloc(d.key.n + 1, 1);
+
+		for (size_t i = 0; i < d.key.n; i++) {
+			used[i] = 1;
+			FUZZ_CHECK(lines_take(&d.key, used, d.key.v[i], d.key.len[i]) < 0,
+			    "two records with the same key in a keyed dataset");
+		}
+		free(used);
+	}
+	*out = d.rec;
+	lines_release(&d.key);
 	store_dataset_release(&ds);
 }
 
