@@ -5,6 +5,15 @@
 # stay numbers.  On the real ERP export and on the demo's alert records
 # (tests/fixtures/csv/PROVENANCE.md).  The expected cells are written by
 # hand from the rules of nc-csv(1), EXCEL.
+#
+# Checked once by hand in a real spreadsheet (not here: no test needs an
+# office suite): LibreOffice Calc 7.4 (Debian libreoffice-calc-nogui),
+# language pt-BR, special numbers detected, formulas evaluated,
+#   soffice --headless --infilter="CSV:59,34,76,1,,1046,false,true,false,false,false,-1,true" \
+#       --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,true,true,false' x.csv
+# (text cells come out quoted) read 000123, 40140-110, 3/8 and a =HYPERLINK
+# item name as text, 2,5 as the number 2.5 and 2025-10-20 as a date; the
+# same cells written plainly gave 123 and the date 08/03/2026 for 3/8.
 . "$(dirname "$0")/lib.sh"
 F=$FIXTURES/csv
 CR=$(printf '\r')
