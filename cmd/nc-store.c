@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 
 #include "date.h"
 #include "flat.h"
@@ -24,6 +23,7 @@
 #include "ndjson.h"
 #include "reject.h"
 #include "store.h"
+#include "store_tool.h"
 
 static const char synopsis[] =
     "usage: nc-store load [-v] [-d db] [-p partition] [-k keys] [-m max]\n"
@@ -158,150 +158,6 @@ check_key_case(const struct store_dataset *ds)
 	}
 }
 
-/*
- * Input read in blocks, hashed as it comes (sha256 of exactly the bytes
- * read), and split into lines.
- */
-struct reader {
-	char *buf;
-	size_t cap, len, off;
-	int eof;
-	unsigned long lineno;
-	EVP_MD_CTX *md;
-};
-
-static int
-reader_next(struct reader *r, char **line, size_t *len)
-{
-	for (;;) {
-		char *p = r->buf + r->off, *nl = memchr(p, '\n', r->len - r->off);
-		ssize_t n;
-
-		if (nl != NULL || (r->eof && r->off < r->len)) {
-			size_t l = nl ? (size_t)(nl - p) : r->len - r->off;
-
-			r->off += l + (nl != NULL);
-			r->lineno++;
-			if (l > 0 && p[l - 1] == '\r')
-				l--;
-			*line = p;
-			*len = l;
-			return 1;
-		}
-		if (r->eof)
-			return 0;
-		/* Keep the partial line, make room, read more. */
-		memmove(r->buf, p, r->len - r->off);
-		r->len -= r->off;
-		r->off = 0;
-		if (r->len == r->cap) {
-			r->cap *= 2;
-			r->buf = xrealloc(r->buf, r->cap);
-		}
-		n = read(STDIN_FILENO, r->buf + r->len, r->cap - r->len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err(NC_FAIL, "error: stdin");
-		}
-		if (n == 0)
-			r->eof = 1;
-		else if (EVP_DigestUpdate(r->md, r->buf + r->len, (size_t)n) != 1)
-			errx(NC_FAIL, "error: sha256");
-		r->len += (size_t)n;
-	}
-}
-
-static const struct flat_field *
-field(const struct flat *fl, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = 0; i < fl->n; i++)
-		if (fl->f[i].klen == n && memcmp(fl->f[i].key, name, n) == 0)
-			return &fl->f[i];
-	return NULL;
-}
-
-/* The record as fields; NULL and *obj unset when it is no JSON object. */
-static int
-scan(struct flat *fl, const char *line, size_t len, json_t **obj, char *why, size_t size)
-{
-	*obj = NULL;
-	if (flat_scan(fl, line, len) == 0)
-		return 0;
-	if ((*obj = ndjson_parse(line, len, why, size)) == NULL)
-		return -1;
-	flat_from_json(fl, *obj);
-	return 0;
-}
-
-struct meta {
-	char *source, *extracted_at, *schema_version;
-};
-
-/* Remember a text field of the first record that has it. */
-static void
-meta_first(char **slot, const struct flat *fl, const char *a, const char *b)
-{
-	const struct flat_field *f = field(fl, a);
-
-	if (f == NULL || f->type == FLAT_NULL)
-		f = field(fl, b);
-	if (*slot == NULL && f != NULL && (f->type == FLAT_STRING || f->type == FLAT_NUMBER))
-		*slot = xstrndup(f->val, f->vlen);
-}
-
-/* extracted_at: the latest of the records' (RFC 3339 UTC sorts as text). */
-static void
-meta_latest(char **slot, const struct flat *fl, const char *a, const char *b)
-{
-	const struct flat_field *f = field(fl, a);
-
-	if (f == NULL || f->type != FLAT_STRING)
-		f = field(fl, b);
-	if (f == NULL || f->type != FLAT_STRING)
-		return;
-	if (*slot == NULL || strlen(*slot) != f->vlen ||
-	    memcmp(*slot, f->val, f->vlen) < 0) {
-		free(*slot);
-		*slot = xstrndup(f->val, f->vlen);
-	}
-}
-
-/* Why the record cannot be stored, or NULL with row's columns set. */
-static const char *
-extract(const struct store_dataset *ds, const struct flat *fl, const char *line,
-    size_t len, struct store_row *row, char *why, size_t size)
-{
-	const struct flat_field *f;
-
-	row->record = line;
-	row->len = len;
-	for (int i = 0; i < ds->nkeys; i++) {
-		f = field(fl, ds->keys[i]);
-		if (f == NULL) {
-			snprintf(why, size, "%s: key field missing", ds->keys[i]);
-			return why;
-		}
-		if (f->type == FLAT_NULL) {
-			row->key[i] = NULL;
-			row->keylen[i] = 0;
-			continue;
-		}
-		if (f->type != FLAT_STRING && f->type != FLAT_NUMBER) {
-			snprintf(why, size, "%s: key field not a string or number", ds->keys[i]);
-			return why;
-		}
-		row->key[i] = f->val;
-		row->keylen[i] = f->vlen;
-	}
-	f = field(fl, "date");
-	row->date = f && f->type == FLAT_STRING ? f->val : NULL;
-	row->datelen = row->date ? f->vlen : 0;
-	return NULL;
-}
-
 static int
 cmd_load(int argc, char **argv)
 {
@@ -311,23 +167,15 @@ cmd_load(int argc, char **argv)
 	};
 	const char *db = NULL, *keys = NULL, *reject_path = NULL;
 	struct store_load spec = { .partition = NULL };
-	struct store_load_info info = { .rows = 0 };
 	struct store_dataset given = { .nkeys = 0 };
-	struct reader rd = { .cap = 1 << 20 };
+	struct store_input in;
+	struct store_loader ld;
 	struct rejects rej;
-	struct flat_field fbuf[64];
-	struct flat fl;
-	struct meta meta = { NULL, NULL, NULL };
 	struct store *s;
-	struct store_row row;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
 	long max_rejects = 0;
 	int ch, max_given = 0;
 	char why[256];
 	long long load_id;
-	char *line;
-	size_t len;
 
 	while ((ch = getopt_long(argc, argv, "+d:hk:m:p:r:v", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -377,160 +225,24 @@ cmd_load(int argc, char **argv)
 	rejects_open(&rej, reject_path, max_rejects);
 
 	s = store_open(db);
-	s->ops->load_begin(s, &spec);
-
-	rd.buf = xmalloc(rd.cap);
-	if ((rd.md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(rd.md, EVP_sha256(), NULL) != 1)
-		errx(NC_FAIL, "error: sha256");
-	flat_init(&fl, fbuf, 64);
-	json_object_seed(0);
-	while (reader_next(&rd, &line, &len)) {
-		const char *reason = NULL;
-		json_t *obj;
-
-		if (len == 0 || strspn(line, " \t") >= len)
-			continue;
-		if (scan(&fl, line, len, &obj, why, sizeof(why)) != 0)
-			reason = why;
-		else
-			reason = extract(&spec.ds, &fl, line, len, &row, why, sizeof(why));
-		if (reason != NULL) {
-			json_t *rec = obj;
-
-			if (rec == NULL && fl.n > 0)
-				rec = ndjson_parse(line, len, NULL, 0);
-			if (rec == NULL) {
-				char *raw = xstrndup(line, len);
-				reject_record(&rej, NULL, raw, "stdin", rd.lineno, reason);
-				free(raw);
-			} else
-				reject_record(&rej, rec, NULL, "stdin", rd.lineno, reason);
-			if (rec != obj)
-				json_decref(rec);
-			json_decref(obj);
-			if (rej.count > (unsigned long)max_rejects) {
-				rejects_close(&rej);
-				/* Exit without COMMIT: the database rolls back. */
-				errx(NC_FAIL, "error: %s: nothing loaded", spec.dataset);
-			}
-			continue;
-		}
-		meta_first(&meta.source, &fl, "_src", "source");
-		meta_latest(&meta.extracted_at, &fl, "_extracted_at", "extracted_at");
-		meta_first(&meta.schema_version, &fl, "_schema_version", "schema_version");
-		s->ops->load_put(s, &row);
-		json_decref(obj);
-		info.rows++;
+	store_input_open(&in, STDIN_FILENO);
+	store_loader_begin(&ld, s, &spec, &rej, max_rejects);
+	if (store_loader_input(&ld, &in, "stdin") != 0) {
+		rejects_close(&rej);
+		/* Exit without COMMIT: the database rolls back. */
+		errx(NC_FAIL, "error: %s: nothing loaded", spec.dataset);
 	}
-	if (EVP_DigestFinal_ex(rd.md, md, &mdlen) != 1)
-		errx(NC_FAIL, "error: sha256");
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(info.sha256 + 2 * i, 3, "%02x", md[i]);
-	info.rejected = rej.count;
-	info.source = meta.source;
-	info.extracted_at = meta.extracted_at;
-	info.schema_version = meta.schema_version;
-	ts_format((long long)time(NULL), info.loaded_at);
 	(void)rejects_close(&rej);
-	load_id = s->ops->load_commit(s, &info);
+	load_id = store_loader_commit(&ld, &in);
 	if (nc_verbose)
-		fprintf(stderr, "%s: %s: load %lld: %llu loaded, %llu rejected\n",
-		    nc_progname, spec.dataset, load_id, info.rows, info.rejected);
+		fprintf(stderr, "%s: %s: load %lld: %llu loaded, %lu rejected\n",
+		    nc_progname, spec.dataset, load_id, ld.rows, rej.count);
 	store_close(s);
 	store_dataset_release(&spec.ds);
 	store_dataset_release(&given);
-	flat_release(&fl);
-	EVP_MD_CTX_free(rd.md);
-	free(rd.buf);
-	free(meta.source);
-	free(meta.extracted_at);
-	free(meta.schema_version);
+	store_loader_release(&ld);
+	store_input_release(&in);
 	return NC_OK;
-}
-
-struct dumper {
-	const struct store_dataset *ds;
-	unsigned long shard_k, shard_n;
-	const char *wkey[32];      /* -w on fields that are not columns */
-	const char *wval[32];
-	int nw;
-	struct flat fl;
-	struct flat_field fbuf[64];
-	unsigned long long out;
-	struct strbuf buf;         /* output, written in large pieces */
-};
-
-static int
-field_is(const struct flat_field *f, const char *v)
-{
-	size_t n = strlen(v);
-
-	switch (f->type) {
-	case FLAT_STRING:
-	case FLAT_NUMBER:
-		return f->vlen == n && memcmp(f->val, v, n) == 0;
-	case FLAT_TRUE:
-		return strcmp(v, "true") == 0;
-	case FLAT_FALSE:
-		return strcmp(v, "false") == 0;
-	case FLAT_NULL:
-		return strcmp(v, "null") == 0;
-	default:
-		return f->vlen == n && memcmp(f->val, v, n) == 0;
-	}
-}
-
-/* The series' shard: see nc-store(1), SHARDS. */
-static uint64_t
-shard_hash(const struct store_dataset *ds, const struct store_row *r)
-{
-	uint64_t h = STORE_FNV_OFFSET;
-	int first = 1;
-
-	for (int i = 0; i < ds->nkeys; i++) {
-		if (strcmp(ds->keys[i], "date") == 0)
-			continue;
-		if (!first)
-			h = store_fnv1a64(h, "\037", 1);
-		h = store_fnv1a64(h, r->key[i], r->keylen[i]);
-		first = 0;
-	}
-	return h;
-}
-
-static int
-dump_row(void *ctx, const struct store_row *r)
-{
-	struct dumper *d = ctx;
-
-	if (d->shard_n > 0 && shard_hash(d->ds, r) % d->shard_n != d->shard_k - 1)
-		return 0;
-	if (d->nw > 0) {
-		json_t *obj;
-		char why[128];
-
-		if (scan(&d->fl, r->record, r->len, &obj, why, sizeof(why)) != 0)
-			errx(NC_FAIL, "error: %s: a stored record is not JSON: %s",
-			    d->ds->name, why);
-		for (int i = 0; i < d->nw; i++) {
-			const struct flat_field *f = field(&d->fl, d->wkey[i]);
-
-			if (f == NULL || !field_is(f, d->wval[i])) {
-				json_decref(obj);
-				return 0;
-			}
-		}
-		json_decref(obj);
-	}
-	strbuf_add(&d->buf, r->record, r->len);
-	strbuf_addc(&d->buf, '\n');
-	if (d->buf.len >= 1 << 16) {
-		nc_write(stdout, d->buf.s, d->buf.len);
-		d->buf.len = 0;
-	}
-	d->out++;
-	return 0;
 }
 
 static int
@@ -556,7 +268,7 @@ cmd_dump(int argc, char **argv)
 	};
 	struct store_dataset ds = { .nkeys = 0 };
 	struct store_dump spec = { .ds = &ds };
-	struct dumper d = { .ds = &ds };
+	struct store_dumper d = { .ds = &ds };
 	const char *db = NULL, *wkey[32], *wval[32], *name;
 	char *wbuf[32];
 	int ch, nw = 0;
@@ -643,9 +355,8 @@ cmd_dump(int argc, char **argv)
 	flat_init(&d.fl, d.fbuf, 64);
 	json_object_seed(0);
 	spec.want_keys = d.shard_n > 0;
-	s->ops->dump(s, &spec, dump_row, &d);
-	if (d.buf.len > 0)
-		nc_write(stdout, d.buf.s, d.buf.len);
+	s->ops->dump(s, &spec, store_dump_row, &d);
+	store_dump_flush(&d);
 	strbuf_release(&d.buf);
 	nc_close_stdout();
 	if (nc_verbose)

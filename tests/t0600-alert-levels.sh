@@ -127,6 +127,21 @@ expect_success '| head -n1 ends quietly; a full disk is an error' '
 	head_is_quiet nc-alert $NOW many && full_disk_fails nc-alert $NOW many
 '
 
+# The demo's reorder records (fixtures/alert/PROVENANCE.md): each alert
+# names its item as the reorder record does, and the buyer's spreadsheet
+# (nc-csv --excel) shows the name beside the code.
+expect_success 'the demo'"'"'s reorder records: alerts carry item_name to the spreadsheet' '
+	nc-alert -k item_id --now 2025-10-25T06:00:00Z "$FIXTURES/alert/reorder-demo.ndjson" >al
+	cmp_files "$FIXTURES/csv/alerts-demo.ndjson" al
+	jq -r "[.item_id, .item_name] | @tsv" "$FIXTURES/alert/reorder-demo.ndjson" >want
+	jq -r "[.item_id, .item_name] | @tsv" al >got
+	cmp_files want got
+	nc-csv --to-csv --excel -f item_id,item_name,level al >al.csv
+	sed -n 2p al.csv >row
+	printf "%s\r\n" "\"=\"\"010000\"\"\";CLIPS CROSBY 3/8;VERMELHO" >want
+	cmp_files want row
+'
+
 expect_code 2 'a bad flag is a usage error' 'nc-alert --bogus </dev/null'
 expect_code 2 'a red factor above the yellow one is a usage error' 'nc-alert --red-factor 1.5 </dev/null'
 expect_code 2 'a bad --format is a usage error' 'nc-alert --format xml </dev/null'
