@@ -808,10 +808,7 @@ ndjson_to_csv(struct opts *o, int argc, char **argv)
 static void
 usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "%s: ", nc_progname);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	nc_usage(synopsis, 0);
+	nc_usage_error(synopsis, fmt, arg);
 }
 
 static char

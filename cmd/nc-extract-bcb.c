@@ -59,8 +59,7 @@ struct opts {
 static void
 usage_error(const char *fmt, const char *arg)
 {
-	warnx(fmt, arg);
-	nc_usage(synopsis, 0);
+	nc_usage_error(synopsis, fmt, arg);
 }
 
 static void

@@ -120,14 +120,14 @@ refuse_password(const char *conninfo)
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &emsg);
 
 	if (opts == NULL) {
-		warnx("-d: %s", emsg ? one_line(emsg) : "cannot parse the connection string");
+		warnx("error: -d: %s", emsg ? one_line(emsg) : "cannot parse the connection string");
 		PQfreemem(emsg);
 		nc_usage(synopsis, 0);
 	}
 	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
 		if (strcmp(o->keyword, "password") == 0 && o->val != NULL) {
 			PQconninfoFree(opts);
-			warnx("-d: a password on the command line is refused; "
+			warnx("error: -d: a password on the command line is refused; "
 			    "use PGPASSWORD or ~/.pgpass (see libpq's documentation)");
 			nc_usage(synopsis, 0);
 		}
@@ -508,7 +508,7 @@ date_opt(char *dst, const char *arg, const char *what)
 	long d;
 
 	if (date_parse(arg, &d) != 0) {
-		warnx("%s: not a date: '%s'", what, arg);
+		warnx("error: %s: not a date: '%s'", what, arg);
 		nc_usage(synopsis, 0);
 	}
 	date_format(d, dst);
@@ -572,7 +572,7 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			if (optarg[0] == '\0') {
-				warnx("--bookmark: empty column name");
+				warnx("error: --bookmark: empty column name");
 				nc_usage(synopsis, 0);
 			}
 			o.bookmark = optarg;
@@ -583,7 +583,7 @@ main(int argc, char *argv[])
 			break;
 		case 'T':
 			if (ts_parse(optarg, 0, &now) != 0) {
-				warnx("--now: not an RFC 3339 timestamp: '%s'", optarg);
+				warnx("error: --now: not an RFC 3339 timestamp: '%s'", optarg);
 				nc_usage(synopsis, 0);
 			}
 			break;
@@ -605,15 +605,15 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
+		warnx("error: unexpected argument '%s'", argv[optind]);
 		nc_usage(synopsis, 0);
 	}
 	if (date != NULL && (since != NULL || until != NULL)) {
-		warnx("--date excludes --since and --until");
+		warnx("error: --date excludes --since and --until");
 		nc_usage(synopsis, 0);
 	}
 	if ((o.state_in != NULL || o.state_out != NULL) && o.bookmark == NULL) {
-		warnx("-s and -S need --bookmark");
+		warnx("error: -s and -S need --bookmark");
 		nc_usage(synopsis, 0);
 	}
 	if (o.conninfo != NULL)

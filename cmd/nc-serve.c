@@ -738,10 +738,12 @@ main(int argc, char *argv[])
 		default: usage(0);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc) {
+		warnx("error: unexpected argument '%s'", argv[optind]);
 		usage(0);
+	}
 	if (cfg.db == NULL && (cfg.db = getenv("NC_DB")) == NULL) {
-		warnx("no database: give -d or set NC_DB");
+		warnx("error: no database: give -d or set NC_DB");
 		usage(0);
 	}
 	if (strncmp(cfg.db, "postgres", 8) == 0 || strchr(cfg.db, '=') != NULL)
