@@ -31,7 +31,25 @@ static const char synopsis[] =
     "       nc-store dump [-d db] [-p partition] [--since date] [--until date]\n"
     "                     [-w field=value] ... [--shard k/n] dataset\n"
     "       nc-store ls [-d db] [dataset]\n"
-    "       nc-store -h | -V\n";
+    "       nc-store -h | -V\n"
+    "\n"
+    "Keyed, partitioned datasets of records in SQLite or PostgreSQL.\n"
+    "  load                  read records on stdin into dataset\n"
+    "  dump                  write dataset's records on stdout, in key order\n"
+    "  ls                    the datasets, or one dataset's partitions and loads\n"
+    "  -d db                 the store: a SQLite file or a postgresql:// URL\n"
+    "                        (default: NC_DB; never a password)\n"
+    "  -k keys               load: the key fields (upsert on them)\n"
+    "  -p partition          load: replace this partition; dump: only it\n"
+    "  -m max                load: rejects set aside before the load fails\n"
+    "  -r file               load: write rejected records there\n"
+    "  -v                    load: a summary on stderr\n"
+    "  -w field=value        dump: only records with field = value (repeatable)\n"
+    "      --since date      dump: records dated from date\n"
+    "      --until date      dump: records dated up to date\n"
+    "      --shard k/n       dump: the k-th of n shards of the series (by key)\n"
+    "  -h, --help            this help;  -V, --version: the version\n"
+    "See nc-store(1).\n";
 
 static void
 usage(void)

@@ -96,7 +96,11 @@ void nc_filter_option(int ch, const char *arg, const char *synopsis,
 /* Print the version line "nc-x (nc) 0.1.0" to stdout and exit 0. */
 void nc_print_version(void) __attribute__((noreturn));
 
-/* Print the synopsis to stdout and exit 0 (-h), or to stderr and exit 2. */
+/*
+ * Print the synopsis to stdout and exit 0 (-h), or to stderr and exit 2.
+ * The synopsis is the usage lines, a blank line, then the options, one a
+ * line (-h); a usage error prints the usage lines only.
+ */
 void nc_usage(const char *synopsis, int to_stdout) __attribute__((noreturn));
 
 #endif

@@ -185,12 +185,16 @@ nc_print_version(void)
 void
 nc_usage(const char *synopsis, int to_stdout)
 {
+	const char *end;
+
 	if (to_stdout) {
 		fputs(synopsis, stdout);
 		nc_close_stdout();
 		exit(NC_OK);
 	}
-	fputs(synopsis, stderr);
+	/* On a usage error, the usage lines only: the option list is for -h. */
+	end = strstr(synopsis, "\n\n");
+	fwrite(synopsis, 1, end ? (size_t)(end - synopsis) + 1 : strlen(synopsis), stderr);
 	exit(NC_USAGE);
 }
 

@@ -28,17 +28,17 @@ expect_code 2 '--excel without --to-csv is a usage error' '
 '
 
 expect_code 2 '-m needs a number' 'nc-csv -m x </dev/null'
-expect_code 2 '-e needs a known encoding' 'nc-csv -e ebcdic </dev/null'
-expect_code 2 '-d needs one character' 'nc-csv -d ab </dev/null'
+expect_code 2 '--encoding needs a known encoding' 'nc-csv --encoding ebcdic </dev/null'
+expect_code 2 '-F needs one character' 'nc-csv -F ab </dev/null'
 expect_code 2 '--rename needs old=new' 'nc-csv --rename a </dev/null'
 
-expect_success '-s, -D or --rename naming no column: a warning' '
-	printf "a\n1\n" | nc-csv -s nosuch >out 2>err &&
-	grep -q "stdin: -s: no column .nosuch." err && test "$(cat out)" = "{\"a\":1}"
+expect_success '--strings, -D or --rename naming no column: a warning' '
+	printf "a\n1\n" | nc-csv --strings nosuch >out 2>err &&
+	grep -q "stdin: --strings: no column .nosuch." err && test "$(cat out)" = "{\"a\":1}"
 '
 
 expect_success 'the usage and the SYNOPSIS list the same options' '
-	nc-csv -h | grep -o -- "-[-a-zA-Z]*" | sort -u >from-usage &&
+	nc-csv -h | sed "/^\$/q" | grep -o -- "-[-a-zA-Z]*" | sort -u >from-usage &&
 	mandoc -Tascii "$SRC_DIR/man/nc-csv.1" | col -b |
 	    sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" | grep -o -- "-[-a-zA-Z]*" | sort -u >from-man &&
 	cmp_files from-usage from-man
