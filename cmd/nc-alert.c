@@ -54,7 +54,8 @@ static const char synopsis[] =
     "      --max-time s        all attempts of one alert (default 120)\n"
     "      --delivery-time s   all deliveries of the run (default 300)\n"
     "      --now time          the created_at of every alert (RFC 3339)\n"
-    "  -h, --help              this help;  -V, --version: the version\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
     "See nc-alert(1).\n";
 
 struct counts {

@@ -46,7 +46,8 @@ static const char synopsis[] =
     "      --skip n           skip the first n lines (metadata above a header)\n"
     "      --to-csv           write CSV from NDJSON records\n"
     "      --excel            with --to-csv: ';', decimal comma, for Excel pt-BR\n"
-    "  -h, --help             this help;  -V, --version: the version\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          the version\n"
     "Old spellings, kept for one release: -d (now -F), -e (--encoding),\n"
     "-s (--strings).  See nc-csv(1).\n";
 

@@ -52,7 +52,8 @@ static const char synopsis[] =
     "      --statement-timeout ms  cancel a statement running longer\n"
     "      --fetch rows         rows per FETCH (default 5000)\n"
     "      --retries n          connection attempts when the server is not up\n"
-    "  -h, --help               this help;  -V, --version: the version\n"
+    "  -h, --help               this help\n"
+    "  -V, --version            the version\n"
     "Old spelling, kept for one release: -S (now --new-state).\n"
     "See nc-extract-erp(1).\n";
 

@@ -49,7 +49,8 @@ static const char synopsis[] =
     "      --connect-timeout s a connection (default 10)\n"
     "      --max-time s        all requests and waits (default 300)\n"
     "      --retries n         attempts after the first (default 5)\n"
-    "  -h, --help              this help;  -V, --version: the version\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
     "See nc-extract-inmet(1).\n";
 
 #define DEFAULT_URL "https://apitempo.inmet.gov.br"

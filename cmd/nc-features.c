@@ -54,7 +54,8 @@ static const char synopsis[] =
     "      --exog file       join weather or economic records (repeatable)\n"
     "      --station code    the weather station to join\n"
     "      --threads n       parser threads (default: processors, at most 4)\n"
-    "  -h, --help            this help;  -V, --version: the version\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
     "Old spelling, kept for one release: -y (now -t).  See nc-features(1).\n";
 
 enum period { P_DAY, P_WEEK, P_MONTH };

@@ -61,7 +61,8 @@ static const char synopsis[] =
     "      --backtest k     forecast from each of the last k origins instead\n"
     "      --summary        with --backtest: error and coverage summaries\n"
     "      --now time       the created_at of every record (RFC 3339)\n"
-    "  -h, --help           this help;  -V, --version: the version\n"
+    "  -h, --help           this help\n"
+    "  -V, --version        the version\n"
     "See nc-forecast(1).\n";
 
 struct run {

@@ -56,7 +56,8 @@ static const char synopsis[] =
     "      --holding-rate r    the yearly holding cost rate\n"
     "      --simulate days     simulate the policy over the backtest rows\n"
     "      --backorders        with --simulate: demand not served waits\n"
-    "  -h, --help              this help;  -V, --version: the version\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
     "See nc-reorder(1).\n";
 
 /*

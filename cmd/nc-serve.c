@@ -38,7 +38,8 @@ static const char synopsis[] =
     "      --timeout s       close a connection idle that long (default 30)\n"
     "      --memory bytes    the memory of one connection (default 32768)\n"
     "      --cors origin     answer cross-origin requests from origin\n"
-    "  -h, --help            this help;  -V, --version: the version\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
     "The token: NC_API_TOKEN or NC_API_TOKEN_FILE.  Old spellings, kept for\n"
     "one release: -t (now --timeout), -s (--memory).  See nc-serve(1).\n";
 

@@ -48,7 +48,8 @@ static const char synopsis[] =
     "      --since date      dump: records dated from date\n"
     "      --until date      dump: records dated up to date\n"
     "      --shard k/n       dump: the k-th of n shards of the series (by key)\n"
-    "  -h, --help            this help;  -V, --version: the version\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
     "See nc-store(1).\n";
 
 static void

@@ -40,7 +40,8 @@ static const char synopsis[] =
     "      --low-stock n    the LOW_STOCK threshold (default 10)\n"
     "      --now time       the loaded_at of every record (RFC 3339)\n"
     "      --threads n      worker threads (default: processors, at most 4)\n"
-    "  -h, --help           this help;  -V, --version: the version\n"
+    "  -h, --help           this help\n"
+    "  -V, --version        the version\n"
     "See nc-transform(1).\n";
 
 struct opts {
