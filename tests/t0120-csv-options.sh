@@ -48,10 +48,6 @@ expect_success 'the man page is mandoc -Tlint clean' '
 	mandoc -Tlint -Wwarning "$SRC_DIR/man/nc-csv.1"
 '
 
-# The files the EXAMPLES name.
-cp "$F/requisicoes-head.csv" requisicoes.csv
-cp "$F/INMET_CO_DF_A001_BRASILIA_2026_head57.CSV" inmet.csv
-printf '{"item_id":"010825","quantity":10,"cost":1.5}\n{"item_id":"010889","quantity":80,"cost":null}\n' >records.ndjson
-run_man_examples "$SRC_DIR/man/nc-csv.1"
+# The EXAMPLES of nc-csv(1) run as written in t0905-man-examples.sh.
 
 done_testing

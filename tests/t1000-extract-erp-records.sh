@@ -162,8 +162,10 @@ expect_success '>/dev/full with --new-state: the new state is not written' '
 	test ! -e st.new
 '
 
-# The EXAMPLES run in this scratch directory against the fixture database.
-ln -s "$SRC_DIR/scripts" scripts
-run_man_examples "$SRC_DIR/man/nc-extract-erp.1"
+# The EXAMPLES, as written (tests/man-lib.sh), against the fixture database.
+. "$TESTS_DIR/man-lib.sh"
+man_scratch nc-extract-erp.1 || exit 1
+run_page_examples nc-extract-erp.1
+cd "$TRASH" || exit 1
 
 done_testing

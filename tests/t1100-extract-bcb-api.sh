@@ -203,7 +203,9 @@ $S.1/dados/ultimos/3?formato=json 200 sgs_1_ultimos3_200.json
 EOF
 NC_BCB_URL=$URL
 export NC_BCB_URL
-# Run where data/sample/bcb is found, writing into the scratch directory.
-mkdir -p data/sample && ln -s "$SRC_DIR/data/sample/bcb" data/sample/bcb
-run_man_examples "$SRC_DIR/man/nc-extract-bcb.1"
+# As written (tests/man-lib.sh), in a scratch directory with the tree's data.
+. "$TESTS_DIR/man-lib.sh"
+man_scratch nc-extract-bcb.1 || exit 1
+run_page_examples nc-extract-bcb.1
+cd "$TRASH" || exit 1
 done_testing
