@@ -39,10 +39,11 @@ kill_then_run() {
 	_st=0
 	wait "$_bad" || _st=$?
 	echo "$_st" >"$2.status"
-	_t0=$(date +%s)
+	# nc-daily takes its lock with flock -n: a run that finds it held exits
+	# 75 at once, so the next run succeeding is the proof it got the lock
+	# (no timing asserted: the machine may be loaded).
 	"$DAILY" --config "$2.good" --date $DAY >"$2.next.out" 2>"$2.next.err" ||
 		{ echo "next run: exit $?"; cat "$2.next.err"; return 1; }
-	test $(($(date +%s) - _t0)) -lt 10 || { echo "the next run waited"; return 1; }
 }
 
 expect_success 'after kill -9 of a run waiting to retry, the next run gets the lock' '
