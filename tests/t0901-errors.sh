@@ -58,7 +58,7 @@ bad() {
 	    "$(quoted "$@") </dev/null >out 2>err" '
 		test ! -s out
 		head -n 1 err | grep -q "^$_p: error: .*no-such-flag"
-		grep -q "^usage: $_p" err
+		grep -Eq "^usage: (scripts/)?$_p " err
 	'
 }
 
@@ -71,6 +71,8 @@ bad nc-store nc-store ls --no-such-flag
 bad nc-daily "$SCRIPTS/nc-daily" --no-such-flag
 bad nc-plot "$SCRIPTS/nc-plot" forecast --no-such-flag
 bad nc-sample-map "$SCRIPTS/nc-sample-map" --no-such-flag
+bad demo "$SCRIPTS/demo" --no-such-flag
+bad demo-daily "$SCRIPTS/demo-daily" --no-such-flag
 
 # A short option that does not exist, and one missing its value.
 expect_code 2 'nc-transform -Z: "nc-transform: error: invalid option"' \
