@@ -43,8 +43,12 @@ void nc_err(int code, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
 void nc_errx(int code, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
+#ifndef err    /* fuzz/fuzz.h has its own, which return to the harness */
 #define err(...) nc_err(__VA_ARGS__)
+#endif
+#ifndef errx
 #define errx(...) nc_errx(__VA_ARGS__)
+#endif
 
 /*
  * A usage error: "nc-x: error: <message>", then the synopsis on stderr,
