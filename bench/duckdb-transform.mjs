@@ -67,7 +67,7 @@ FROM cleaned
 QUALIFY row_number() OVER (PARTITION BY item_id, date
 	ORDER BY created_at DESC) = 1`;
 
-// As nc-csv -s item_id,supplier_id: those columns stay text, the rest is
+// As nc-csv --strings item_id,supplier_id: those columns stay text, the rest is
 // sniffed (dates and timestamps kept as written).
 const csv = `SELECT * FROM read_csv(${lit(input)}, header = true,
 	types = {'item_id': 'VARCHAR', 'supplier_id': 'VARCHAR',

@@ -25,12 +25,38 @@
 #include "reject.h"
 
 static const char synopsis[] =
-    "usage: nc-alert [-ev] [-k keys] [-m max] [-r rejects] [--all] [--state file]\n"
+    "usage: nc-alert [-ev] [-k keys] [-m max] [-r rejects] [-s state] [--all]\n"
     "                [--top n] [--summary file]\n"
     "                [--renotify days] [--yellow-factor f] [--red-factor f]\n"
     "                [--lang pt|en] [--format ndjson|text|slack] [--webhook url]\n"
     "                [--retries n] [--timeout s] [--connect-timeout s] [--max-time s]\n"
-    "                [--delivery-time s] [--now timestamp] [file ...]\n";
+    "                [--delivery-time s] [--now timestamp] [file ...]\n"
+    "\n"
+    "Alert levels VERDE, AMARELO, VERMELHO from reorder records; de-duplication.\n"
+    "  -e                      exit 4 when at least one alert was emitted\n"
+    "  -k keys                 the series key fields (default item_id)\n"
+    "  -m max                  rejects allowed before exit status 3 (default 0)\n"
+    "  -r file                 write rejected records there, with their reason\n"
+    "  -s, --state file        alerts already sent, read and rewritten\n"
+    "  -v                      a summary on stderr, and each retry\n"
+    "      --all               every record's alert, state ignored\n"
+    "      --renotify days     repeat an open alert after days (default 7)\n"
+    "      --yellow-factor f   AMARELO at or under f x reorder point (1.2)\n"
+    "      --red-factor f      VERMELHO at or under f x reorder point (0.8)\n"
+    "      --top n             only the n alerts of highest value at risk\n"
+    "      --summary file      the buyer's daily summary ('-': stdout)\n"
+    "      --lang pt|en        the language of the reasons (default pt)\n"
+    "      --format f          ndjson (default), text or slack\n"
+    "      --webhook url       POST each alert there (default: NC_WEBHOOK_URL)\n"
+    "      --retries n         webhook retries (default 3)\n"
+    "      --timeout s         each webhook attempt (default 20)\n"
+    "      --connect-timeout s each connection (default 10)\n"
+    "      --max-time s        all attempts of one alert (default 120)\n"
+    "      --delivery-time s   all deliveries of the run (default 300)\n"
+    "      --now time          the created_at of every alert (RFC 3339)\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
+    "See nc-alert(1).\n";
 
 struct counts {
 	unsigned long in, emitted, failed, quiet;
@@ -194,7 +220,7 @@ main(int argc, char *argv[])
 	o.http.retries = 3;
 	o.http.timeout_ms = 20000;
 	o.http.total_ms = 120000;
-	while ((ch = getopt_long(argc, argv, "ehk:m:r:vV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ehk:m:r:s:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
 			o.verdict = 1;
@@ -207,6 +233,7 @@ main(int argc, char *argv[])
 		case 'A':
 			o.all = 1;
 			break;
+		case 's':
 		case 'S':
 			o.state_path = optarg;
 			break;

@@ -16,11 +16,33 @@
 #include "reject.h"
 
 static const char synopsis[] =
-    "usage: nc-csv [-v] [-D cols] [-d delim] [-e encoding] [-m max] [-n null]\n"
-    "              [-r rejects] [-s cols] [--decimal-comma] [--header names]\n"
-    "              [--rename old=new,...] [--skip n] [file ...]\n"
-    "       nc-csv --to-csv [-v] [-d delim] [-f fields] [-m max] [-r rejects]\n"
-    "              [--decimal-comma] [--excel] [file ...]\n";
+    "usage: nc-csv [-v] [-D cols] [-F delim] [-m max] [-n null] [-r rejects]\n"
+    "              [--encoding enc] [--strings cols] [--decimal-comma]\n"
+    "              [--header names] [--rename old=new,...] [--skip n] [file ...]\n"
+    "       nc-csv --to-csv [-v] [-F delim] [-f fields] [-m max] [-r rejects]\n"
+    "              [--decimal-comma] [--excel] [file ...]\n"
+    "\n"
+    "CSV to NDJSON records, or back with --to-csv, as Brazilian exports write it.\n"
+    "  -D, --dates cols       these columns are dates (dd/mm/yyyy -> YYYY-MM-DD)\n"
+    "  -F, --delimiter c      the delimiter: one character or 'tab' (default:\n"
+    "                         guessed from the header; ',' with --to-csv)\n"
+    "  -f, --fields list      with --to-csv: the columns written, in this order\n"
+    "  -m max                 rejects allowed before exit status 3 (default 0)\n"
+    "  -n, --null s           a cell equal to s is null (repeatable)\n"
+    "  -r file                write each rejected row there, with its reason\n"
+    "  -v                     a summary of rows in, out, rejected on stderr\n"
+    "      --encoding enc     auto (default), utf8 (else reject) or latin1\n"
+    "      --strings cols     these columns stay strings (codes like 010164)\n"
+    "      --decimal-comma    numbers have a decimal comma: 1.234,5\n"
+    "      --header names     the column names; the first row is then data\n"
+    "      --rename old=new   rename columns, comma-separated pairs\n"
+    "      --skip n           skip the first n lines (metadata above a header)\n"
+    "      --to-csv           write CSV from NDJSON records\n"
+    "      --excel            with --to-csv: ';', decimal comma, for Excel pt-BR\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          the version\n"
+    "Old spellings, kept for one release: -d (now -F), -e (--encoding),\n"
+    "-s (--strings).  See nc-csv(1).\n";
 
 /*
  * The option parsing below kept its names through the split into
@@ -35,10 +57,7 @@ static const char synopsis[] =
 static void
 usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "%s: ", nc_progname);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	nc_usage(synopsis, 0);
+	nc_usage_error(synopsis, fmt, arg);
 }
 
 static char
@@ -47,7 +66,7 @@ parse_delim(const char *s)
 	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
 		return '\t';
 	if (strlen(s) != 1 || *s == '"' || *s == '\n' || *s == '\r')
-		usage_error("-d: not a delimiter: '%s'", s);
+		usage_error("-F: not a delimiter: '%s'", s);
 	return *s;
 }
 
@@ -60,7 +79,7 @@ parse_enc(const char *s)
 		return ENC_UTF8;
 	if (strcmp(s, "latin1") == 0 || strcmp(s, "iso-8859-1") == 0)
 		return ENC_LATIN1;
-	usage_error("-e: unknown encoding: '%s'", s);
+	usage_error("--encoding: unknown encoding: '%s'", s);
 	return ENC_AUTO;  /* not reached */
 }
 
@@ -82,7 +101,8 @@ parse_renames(struct csv_opts *o, const char *s)
 }
 
 enum {
-	OPT_TO_CSV = 256, OPT_EXCEL, OPT_DECIMAL_COMMA, OPT_HEADER, OPT_RENAME, OPT_SKIP
+	OPT_TO_CSV = 256, OPT_EXCEL, OPT_DECIMAL_COMMA, OPT_HEADER, OPT_RENAME, OPT_SKIP,
+	OPT_ENCODING, OPT_STRINGS
 };
 
 static int
@@ -91,8 +111,8 @@ parse_options(struct csv_opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "dates", required_argument, NULL, 'D' },
 		{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
-		{ "delimiter", required_argument, NULL, 'd' },
-		{ "encoding", required_argument, NULL, 'e' },
+		{ "delimiter", required_argument, NULL, 'F' },
+		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "excel", no_argument, NULL, OPT_EXCEL },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "header", required_argument, NULL, OPT_HEADER },
@@ -100,7 +120,7 @@ parse_options(struct csv_opts *o, int argc, char **argv)
 		{ "null", required_argument, NULL, 'n' },
 		{ "rename", required_argument, NULL, OPT_RENAME },
 		{ "skip", required_argument, NULL, OPT_SKIP },
-		{ "strings", required_argument, NULL, 's' },
+		{ "strings", required_argument, NULL, OPT_STRINGS },
 		{ "to-csv", no_argument, NULL, OPT_TO_CSV },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -108,17 +128,20 @@ parse_options(struct csv_opts *o, int argc, char **argv)
 	const char *read_only = NULL, *write_only = NULL;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "D:d:e:f:hm:n:r:s:Vv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "D:d:e:F:f:hm:n:r:s:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'D': names_split(&o->dates, optarg); read_only = "-D"; break;
-		case 'd': o->delim = parse_delim(optarg); break;
-		case 'e': o->enc = parse_enc(optarg); read_only = "-e"; break;
+		case 'd': nc_deprecated("-d", "-F"); /* FALLTHROUGH */
+		case 'F': o->delim = parse_delim(optarg); break;
+		case 'e': nc_deprecated("-e", "--encoding"); /* FALLTHROUGH */
+		case OPT_ENCODING: o->enc = parse_enc(optarg); read_only = "--encoding"; break;
 		case 'f': names_split(&o->fields, optarg); write_only = "-f"; break;
 		case 'h': nc_usage(synopsis, 1);
 		case 'm': o->max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m"); break;
 		case 'n': names_add(&o->nulls, optarg, strlen(optarg)); read_only = "-n"; break;
 		case 'r': o->reject_path = optarg; break;
-		case 's': names_split(&o->strings, optarg); read_only = "-s"; break;
+		case 's': nc_deprecated("-s", "--strings"); /* FALLTHROUGH */
+		case OPT_STRINGS: names_split(&o->strings, optarg); read_only = "--strings"; break;
 		case 'V': nc_print_version();
 		case 'v': nc_verbose++; break;
 		case OPT_DECIMAL_COMMA: o->decimal_comma = 1; break;

@@ -28,7 +28,27 @@ static const char synopsis[] =
     "                      [--connect-timeout s] [--max-time s] [--retries n]\n"
     "                      series ...\n"
     "       nc-extract-bcb [-v] [-m max] [-r file] [--since date] [--until date]\n"
-    "                      -f file series\n";
+    "                      --file file series\n"
+    "\n"
+    "Central Bank of Brazil SGS series as records: ipca (433), usd (1), selic\n"
+    "(432), or any series code.\n"
+    "  -u, --url url           the API's address (default https://api.bcb.gov.br,\n"
+    "                          or NC_BCB_URL)\n"
+    "  -m max                  rejects allowed before exit status 3 (default 0)\n"
+    "  -r file                 write rejected rows there\n"
+    "  -v                      retries and counts on stderr; -vv every URL\n"
+    "      --file file         read a saved answer instead of the API\n"
+    "      --since date        the first date (YYYY-MM-DD)\n"
+    "      --until date        the last date (default: today in Brazil)\n"
+    "      --last n            the last n observations (at most 20)\n"
+    "      --timeout s         a request (default 60)\n"
+    "      --connect-timeout s a connection (default 10)\n"
+    "      --max-time s        all requests and waits (default 300)\n"
+    "      --retries n         attempts after the first (default 5)\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
+    "Old spelling, kept for one release: -f (now --file).\n"
+    "See nc-extract-bcb(1).\n";
 
 #define DEFAULT_URL "https://api.bcb.gov.br"
 #define MAX_LAST 20             /* /ultimos/N: the API refuses more */
@@ -59,8 +79,7 @@ struct opts {
 static void
 usage_error(const char *fmt, const char *arg)
 {
-	warnx(fmt, arg);
-	nc_usage(synopsis, 0);
+	nc_usage_error(synopsis, fmt, arg);
 }
 
 static void
@@ -371,11 +390,14 @@ from_api(struct opts *o, const struct series *s)
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_LAST };
 
+/* Long-only options of the toolkit's vocabulary (nc(7)). */
+enum { OPT_FILE = 0x4e00 };
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "file", required_argument, NULL, 'f' },
+		{ "file", required_argument, NULL, OPT_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "last", required_argument, NULL, OPT_LAST },
 		{ "since", required_argument, NULL, OPT_SINCE },
@@ -394,7 +416,8 @@ main(int argc, char *argv[])
 	o.base_url = getenv("NC_BCB_URL") && *getenv("NC_BCB_URL") ? getenv("NC_BCB_URL") : DEFAULT_URL;
 	while ((ch = getopt_long(argc, argv, "f:hm:r:u:Vv", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'f': o.file = optarg; break;
+		case 'f': nc_deprecated("-f", "--file"); /* FALLTHROUGH */
+		case OPT_FILE: o.file = optarg; break;
 		case 'h': nc_usage(synopsis, 1);
 		case 'm': max_rejects = nc_parse_long(optarg, 0, LONG_MAX, "-m"); break;
 		case 'r': reject_path = optarg; break;
@@ -415,9 +438,9 @@ main(int argc, char *argv[])
 	if (argc == 0)
 		usage_error("%s", "no series given");
 	if (o.file != NULL && argc != 1)
-		usage_error("%s", "-f: one series names the file's rows");
+		usage_error("%s", "--file: one series names the file's rows");
 	if (o.file != NULL && o.last > 0)
-		usage_error("%s", "--last: not with -f");
+		usage_error("%s", "--last: not with --file");
 	if (o.file == NULL && (o.since < 0) == (o.last == 0))
 		usage_error("%s", "give --since or --last (one of them)");
 	if (o.last > 0 && have_until)

@@ -31,9 +31,31 @@
 static const char synopsis[] =
     "usage: nc-extract-erp [-v] [-d conninfo] [-q query] [--date date]\n"
     "                      [--since date] [--until date] [--bookmark column]\n"
-    "                      [-s state] [-S newstate] [--stream name] [--now timestamp]\n"
-    "                      [--connect-timeout seconds] [--statement-timeout ms]\n"
-    "                      [--fetch rows] [--retries n]\n";
+    "                      [-s state] [--new-state file] [--stream name]\n"
+    "                      [--now timestamp] [--connect-timeout seconds]\n"
+    "                      [--statement-timeout ms] [--fetch rows] [--retries n]\n"
+    "\n"
+    "Rows of the ERP database (PostgreSQL) as item-day records.\n"
+    "  -d conninfo              the database: postgresql:// URI or key=value\n"
+    "                           (default: PG* variables; never a password)\n"
+    "  -q file                  run the SQL in file (default: the item-day query)\n"
+    "  -s, --state file         read the saved bookmark state\n"
+    "  -v                       the record count on stderr; -vv the statement\n"
+    "      --new-state file     write the new state there (atomic rename)\n"
+    "      --bookmark column    extract incrementally on column\n"
+    "      --stream name        the stream's name in the state file\n"
+    "      --date date          extract this day\n"
+    "      --since date         the first day of the range\n"
+    "      --until date         the last day of the range\n"
+    "      --now time           the run's start time (RFC 3339)\n"
+    "      --connect-timeout s  give up connecting after s seconds\n"
+    "      --statement-timeout ms  cancel a statement running longer\n"
+    "      --fetch rows         rows per FETCH (default 5000)\n"
+    "      --retries n          connection attempts when the server is not up\n"
+    "  -h, --help               this help\n"
+    "  -V, --version            the version\n"
+    "Old spelling, kept for one release: -S (now --new-state).\n"
+    "See nc-extract-erp(1).\n";
 
 /* The seed's query (extract_erp); the date filter is added to it. */
 static const char seed_query[] =
@@ -120,14 +142,14 @@ refuse_password(const char *conninfo)
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &emsg);
 
 	if (opts == NULL) {
-		warnx("-d: %s", emsg ? one_line(emsg) : "cannot parse the connection string");
+		warnx("error: -d: %s", emsg ? one_line(emsg) : "cannot parse the connection string");
 		PQfreemem(emsg);
 		nc_usage(synopsis, 0);
 	}
 	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
 		if (strcmp(o->keyword, "password") == 0 && o->val != NULL) {
 			PQconninfoFree(opts);
-			warnx("-d: a password on the command line is refused; "
+			warnx("error: -d: a password on the command line is refused; "
 			    "use PGPASSWORD or ~/.pgpass (see libpq's documentation)");
 			nc_usage(synopsis, 0);
 		}
@@ -508,11 +530,14 @@ date_opt(char *dst, const char *arg, const char *what)
 	long d;
 
 	if (date_parse(arg, &d) != 0) {
-		warnx("%s: not a date: '%s'", what, arg);
+		warnx("error: %s: not a date: '%s'", what, arg);
 		nc_usage(synopsis, 0);
 	}
 	date_format(d, dst);
 }
+
+/* Long-only options of the toolkit's vocabulary (nc(7)). */
+enum { OPT_NEW_STATE = 0x4e00 };
 
 int
 main(int argc, char *argv[])
@@ -530,6 +555,8 @@ main(int argc, char *argv[])
 		{ "statement-timeout", required_argument, NULL, 'O' },
 		{ "fetch", required_argument, NULL, 'R' },
 		{ "retries", required_argument, NULL, 'E' },
+		{ "state", required_argument, NULL, 's' },
+		{ "new-state", required_argument, NULL, OPT_NEW_STATE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .statement_timeout = -1, .fetch = 5000 };
@@ -554,6 +581,9 @@ main(int argc, char *argv[])
 			o.state_in = optarg;
 			break;
 		case 'S':
+			nc_deprecated("-S", "--new-state");
+			/* FALLTHROUGH */
+		case OPT_NEW_STATE:
 			o.state_out = optarg;
 			break;
 		case 'v':
@@ -572,7 +602,7 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			if (optarg[0] == '\0') {
-				warnx("--bookmark: empty column name");
+				warnx("error: --bookmark: empty column name");
 				nc_usage(synopsis, 0);
 			}
 			o.bookmark = optarg;
@@ -583,7 +613,7 @@ main(int argc, char *argv[])
 			break;
 		case 'T':
 			if (ts_parse(optarg, 0, &now) != 0) {
-				warnx("--now: not an RFC 3339 timestamp: '%s'", optarg);
+				warnx("error: --now: not an RFC 3339 timestamp: '%s'", optarg);
 				nc_usage(synopsis, 0);
 			}
 			break;
@@ -605,15 +635,15 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
+		warnx("error: unexpected argument '%s'", argv[optind]);
 		nc_usage(synopsis, 0);
 	}
 	if (date != NULL && (since != NULL || until != NULL)) {
-		warnx("--date excludes --since and --until");
+		warnx("error: --date excludes --since and --until");
 		nc_usage(synopsis, 0);
 	}
 	if ((o.state_in != NULL || o.state_out != NULL) && o.bookmark == NULL) {
-		warnx("-s and -S need --bookmark");
+		warnx("error: -s and --new-state need --bookmark");
 		nc_usage(synopsis, 0);
 	}
 	if (o.conninfo != NULL)
@@ -662,7 +692,7 @@ main(int argc, char *argv[])
 	/* Every record is out and flushed: only now the new state. */
 	nc_close_stdout();
 	if (o.state_out != NULL && state_write(o.state_out, state, why, sizeof(why)) != 0)
-		errx(NC_FAIL, "error: -S: %s", why);
+		errx(NC_FAIL, "error: --new-state: %s", why);
 	json_decref(state);
 	free(stream);
 	return NC_OK;

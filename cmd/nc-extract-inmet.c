@@ -33,7 +33,25 @@ static const char synopsis[] =
     "usage: nc-extract-inmet [-v] [-m max] [-r file] [--min-hours n] [file ...]\n"
     "       nc-extract-inmet [-v] [-m max] [-r file] [-u base_url] --station code\n"
     "                        --since date [--until date] [--timeout s]\n"
-    "                        [--connect-timeout s] [--max-time s] [--retries n]\n";
+    "                        [--connect-timeout s] [--max-time s] [--retries n]\n"
+    "\n"
+    "INMET daily weather from the bulk historical CSV files or the token API\n"
+    "(NC_INMET_TOKEN).\n"
+    "  -u, --url url           the API's address (or NC_INMET_URL)\n"
+    "  -m max                  rejects allowed before exit status 3 (default 0)\n"
+    "  -r file                 write rejects there (a CSV row as its text)\n"
+    "  -v                      counts and retries on stderr; -vv the URLs\n"
+    "      --min-hours n       hours of data a daily value needs (default 18)\n"
+    "      --station code      read the API for this station\n"
+    "      --since date        the first day asked of the API\n"
+    "      --until date        the last day (default: today, UTC-3)\n"
+    "      --timeout s         a request (default 60)\n"
+    "      --connect-timeout s a connection (default 10)\n"
+    "      --max-time s        all requests and waits (default 300)\n"
+    "      --retries n         attempts after the first (default 5)\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
+    "See nc-extract-inmet(1).\n";
 
 #define DEFAULT_URL "https://apitempo.inmet.gov.br"
 #define UTC_OFFSET_H (-3)       /* Bahia: UTC-3 all year, no daylight saving */
@@ -114,8 +132,7 @@ struct reader {
 static void
 usage_error(const char *fmt, const char *arg)
 {
-	warnx(fmt, arg);
-	nc_usage(synopsis, 0);
+	nc_usage_error(synopsis, fmt, arg);
 }
 
 static double

@@ -29,12 +29,34 @@
 #include "reject.h"
 
 static const char synopsis[] =
-    "usage: nc-features [-v] [--sorted] [--no-fill] [-k keys] [-y field] [-m max]\n"
+    "usage: nc-features [-v] [--sorted] [--no-fill] [-k keys] [-t field] [-m max]\n"
     "                   [-r rejects] [--period day|week|month] [--from date]\n"
     "                   [--max-periods n] [--until date]\n"
     "                   [--dup sum|reject] [--holidays national|bahia|salvador]\n"
     "                   [--holidays-file file] [--exog file] [--station code]\n"
-    "                   [--threads n] [file ...]\n";
+    "                   [--threads n] [file ...]\n"
+    "\n"
+    "Regular series per key, with calendar, lag, rolling and exogenous features.\n"
+    "  -k keys               the fields that name a series (default item_id)\n"
+    "  -t field              the target field (default quantity)\n"
+    "  -m max                rejects allowed before exit status 3 (default 0)\n"
+    "  -r file               write each reject there, with its reason\n"
+    "  -v                    counts of records in, rows out, filled, rejected\n"
+    "      --sorted          input ordered by key, date: stream it\n"
+    "      --no-fill         keep the rows as they come: no filled periods\n"
+    "      --period p        day (default), week or month\n"
+    "      --from date       fill every series from date\n"
+    "      --until date      fill every series up to date\n"
+    "      --max-periods n   the longest gap filled, in periods (default 5000)\n"
+    "      --dup sum|reject  what records of one key and date do\n"
+    "      --holidays cal    national, bahia or salvador (default salvador)\n"
+    "      --holidays-file f more holidays, one YYYY-MM-DD a line\n"
+    "      --exog file       join weather or economic records (repeatable)\n"
+    "      --station code    the weather station to join\n"
+    "      --threads n       parser threads (default: processors, at most 4)\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
+    "Old spelling, kept for one release: -y (now -t).  See nc-features(1).\n";
 
 enum period { P_DAY, P_WEEK, P_MONTH };
 
@@ -951,14 +973,17 @@ main(int argc, char *argv[])
 	long max_rejects = 0;
 
 	nc_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "hk:m:r:vVy:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hk:m:r:t:vVy:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			keys = optarg;
 			break;
 		case 'y':
+			nc_deprecated("-y", "-t");
+			/* FALLTHROUGH */
+		case 't':
 			if (*optarg == '\0')
-				errx(NC_USAGE, "-y: empty field name");
+				errx(NC_USAGE, "-t: empty field name");
 			o.target = optarg;
 			break;
 		case 'S':

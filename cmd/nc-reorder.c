@@ -33,7 +33,32 @@ static const char synopsis[] =
     "                  [--history file] [--since date] [--stocking file]\n"
     "                  [--min-requests n] [--max-value value]\n"
     "                  [--order-cost cost] [--holding-rate rate]\n"
-    "                  [--simulate days] [--backorders] [file ...]\n";
+    "                  [--simulate days] [--backorders] [file ...]\n"
+    "\n"
+    "Safety stock, reorder point, order quantity and days of cover per series.\n"
+    "  -k keys                 the series key fields (default item_id)\n"
+    "  -m max                  rejects allowed before exit status 3 (default 0)\n"
+    "  -r file                 write rejected rows and series there\n"
+    "  -v                      a summary on stderr\n"
+    "      --method m          forecast (default), classic or on-demand\n"
+    "      --service-level p   the cycle service level (default 0.95, or 95%)\n"
+    "      --service-levels f  levels per item or family (NDJSON)\n"
+    "      --lead-time days    the purchase delay (default: the records')\n"
+    "      --lead-times file   lead times per supplier (NDJSON)\n"
+    "      --delivery days     added to the purchase delay (default 7)\n"
+    "      --review days       the review period R (default 7)\n"
+    "      --history file      item-day rows for demand history\n"
+    "      --since date        the data's first day (classic window, fallback)\n"
+    "      --stocking file     stock or order on demand, per item (NDJSON)\n"
+    "      --min-requests n    requests a year below which: on demand (default 2)\n"
+    "      --max-value value   a value above which: on demand (default: none)\n"
+    "      --order-cost cost   the cost of one order, for the order quantity\n"
+    "      --holding-rate r    the yearly holding cost rate\n"
+    "      --simulate days     simulate the policy over the backtest rows\n"
+    "      --backorders        with --simulate: demand not served waits\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
+    "See nc-reorder(1).\n";
 
 /*
  * The guard against broken uncertainty: a row's sd (forecast_sd, or the

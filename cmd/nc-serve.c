@@ -27,8 +27,21 @@
 #include "serve.h"
 
 static const char synopsis[] =
-    "usage: nc-serve [-d db] [-l [address:]port] [-c connections] [-t seconds]\n"
-    "                [-s bytes] [-i ms] [--cors origin ...]\n";
+    "usage: nc-serve [-d db] [-l [address:]port] [-c connections] [-i ms]\n"
+    "                [--timeout seconds] [--memory bytes] [--cors origin ...]\n"
+    "\n"
+    "The store over HTTP: JSON API, live alert stream, buyers' page.\n"
+    "  -d db                 the SQLite store (default: NC_DB)\n"
+    "  -l [address:]port     where to listen (default 127.0.0.1:8080)\n"
+    "  -c n                  connections at once, a thread each (default 64)\n"
+    "  -i ms                 how often the stream polls the store (default 500)\n"
+    "      --timeout s       close a connection idle that long (default 30)\n"
+    "      --memory bytes    the memory of one connection (default 32768)\n"
+    "      --cors origin     answer cross-origin requests from origin\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
+    "The token: NC_API_TOKEN or NC_API_TOKEN_FILE.  Old spellings, kept for\n"
+    "one release: -t (now --timeout), -s (--memory).  See nc-serve(1).\n";
 
 #define MAX_CORS 16
 
@@ -705,6 +718,10 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "cors", required_argument, NULL, 'C' },
+		{ "memory", required_argument, NULL, 'M' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_storage ss;
@@ -727,8 +744,10 @@ main(int argc, char *argv[])
 		case 'h': usage(1); break;
 		case 'i': interval = nc_parse_long(optarg, 50, 60000, "-i"); break;
 		case 'l': listen = optarg; break;
-		case 's': memlimit = nc_parse_long(optarg, 4096, 1 << 24, "-s"); break;
-		case 't': timeout = nc_parse_long(optarg, 1, 86400, "-t"); break;
+		case 's': nc_deprecated("-s", "--memory"); /* FALLTHROUGH */
+		case 'M': memlimit = nc_parse_long(optarg, 4096, 1 << 24, "--memory"); break;
+		case 't': nc_deprecated("-t", "--timeout"); /* FALLTHROUGH */
+		case 'T': timeout = nc_parse_long(optarg, 1, 86400, "--timeout"); break;
 		case 'V': nc_print_version(); break;
 		case 'C':
 			if (cfg.ncors == MAX_CORS)
@@ -738,10 +757,12 @@ main(int argc, char *argv[])
 		default: usage(0);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc) {
+		warnx("error: unexpected argument '%s'", argv[optind]);
 		usage(0);
+	}
 	if (cfg.db == NULL && (cfg.db = getenv("NC_DB")) == NULL) {
-		warnx("no database: give -d or set NC_DB");
+		warnx("error: no database: give -d or set NC_DB");
 		usage(0);
 	}
 	if (strncmp(cfg.db, "postgres", 8) == 0 || strchr(cfg.db, '=') != NULL)

@@ -31,7 +31,26 @@ static const char synopsis[] =
     "       nc-store dump [-d db] [-p partition] [--since date] [--until date]\n"
     "                     [-w field=value] ... [--shard k/n] dataset\n"
     "       nc-store ls [-d db] [dataset]\n"
-    "       nc-store -h | -V\n";
+    "       nc-store -h | -V\n"
+    "\n"
+    "Keyed, partitioned datasets of records in SQLite or PostgreSQL.\n"
+    "  load                  read records on stdin into dataset\n"
+    "  dump                  write dataset's records on stdout, in key order\n"
+    "  ls                    the datasets, or one dataset's partitions and loads\n"
+    "  -d db                 the store: a SQLite file or a postgresql:// URL\n"
+    "                        (default: NC_DB; never a password)\n"
+    "  -k keys               load: the key fields (upsert on them)\n"
+    "  -p partition          load: replace this partition; dump: only it\n"
+    "  -m max                load: rejects set aside before the load fails\n"
+    "  -r file               load: write rejected records there\n"
+    "  -v                    load: a summary on stderr\n"
+    "  -w field=value        dump: only records with field = value (repeatable)\n"
+    "      --since date      dump: records dated from date\n"
+    "      --until date      dump: records dated up to date\n"
+    "      --shard k/n       dump: the k-th of n shards of the series (by key)\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
+    "See nc-store(1).\n";
 
 static void
 usage(void)
@@ -60,13 +79,13 @@ refuse_password(const char *db)
 		return;
 	if ((opts = PQconninfoParse(db, &emsg)) == NULL) {
 		PQfreemem(emsg);
-		warnx("-d: not a valid postgresql:// URL");
+		warnx("error: -d: not a valid postgresql:// URL");
 		usage();
 	}
 	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
 		if (strcmp(o->keyword, "password") == 0 && o->val != NULL) {
 			PQconninfoFree(opts);
-			warnx("-d: a password on the command line is refused; "
+			warnx("error: -d: a password on the command line is refused; "
 			    "use PGPASSWORD or ~/.pgpass (see libpq's documentation)");
 			usage();
 		}
@@ -112,7 +131,7 @@ database(const char *d)
 	else
 		d = getenv("NC_DB");
 	if (d == NULL || *d == '\0') {
-		warnx("no database: give -d or set NC_DB");
+		warnx("error: no database: give -d or set NC_DB");
 		usage();
 	}
 	return d;
@@ -207,7 +226,7 @@ cmd_load(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		usage();
+		nc_usage_error(synopsis, "give one dataset");
 	spec.dataset = argv[optind];
 	check_dataset(spec.dataset);
 	if (keys != NULL) {
@@ -327,7 +346,7 @@ cmd_dump(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		usage();
+		nc_usage_error(synopsis, "give one dataset");
 	name = argv[optind];
 	check_dataset(name);
 	db = database(db);
@@ -501,7 +520,7 @@ cmd_ls(int argc, char **argv)
 		}
 	}
 	if (argc - optind > 1)
-		usage();
+		nc_usage_error(synopsis, "unexpected argument '%s'", argv[optind + 1]);
 	if (argc - optind == 1)
 		check_dataset(argv[optind]);
 	db = database(db);
@@ -537,19 +556,21 @@ main(int argc, char *argv[])
 
 	nc_init(argv[0]);
 	if (argc < 2)
-		usage();
+		nc_usage_error(synopsis, "give a command: load, dump or ls");
 	cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
 		nc_usage(synopsis, 1);
 	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0)
 		nc_print_version();
 	optind = 1;
+	/* getopt(3) names argv[0] in its messages: "nc-store: error". */
+	argv[1] = argv[0];
 	if (strcmp(cmd, "load") == 0)
 		return cmd_load(argc - 1, argv + 1);
 	if (strcmp(cmd, "dump") == 0)
 		return cmd_dump(argc - 1, argv + 1);
 	if (strcmp(cmd, "ls") == 0)
 		return cmd_ls(argc - 1, argv + 1);
-	warnx("unknown command: '%s'", cmd);
+	warnx("error: unknown command: '%s'", cmd);
 	usage();
 }

@@ -28,7 +28,21 @@
 static const char synopsis[] =
     "usage: nc-transform [-v] [--sorted] [-k keys] [-m max] [-r rejects]\n"
     "                    [--now timestamp] [--since date] [--low-stock n]\n"
-    "                    [--threads n] [file ...]\n";
+    "                    [--threads n] [file ...]\n"
+    "\n"
+    "Staging of item-day records: cast, clean, validate, derive, deduplicate.\n"
+    "  -k keys              the series key fields, item_id first (default item_id)\n"
+    "  -m max               rejects allowed before exit status 3 (default 0)\n"
+    "  -r file              write rejected and superseded records there\n"
+    "  -v                   counts of records in, out, rejected, superseded\n"
+    "      --sorted         input ordered by series key and date: stream it\n"
+    "      --since date     the earliest date kept (default 2024-01-01)\n"
+    "      --low-stock n    the LOW_STOCK threshold (default 10)\n"
+    "      --now time       the loaded_at of every record (RFC 3339)\n"
+    "      --threads n      worker threads (default: processors, at most 4)\n"
+    "  -h, --help           this help\n"
+    "  -V, --version        the version\n"
+    "See nc-transform(1).\n";
 
 struct opts {
 	struct staging st;      /* what staging_record() reads */

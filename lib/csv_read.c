@@ -227,7 +227,7 @@ header_from_row(struct reader *r)
 		c->val = json_null();
 		json_object_set_new_nocheck(r->rec, c->key, c->val);
 	}
-	check_names(r, &o->strings, "-s");
+	check_names(r, &o->strings, "--strings");
 	check_names(r, &o->dates, "-D");
 	check_names(r, &o->rename_old, "--rename");
 	r->have_header = 1;

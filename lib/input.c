@@ -39,7 +39,7 @@ open_next(struct input *in)
 			in->fp = stdin;
 			in->name = "stdin";
 		} else if ((in->fp = fopen(path, "r")) == NULL) {
-			warn("%s", path);
+			warn("error: %s", path);
 			in->status = NC_FAIL;
 			continue;
 		} else

@@ -169,10 +169,17 @@ ro_pass1(struct ro_opts *o, int argc, char **argv)
 	size_t len;
 	long first = NO_DATE;
 
+	char **names = xcalloc((size_t)argc + 1, sizeof(*names));
+	int n = 0;
+
+	/* A file that will not open is for pass 2 to report, once. */
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0 || access(argv[i], R_OK) == 0)
+			names[n++] = argv[i];
 	o->lt_series = json_object();
 	flat_init(&fl, buf, sizeof(buf) / sizeof(*buf));
-	input_init(&in, argc, argv);
-	while (input_next(&in, &line, &len) == 1) {
+	input_init(&in, n, names);
+	while (n > 0 && input_next(&in, &line, &len) == 1) {
 		json_t *rec = NULL;
 		const struct flat_field *df;
 		double x;
@@ -215,6 +222,7 @@ ro_pass1(struct ro_opts *o, int argc, char **argv)
 	}
 	ro_lt_row_flush(o, &lr, &prevkey);
 	input_release(&in);
+	free(names);
 	if (o->first_day == NO_DATE)
 		o->first_day = first;
 	strbuf_release(&key);

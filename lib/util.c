@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,15 +13,71 @@
 const char *nc_progname = "nc";
 int nc_verbose;
 
-void
-nc_init(const char *argv0)
+const char *
+nc_init_name(const char *argv0)
 {
+	static char getopt_name[128];
 	const char *slash = strrchr(argv0, '/');
 
 	nc_progname = slash ? slash + 1 : argv0;
 	/* A filter dies quietly under "| head". */
 	signal(SIGPIPE, SIG_DFL);
 	/* setlocale() is never called: LC_NUMERIC stays "C" for strtod/printf. */
+	snprintf(getopt_name, sizeof(getopt_name), "%s: error", nc_progname);
+	return getopt_name;
+}
+
+/* "nc-x: error: <fmt...>[: <strerror(e)>]\n" on stderr. */
+static void
+print_error(const char *fmt, va_list ap, int e)
+{
+	if (strncmp(fmt, "error: ", 7) == 0)
+		fmt += 7;
+	fprintf(stderr, "%s: error: ", nc_progname);
+	vfprintf(stderr, fmt, ap);
+	if (e >= 0)
+		fprintf(stderr, ": %s", strerror(e));
+	fputc('\n', stderr);
+}
+
+void
+nc_err(int code, const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_error(fmt, ap, e);
+	va_end(ap);
+	exit(code);
+}
+
+void
+nc_errx(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_error(fmt, ap, -1);
+	va_end(ap);
+	exit(code);
+}
+
+void
+nc_usage_error(const char *synopsis, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_error(fmt, ap, -1);
+	va_end(ap);
+	nc_usage(synopsis, 0);
+}
+
+void
+nc_deprecated(const char *old, const char *now)
+{
+	fprintf(stderr, "%s: warning: %s is deprecated; use %s\n", nc_progname, old, now);
 }
 
 int
@@ -128,12 +185,16 @@ nc_print_version(void)
 void
 nc_usage(const char *synopsis, int to_stdout)
 {
+	const char *end;
+
 	if (to_stdout) {
 		fputs(synopsis, stdout);
 		nc_close_stdout();
 		exit(NC_OK);
 	}
-	fputs(synopsis, stderr);
+	/* On a usage error, the usage lines only: the option list is for -h. */
+	end = strstr(synopsis, "\n\n");
+	fwrite(synopsis, 1, end ? (size_t)(end - synopsis) + 1 : strlen(synopsis), stderr);
 	exit(NC_USAGE);
 }
 

@@ -13,7 +13,7 @@ SAMPLE_CSV=$SRC_DIR/data/sample/requisicoes-2024-2025.csv
 DAILY_NOW=2025-10-25T06:00:00Z
 
 daily_slice() {
-	nc-csv -s 'PRODUTO/SERVIÇO,SOLICITAÇÃO' "$SAMPLE_CSV" >"$TRASH/.sample.ndjson" &&
+	nc-csv --strings 'PRODUTO/SERVIÇO,SOLICITAÇÃO' "$SAMPLE_CSV" >"$TRASH/.sample.ndjson" &&
 	nc-sample-map "$TRASH/.sample.ndjson" |
 		jq -c --arg f "$1" --arg t "$2" 'select(.date != null and .date >= $f and .date <= $t)'
 }

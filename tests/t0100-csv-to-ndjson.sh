@@ -9,8 +9,8 @@ expect_success 'lib/text unit tests' '
 	refute grep "^not ok" unit.out && grep -q "^1\.\." unit.out
 '
 
-expect_success 'header keys in order; numbers, codes, nulls, -s and -D' '
-	nc-csv -s item_id -D date "$F/typed.csv" >out &&
+expect_success 'header keys in order; numbers, codes, nulls, --strings and -D' '
+	nc-csv --strings item_id -D date "$F/typed.csv" >out &&
 	cmp_files "$X/typed.ndjson" out
 '
 
@@ -50,12 +50,12 @@ expect_success 'without --decimal-comma, 1.234,56 is a string' '
 	grep -q "\"valor\":-9999," out
 '
 
-expect_success '; is detected; tab is detected; -d sets it' '
+expect_success '; is detected; tab is detected; -F sets it' '
 	printf "a;b;c,d\n1;2;3,5\n" | nc-csv >out &&
 	echo "{\"a\":1,\"b\":2,\"c,d\":\"3,5\"}" >want && cmp_files want out &&
 	printf "a\tb\n1\tx y\n" | nc-csv >out &&
 	echo "{\"a\":1,\"b\":\"x y\"}" >want && cmp_files want out &&
-	printf "a;b;c,d\n1;2;3,5\n" | nc-csv -d , >out &&
+	printf "a;b;c,d\n1;2;3,5\n" | nc-csv -F , >out &&
 	echo "{\"a;b;c\":\"1;2;3\",\"d\":5}" >want && cmp_files want out
 '
 
@@ -86,7 +86,7 @@ expect_code 3 'a quote still open at the end of the file is a reject' '
 '
 
 expect_code 1 'an invalid header is a failure (exit 1)' '
-	printf "n\347\n1\n" | nc-csv -e utf8 2>err' '
+	printf "n\347\n1\n" | nc-csv --encoding utf8 2>err' '
 	grep -q "stdin:1: error: header: invalid UTF-8" err
 '
 
@@ -102,8 +102,8 @@ expect_success 'Latin-1 is detected and converted' '
 	cmp_files want out
 '
 
-expect_success '-e latin1 reads UTF-8 bytes as Latin-1' '
-	printf "a\n\303\247\n" | nc-csv -e latin1 >out &&
+expect_success '--encoding latin1 reads UTF-8 bytes as Latin-1' '
+	printf "a\n\303\247\n" | nc-csv --encoding latin1 >out &&
 	printf "{\"a\":\"\303\203\302\247\"}\n" >want && cmp_files want out
 '
 
@@ -114,8 +114,8 @@ expect_success 'after multi-byte UTF-8, a Latin-1 row is a reject' '
 	cmp_files want rej
 '
 
-expect_code 3 '-e utf8 refuses Latin-1 rows' '
-	printf "a\n\347\n" | nc-csv -e utf8 2>err' '
+expect_code 3 '--encoding utf8 refuses Latin-1 rows' '
+	printf "a\n\347\n" | nc-csv --encoding utf8 2>err' '
 	grep -q "stdin:2: invalid UTF-8" err
 '
 

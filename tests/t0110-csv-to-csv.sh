@@ -68,10 +68,10 @@ expect_success '--excel output reads back (BOM, ;, decimal comma)' '
 	cmp_files in out
 '
 
-expect_success '--decimal-comma with the , delimiter quotes the reals; -d tab' '
+expect_success '--decimal-comma with the , delimiter quotes the reals; -F tab' '
 	echo "{\"a\":1.5,\"b\":2}" | nc-csv --to-csv --decimal-comma >out &&
 	printf "a,b\n\"1,5\",2\n" >want && cmp_files want out &&
-	echo "{\"a\":\"x y\",\"b\":2}" | nc-csv --to-csv -d tab >out &&
+	echo "{\"a\":\"x y\",\"b\":2}" | nc-csv --to-csv -F tab >out &&
 	printf "a\tb\nx y\t2\n" >want && cmp_files want out
 '
 

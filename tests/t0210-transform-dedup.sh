@@ -82,7 +82,7 @@ expect_success 'an older copy that differs only in created_at is superseded quie
 	if grep warning err; then exit 1; fi
 '
 expect_success 'the sample through nc-sample-map with the default key: 282 records, 34550 units said' '
-	nc-csv -s "PRODUTO/SERVIÇO,SOLICITAÇÃO" "$SRC_DIR/data/sample/requisicoes-2024-2025.csv" \
+	nc-csv --strings "PRODUTO/SERVIÇO,SOLICITAÇÃO" "$SRC_DIR/data/sample/requisicoes-2024-2025.csv" \
 		>sample.ndjson
 	nc-sample-map sample.ndjson >mapped.ndjson
 	nc-transform $NOW -m 100 mapped.ndjson >out 2>err

@@ -94,7 +94,5 @@ expect_success '... as invalid JSON, the whole record before it out' '
 	test "$(jq -r .reason rej | cut -c1-12)" = "invalid JSON"
 '
 
-cp "$T/raw.ndjson" raw.ndjson
-cp "$EXPECTED/transform/raw.out" sorted.ndjson
-run_man_examples "$SRC_DIR/man/nc-transform.1"
+# The EXAMPLES of nc-transform(1) run as written in t0905-man-examples.sh.
 done_testing

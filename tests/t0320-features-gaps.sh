@@ -88,8 +88,8 @@ expect_success 'several key fields: a series per item and site' '
 	test "$(jq -r "select(.item_id == \"B\") | .site_id" out | sort -u)" = null
 '
 
-expect_success '-y names the target' '
-	sed "s/quantity/demand/" in | nc-features -y demand >out &&
+expect_success '-t names the target' '
+	sed "s/quantity/demand/" in | nc-features -t demand >out &&
 	test "$(at 2024-01-10 lag_7)" = 2 && refute grep -q quantity out
 '
 

@@ -74,11 +74,6 @@ expect_success '-v reports the counts' '
 	grep -q "^nc-features: 197 in, $(wc -l <out) out, [0-9]* filled, 0 rejected$" err
 '
 
-# The man page's EXAMPLES, on the fixtures.
-cp $F/sample.ndjson silver.ndjson
-cp $F/weather.ndjson weather.ndjson
-cp $F/economic.ndjson economic.ndjson
-printf "2025-03-05 balanco\n" >company-days.txt
-run_man_examples "$SRC_DIR/man/nc-features.1"
+# The EXAMPLES of nc-features(1) run as written in t0905-man-examples.sh.
 
 done_testing

@@ -1,8 +1,8 @@
 #!/bin/sh
-# nc-forecast(1): the EXAMPLES run, on the real sample.
+# nc-forecast(1): what its EXAMPLES show, on the real sample.
 . "$(dirname "$0")/lib.sh"
+# The EXAMPLES themselves run as written in t0905-man-examples.sh.
 cp "$FIXTURES/forecast/silver-sample.ndjson" silver.ndjson
-run_man_examples "$SRC_DIR/man/nc-forecast.1"
 
 expect_success '--weights: the model_type names the fixed weights' '
 	nc-forecast --period week -H 2 --weights prophet=0.35,arima=0.20,ets=0.25,tsb=0.20 silver.ndjson >out &&

@@ -41,7 +41,7 @@ expect_success 'stock per item, from its own demand, the same at every site' '
 '
 
 expect_success 'on the sample: one stock per item, a few items (3%) at zero' '
-	nc-csv -s "PRODUTO/SERVIÇO,SOLICITAÇÃO" "$SRC_DIR/data/sample/requisicoes-2024-2025.csv" |
+	nc-csv --strings "PRODUTO/SERVIÇO,SOLICITAÇÃO" "$SRC_DIR/data/sample/requisicoes-2024-2025.csv" |
 	    nc-sample-map >sample
 	test "$(jq -s "group_by(.item_id) | map(map(.current_stock) | unique | length) | max" sample)" = 1
 	jq -s "group_by(.item_id) | map(.[0].current_stock) | length as \$n |

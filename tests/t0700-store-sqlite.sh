@@ -19,7 +19,6 @@ expect_code 1 'dump of a database file that does not exist; no file is made' '
 	test ! -e nothere.db
 '
 
-cp $F silver.ndjson
-run_man_examples "$SRC_DIR/man/nc-store.1"
+# The EXAMPLES of nc-store(1) run as written in t0905-man-examples.sh.
 
 done_testing

@@ -1,7 +1,6 @@
 #!/bin/sh
 # t0900-man: the manual pages lint clean; every program has one, and its -h,
-# -V and bad-flag behaviour agree with it; the EXAMPLES of nc-records(5)
-# and nc(7) run.
+# -V and bad-flag behaviour agree with it.
 . "$(dirname "$0")/lib.sh"
 
 MAN=$SRC_DIR/man
@@ -99,10 +98,6 @@ for p in $progs; do
 	'
 done
 
-# The EXAMPLES run from the top of the source tree.
-cd "$SRC_DIR" || exit 1
-run_man_examples "$MAN/nc-records.5"
-run_man_examples "$MAN/nc.7"
-cd "$TRASH" || exit 1
+# The EXAMPLES of every page run in t0905-t0908 (tests/man-lib.sh).
 
 done_testing

@@ -73,7 +73,7 @@ expect_success 'silver is what nc-transform makes of the day'"'"'s records' '
 '
 
 expect_success 'the economic records of the day, from the saved SGS answers, in bronze and economic' '
-	nc-extract-bcb -f "$BCB/sgs_1_2020-11_2025-10_200.json" --since $DAY --until $DAY usd >want
+	nc-extract-bcb --file "$BCB/sgs_1_2020-11_2025-10_200.json" --since $DAY --until $DAY usd >want
 	test "$(wc -l <want)" = 1
 	nc-store dump -d "$DB" -p $DAY bronze_economic >got
 	cmp_files want got

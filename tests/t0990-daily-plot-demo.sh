@@ -61,10 +61,7 @@ expect_code 1 'an output that cannot be written fails' '
 	"$PLOT" forecast -o no-such-dir/f.png silver.ndjson fc.ndjson 2>/dev/null
 '
 
-# The EXAMPLES of nc-plot(1), on these records.
-cp fc.ndjson forecast.ndjson
-run_man_examples "$SRC_DIR/man/nc-plot.1"
-expect_success 'the examples drew their charts' 'is_png first.png && is_png reorder.png'
+# The EXAMPLES of nc-plot(1) run as written in t0905-man-examples.sh.
 
 # The demo, on three months (the backtest needs more than 8 weeks).
 DEMO_FROM=2024-12-16
@@ -97,13 +94,12 @@ expect_success 'the charts the report lists exist and are PNGs' '
 	while read -r f; do is_png "$f" || { echo "$f"; exit 1; }; done <charts
 '
 
-# The EXAMPLES of nc-daily(1), from a copy of the tree's layout.
-mkdir -p tree
-ln -s "$SRC_DIR/scripts" tree/scripts
-ln -s "$SRC_DIR/data" tree/data
-cd tree || exit 1
+# The EXAMPLES of nc-daily(1), as written, from a copy of the tree's
+# layout (tests/man-lib.sh).
+. "$TESTS_DIR/man-lib.sh"
+man_scratch tree || exit 1
 export NC_BIN
-run_man_examples "$SRC_DIR/man/nc-daily.1"
+run_page_examples nc-daily.1
 expect_success 'the examples made a store under build/demo-daily (weekly: as of the last whole week)' '
 	test "$(nc-store dump -d build/demo-daily/nc.db forecasts | jq -r .as_of | sort -u | tr "\n" " ")" = \
 		"2025-03-09 2025-03-16 "

@@ -99,7 +99,7 @@ expect_success 'the example query for the purchase-request export agrees with nc
 	nc-extract-erp -q $SRC_DIR/scripts/erp-queries/requisicoes.sql --since 2025-03-17 --until 2025-03-28 >q.out
 	test "$(wc -l <q.out)" = 359
 	jq -c "del(.cost, .current_stock)" q.out >got
-	nc-csv -s "PRODUTO/SERVIÇO,SOLICITAÇÃO" $ERP/requisicoes.csv >rq
+	nc-csv --strings "PRODUTO/SERVIÇO,SOLICITAÇÃO" $ERP/requisicoes.csv >rq
 	nc-sample-map <rq | jq -c "select(.date != null) | del(.cost, .current_stock)" >want
 	cmp_files want got
 	test -z "$(jq -c "select(.cost != null or .current_stock != null)" q.out)"
@@ -141,7 +141,7 @@ expect_code 2 'an unparsable connection string is a usage error' '
 '
 
 for bad in "--date 2025-02-30" "--since x" "--date 2025-03-01 --since 2025-03-01" \
-	"-s st" "-S st" "--bookmark=" "--fetch 0" "--statement-timeout -1" \
+	"-s st" "--new-state st" "--bookmark=" "--fetch 0" "--statement-timeout -1" \
 	"--connect-timeout 0" "--now yesterday" "extra"; do
 	expect_code 2 "usage error: $bad" "nc-extract-erp $bad >out 2>err || { c=\$?; grep -q usage: err && test ! -s out; exit \$c; }"
 done
@@ -157,13 +157,15 @@ expect_success '>/dev/full: write error, exit 1' '
 	full_disk_fails nc-extract-erp --date 2025-03-24
 '
 
-expect_success '>/dev/full with -S: the new state is not written' '
-	full_disk_fails nc-extract-erp --bookmark created_at -S st.new &&
+expect_success '>/dev/full with --new-state: the new state is not written' '
+	full_disk_fails nc-extract-erp --bookmark created_at --new-state st.new &&
 	test ! -e st.new
 '
 
-# The EXAMPLES run in this scratch directory against the fixture database.
-ln -s "$SRC_DIR/scripts" scripts
-run_man_examples "$SRC_DIR/man/nc-extract-erp.1"
+# The EXAMPLES, as written (tests/man-lib.sh), against the fixture database.
+. "$TESTS_DIR/man-lib.sh"
+man_scratch nc-extract-erp.1 || exit 1
+run_page_examples nc-extract-erp.1
+cd "$TRASH" || exit 1
 
 done_testing

@@ -7,7 +7,7 @@
 . "$TESTS_DIR/erp-lib.sh"
 pg_start && erp_load || { echo "Bail out! no PostgreSQL server"; exit 1; }
 
-BM="--bookmark created_at -S st.new"
+BM="--bookmark created_at --new-state st.new"
 PW=s3cret-Pw-42
 
 # fails_cleanly PATTERN: after a run that exited 1 with its stderr in err,

@@ -166,7 +166,7 @@ expect_code 3 'a row with a bad value is a reject (exit 3 over -m 0), the others
 printf "%s\n" "[{\"data\":\"02/01/2024\",\"valor\":\"1\"},{\"data\":\"02/01/2024\",\"valor\":\"2\"},{\"data\":\"01/01/2024\",\"valor\":\"3\"}]" \
 	>disorder.json
 expect_code 3 'a repeated date and an earlier one: 3 rows in, 1 out, 2 rejects (exit 3 over -m 0)' '
-	nc-extract-bcb -f disorder.json -r rej --since 2024-01-01 usd >out 2>err
+	nc-extract-bcb --file disorder.json -r rej --since 2024-01-01 usd >out 2>err
 '
 expect_success '... each with its reason and line' '
 	test "$(wc -l <out)" = 1
@@ -174,7 +174,7 @@ expect_success '... each with its reason and line' '
 	test "$(jq -r "[.line, .reason] | @tsv" rej)" = "$(printf "2\tdata: repeated date\n3\tdata: out of order (before the row above)")"
 '
 expect_success '... and in = out + rejected with -m' '
-	nc-extract-bcb -f disorder.json -m 2 -r rej --since 2024-01-01 usd >out 2>err
+	nc-extract-bcb --file disorder.json -m 2 -r rej --since 2024-01-01 usd >out 2>err
 	test "$(($(wc -l <out) + $(wc -l <rej)))" = 3
 '
 
@@ -192,7 +192,7 @@ expect_code 2 'neither --since nor --last' 'nc-extract-bcb ipca'
 expect_code 2 '--last over 20' 'nc-extract-bcb --last 21 usd'
 expect_code 2 'a bad date' 'nc-extract-bcb --since 2024-02-30 usd'
 expect_code 2 'an unknown series name' 'nc-extract-bcb --since 2024-01-01 dolar'
-expect_code 2 '-f takes one series' 'nc-extract-bcb -f x.json ipca usd'
+expect_code 2 '--file takes one series' 'nc-extract-bcb --file x.json ipca usd'
 expect_success '-h and -V' 'nc-extract-bcb -h | grep -q "^usage: nc-extract-bcb" && nc-extract-bcb -V | grep -q "nc-extract-bcb (nc)"'
 
 # The man page's examples: the API ones against the fixture server.
@@ -203,7 +203,9 @@ $S.1/dados/ultimos/3?formato=json 200 sgs_1_ultimos3_200.json
 EOF
 NC_BCB_URL=$URL
 export NC_BCB_URL
-# Run where data/sample/bcb is found, writing into the scratch directory.
-mkdir -p data/sample && ln -s "$SRC_DIR/data/sample/bcb" data/sample/bcb
-run_man_examples "$SRC_DIR/man/nc-extract-bcb.1"
+# As written (tests/man-lib.sh), in a scratch directory with the tree's data.
+. "$TESTS_DIR/man-lib.sh"
+man_scratch nc-extract-bcb.1 || exit 1
+run_page_examples nc-extract-bcb.1
+cd "$TRASH" || exit 1
 done_testing

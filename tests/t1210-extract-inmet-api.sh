@@ -116,7 +116,9 @@ fixture_scenario <<EOF
 EOF
 NC_INMET_URL=$URL NC_INMET_TOKEN=$TOKEN
 export NC_INMET_URL NC_INMET_TOKEN
-# Run where data/sample/weather is found, writing into the scratch directory.
-mkdir -p data/sample && ln -s "$SRC_DIR/data/sample/weather" data/sample/weather
-run_man_examples "$SRC_DIR/man/nc-extract-inmet.1"
+# As written (tests/man-lib.sh), in a scratch directory with the tree's data.
+. "$TESTS_DIR/man-lib.sh"
+man_scratch nc-extract-inmet.1 || exit 1
+run_page_examples nc-extract-inmet.1
+cd "$TRASH" || exit 1
 done_testing

@@ -6,7 +6,7 @@
 -- your ERP.
 --
 --   nc-extract-erp -q scripts/erp-queries/requisicoes.sql --date 2025-03-24
---   nc-extract-erp -q scripts/erp-queries/requisicoes.sql --bookmark date -s st -S st.new
+--   nc-extract-erp -q scripts/erp-queries/requisicoes.sql --bookmark date -s st --new-state st.new
 --
 -- $1 and $2 are the first and last request dates of the run (--date, or
 -- --since/--until; -infinity/infinity when absent).  The mapping is that of
