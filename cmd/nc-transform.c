@@ -14,25 +14,24 @@
 #include <time.h>
 
 #include "flat.h"
-#include "arena.h"
 #include "date.h"
+#include "extsort.h"
 #include "input.h"
-#include "keyprefix.h"
 #include "nc.h"
 #include "ndjson.h"
 #include "parmap.h"
-#include "psort.h"
 #include "reject.h"
 #include "staging.h"
 
 static const char synopsis[] =
     "usage: nc-transform [-v] [--sorted] [-k keys] [-m max] [-r rejects]\n"
-    "                    [--now timestamp] [--since date] [--low-stock n]\n"
-    "                    [--threads n] [file ...]\n";
+    "                    [-S size] [-T dir] [--now timestamp] [--since date]\n"
+    "                    [--low-stock n] [--threads n] [file ...]\n";
 
 struct opts {
 	struct staging st;      /* what staging_record() reads */
 	int sorted;             /* --sorted: stream, input ordered by keys, date */
+	struct extsort_opts sort;       /* -S, -T: otherwise */
 	struct rejects rej;
 };
 
@@ -194,94 +193,64 @@ stream_finish(struct streamer *s)
 }
 
 /*
- * Buffered: every staged record, kept in an arena, then sorted by (key,
- * date, line) through a compact index whose first 24 key bytes compare as
- * three integers, and reduced run by run.
+ * Not --sorted: every staged record goes to an external sort (extsort.h)
+ * by its key, then in input order, and comes back to the streamer in
+ * bounded memory.  The payload of a sorted record: a struct sorted_rec,
+ * then the output line.
  */
-struct buffer {
-	struct entry *v;
-	size_t n, cap;
-	struct arena mem;
-};
-
-struct sort_ref {
-	uint64_t p[3];          /* the key's first 24 bytes, big-endian */
-	const struct entry *e;
+struct sorted_rec {
+	long long created;
+	int has_created;
+	const char *input;      /* argv or "stdin": lives as long as the process */
+	unsigned long lineno;
+	size_t seq;
 };
 
 static void
-buffer_add(struct buffer *b, const struct entry *e)
+sort_add(struct extsort *es, const struct entry *e)
 {
-	char *copy = arena_alloc(&b->mem, e->klen + e->len);
+	struct sorted_rec sr = { e->created, e->has_created, e->input, e->lineno, e->seq };
+	char stack[4096], *p = e->len + sizeof(sr) <= sizeof(stack) ? stack :
+	    xmalloc(e->len + sizeof(sr));
 
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 1024;
-		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
-	}
-	/* Keep a copy: the batch's buffer is reused. */
-	memcpy(copy, e->key, e->klen);
-	memcpy(copy + e->klen, e->line, e->len);
-	b->v[b->n] = *e;
-	b->v[b->n].key = copy;
-	b->v[b->n].line = copy + e->klen;
-	b->n++;
-}
-
-static int
-ref_cmp(const void *pa, const void *pb)
-{
-	const struct sort_ref *a = pa, *b = pb;
-	int c;
-
-	for (int k = 0; k < 3; k++)
-		if (a->p[k] != b->p[k])
-			return a->p[k] < b->p[k] ? -1 : 1;
-	if ((a->e->klen > 24 || b->e->klen > 24) && (c = key_cmp(a->e, b->e)) != 0)
-		return c;
-	return a->e->seq < b->e->seq ? -1 : a->e->seq > b->e->seq;
+	memcpy(p, &sr, sizeof(sr));
+	memcpy(p + sizeof(sr), e->line, e->len);
+	extsort_add(es, e->key, e->klen, p, sizeof(sr) + e->len);
+	if (p != stack)
+		free(p);
 }
 
 static void
-buffer_finish(struct buffer *b, struct opts *o)
+sort_finish(struct extsort *es, struct streamer *s, struct opts *o)
 {
-	struct sort_ref *refs = xcalloc(b->n, sizeof(*refs));
-	size_t i = 0;
+	struct extsort_rec r;
 
-	for (size_t k = 0; k < b->n; k++) {
-		const struct entry *e = &b->v[k];
+	extsort_finish(es);
+	while (extsort_next(es, &r) == 1) {
+		struct sorted_rec sr;
+		struct entry e;
 
-		for (size_t w = 0; w < 3; w++)
-			refs[k].p[w] = e->klen > 8 * w ? key_prefix8(e->key + 8 * w, e->klen - 8 * w) : 0;
-		refs[k].e = e;
+		memcpy(&sr, r.payload, sizeof(sr));
+		e.key = r.key;
+		e.klen = r.klen;
+		e.line = r.payload + sizeof(sr);
+		e.len = r.plen - sizeof(sr);
+		e.created = sr.created;
+		e.has_created = sr.has_created;
+		e.input = sr.input;
+		e.lineno = sr.lineno;
+		e.seq = sr.seq;
+		stream_add(s, o, &e);
 	}
-	if (b->n > 0)
-		psort(refs, b->n, sizeof(*refs), ref_cmp);
-	/* Each run of one key: the best record out, the others aside. */
-	while (i < b->n) {
-		const struct entry *best = refs[i].e;
-		size_t j = i + 1;
-
-		for (; j < b->n && memcmp(refs[j].p, refs[i].p, sizeof(refs[i].p)) == 0 &&
-		    key_cmp(refs[j].e, best) == 0; j++) {
-			if (supersedes(refs[j].e, best)) {
-				set_aside(o, best, refs[j].e);
-				best = refs[j].e;
-			} else
-				set_aside(o, refs[j].e, best);
-		}
-		nc_write(stdout, best->line, best->len);
-		counts.out++;
-		i = j;
-	}
-	free(refs);
-	free(b->v);
-	arena_release(&b->mem);
+	if (nc_verbose)
+		extsort_report(es, stderr);
+	extsort_release(es);
 }
 
 struct run {
 	struct opts *o;         /* all that map_record() may touch */
 	struct streamer s;
-	struct buffer b;
+	struct extsort es;
 };
 
 enum { STAGED, REJECT_RECORD, REJECT_LINE };
@@ -353,7 +322,7 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 	if (r->o->sorted)
 		stream_add(&r->s, r->o, &e);
 	else
-		buffer_add(&r->b, &e);
+		sort_add(&r->es, &e);
 }
 
 static void
@@ -361,12 +330,15 @@ run(struct input *in, struct opts *o, int nthreads)
 {
 	struct run r = { .o = o };
 
+	if (!o->sorted)
+		extsort_init(&r.es, &o->sort);
 	parmap_run(in, nthreads, map_record, consume_record, &r);
-	if (o->sorted)
-		stream_finish(&r.s);
-	else
-		buffer_finish(&r.b, o);
+	if (!o->sorted)
+		sort_finish(&r.es, &r.s, o);
+	stream_finish(&r.s);
 }
+
+enum { OPT_SORTED = 256, OPT_THREADS };
 
 int
 main(int argc, char *argv[])
@@ -374,11 +346,11 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "sorted", no_argument, NULL, 'S' },
+		{ "sorted", no_argument, NULL, OPT_SORTED },
 		{ "now", required_argument, NULL, 'N' },
 		{ "since", required_argument, NULL, 'D' },
 		{ "low-stock", required_argument, NULL, 'L' },
-		{ "threads", required_argument, NULL, 'T' },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .sorted = 0 };
@@ -392,12 +364,19 @@ main(int argc, char *argv[])
 	int ch, rval, nthreads = 0;
 
 	nc_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "hk:m:r:vV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hk:m:r:S:T:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			keys = optarg;
 			break;
 		case 'S':
+			if (extsort_parse_size(optarg, &o.sort.mem) != 0)
+				errx(NC_USAGE, "-S: not a size of at least 16K: '%s'", optarg);
+			break;
+		case 'T':
+			o.sort.dir = optarg;
+			break;
+		case OPT_SORTED:
 			o.sorted = 1;
 			break;
 		case 'N':
@@ -408,7 +387,7 @@ main(int argc, char *argv[])
 			if (date_parse(optarg, &since) != 0)
 				errx(NC_USAGE, "--since: not a date: '%s'", optarg);
 			break;
-		case 'T':
+		case OPT_THREADS:
 			nthreads = (int)nc_parse_long(optarg, 1, 64, "--threads");
 			break;
 		case 'L':
