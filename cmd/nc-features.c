@@ -19,8 +19,8 @@
 
 static const char synopsis[] =
     "usage: nc-features [-v] [--sorted] [--no-fill] [-k keys] [-y field] [-m max]\n"
-    "                   [-r rejects] [--period day|week|month] [--from date]\n"
-    "                   [--max-periods n] [--until date]\n"
+    "                   [-r rejects] [-S size] [-T dir] [--period day|week|month]\n"
+    "                   [--from date] [--max-periods n] [--until date]\n"
     "                   [--dup sum|reject] [--holidays national|bahia|salvador]\n"
     "                   [--holidays-file file] [--exog file] [--station code]\n"
     "                   [--threads n] [file ...]\n";
@@ -74,13 +74,15 @@ load_exog(struct feat_opts *o, char **paths, int n)
 	exog_finish(&o->exog);
 }
 
+enum { OPT_SORTED = 256, OPT_THREADS };
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "sorted", no_argument, NULL, 'S' },
+		{ "sorted", no_argument, NULL, OPT_SORTED },
 		{ "no-fill", no_argument, NULL, 'F' },
 		{ "period", required_argument, NULL, 'P' },
 		{ "until", required_argument, NULL, 'U' },
@@ -91,7 +93,7 @@ main(int argc, char *argv[])
 		{ "holidays-file", required_argument, NULL, 'f' },
 		{ "exog", required_argument, NULL, 'x' },
 		{ "station", required_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 'T' },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct feat_opts o = { .target = "quantity", .fill = 1, .until = LONG_MIN,
@@ -104,7 +106,7 @@ main(int argc, char *argv[])
 	long max_rejects = 0;
 
 	nc_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "hk:m:r:vVy:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hk:m:r:S:T:vVy:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			keys = optarg;
@@ -115,6 +117,13 @@ main(int argc, char *argv[])
 			o.target = optarg;
 			break;
 		case 'S':
+			if (extsort_parse_size(optarg, &o.sort.mem) != 0)
+				errx(NC_USAGE, "-S: not a size of at least 16K: '%s'", optarg);
+			break;
+		case 'T':
+			o.sort.dir = optarg;
+			break;
+		case OPT_SORTED:
 			o.sorted = 1;
 			break;
 		case 'F':
@@ -165,7 +174,7 @@ main(int argc, char *argv[])
 		case 's':
 			station = optarg;
 			break;
-		case 'T':
+		case OPT_THREADS:
 			nthreads = (int)nc_parse_long(optarg, 1, 64, "--threads");
 			break;
 		default:

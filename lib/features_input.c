@@ -1,7 +1,7 @@
 /*
  * features_input.c: nc-features' rows in series order (features_tool.h):
- * streamed as they come (--sorted), or sorted in memory by key, date and
- * line.
+ * streamed as they come (--sorted), or sorted by key, date and line in
+ * bounded memory (extsort.h).
  */
 #include <err.h>
 #include <limits.h>
@@ -10,33 +10,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
 #include "features_tool.h"
-#include "keyprefix.h"
 #include "nc.h"
-#include "psort.h"
 
-struct entry {
-	const char *data;       /* rowhdr, key, template */
-	const char *input;
+/*
+ * Not --sorted: a row goes to the external sort (extsort.h) under the key
+ * escape(series key) 00 day (8 bytes, big-endian, sign bit flipped), so
+ * that rows come back by key, date and input line, the order the
+ * in-memory sort gave.  Its payload: a struct sorted_row, then the row
+ * (feat_rowhdr, key, template).
+ */
+struct sorted_row {
+	const char *input;      /* argv or "stdin": lives as long as the process */
 	unsigned long lineno;
-	long day;
-	size_t seq;
-	uint64_t kpre;          /* key_prefix8() of the key: most comparisons */
 };
 
-struct sort_run {
-	struct feat_opts *o;
-	struct feat_series s;
-	struct entry *v;
-	size_t n, cap;
-	struct arena mem;
-};
+static void
+sort_add(struct feat_run *r, const struct pm_item *it, const char *row, size_t len,
+    const struct feat_rowhdr *h)
+{
+	struct strbuf *key = &r->skey, *pay = &r->spay;
+	struct sorted_row sr = { it->input, it->lineno };
+	uint64_t d = (uint64_t)h->day ^ (UINT64_C(1) << 63);
+	unsigned char be[8];
+
+	key->len = pay->len = 0;
+	extsort_key_escape(key, row + sizeof(*h), h->klen);
+	strbuf_addc(key, '\0');
+	for (int i = 0; i < 8; i++)
+		be[i] = (unsigned char)(d >> (56 - 8 * i));
+	strbuf_add(key, (const char *)be, 8);
+	strbuf_add(pay, (const char *)&sr, sizeof(sr));
+	strbuf_add(pay, row, len);
+	extsort_add(&r->es, key->s, key->len, pay->s, pay->len);
+	if (h->day < r->min_day)
+		r->min_day = h->day;
+}
 
 static void
 consume_record(const struct pm_item *it, const char *out, void *ctx)
 {
-	struct sort_run *r = ctx;
+	struct feat_run *r = ctx;
 	struct feat_rowhdr h;
 
 	r->s.in++;
@@ -46,75 +60,51 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 		return;
 	}
 	memcpy(&h, out + it->off, sizeof(h));
-	if (r->o->sorted) {
+	if (r->o->sorted)
 		feat_add_row(&r->s, &h, out + it->off + sizeof(h),
 		    out + it->off + sizeof(h) + h.klen, it->input, it->lineno);
-		return;
-	}
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 4096;
-		r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
-	}
-	{
-		char *copy = arena_alloc(&r->mem, it->n);
-
-		memcpy(copy, out + it->off, it->n);
-		r->v[r->n].data = copy;
-	}
-	r->v[r->n].input = it->input;
-	r->v[r->n].lineno = it->lineno;
-	r->v[r->n].day = h.day;
-	r->v[r->n].kpre = key_prefix8(out + it->off + sizeof(h), h.klen);
-	r->v[r->n].seq = r->n;
-	r->n++;
+	else
+		sort_add(r, it, out + it->off, it->n, &h);
 }
 
-static int
-entry_cmp(const void *pa, const void *pb)
+/* The sorted rows to the series. */
+static void
+sort_finish(struct feat_run *r)
 {
-	const struct entry *a = pa, *b = pb;
-	struct feat_rowhdr ha, hb;
-	int c;
+	struct extsort_rec rec;
 
-	if (a->kpre != b->kpre)
-		return a->kpre < b->kpre ? -1 : 1;
-	memcpy(&ha, a->data, sizeof(ha));
-	memcpy(&hb, b->data, sizeof(hb));
-	c = memcmp(a->data + sizeof(ha), b->data + sizeof(hb),
-	    ha.klen < hb.klen ? ha.klen : hb.klen);
-	if (c != 0)
-		return c;
-	if (ha.klen != hb.klen)
-		return ha.klen < hb.klen ? -1 : 1;
-	if (a->day != b->day)
-		return a->day < b->day ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	extsort_finish(&r->es);
+	/* The window starts on the data's first day. */
+	if (r->o->from == LONG_MIN && r->o->fill && r->min_day != LONG_MAX)
+		r->o->from = r->min_day;
+	while (extsort_next(&r->es, &rec) == 1) {
+		const char *row = rec.payload + sizeof(struct sorted_row);
+		struct sorted_row sr;
+		struct feat_rowhdr h;
+
+		memcpy(&sr, rec.payload, sizeof(sr));
+		memcpy(&h, row, sizeof(h));
+		feat_add_row(&r->s, &h, row + sizeof(h), row + sizeof(h) + h.klen, sr.input,
+		    sr.lineno);
+	}
+	if (nc_verbose)
+		extsort_report(&r->es, stderr);
+	extsort_release(&r->es);
+	strbuf_release(&r->skey);
+	strbuf_release(&r->spay);
 }
 
 void
 feat_run(struct input *in, struct feat_opts *o, int nthreads)
 {
-	struct sort_run r = { .o = o };
+	struct feat_run r = { .o = o, .min_day = LONG_MAX };
 
 	r.s.o = o;
+	if (!o->sorted)
+		extsort_init(&r.es, &o->sort);
 	parmap_run(in, nthreads, feat_map_record, consume_record, &r);
-	if (!o->sorted) {
-		if (r.n > 0)
-			psort(r.v, r.n, sizeof(*r.v), entry_cmp);
-		/* The window starts on the data's first day. */
-		if (o->from == LONG_MIN && o->fill)
-			for (size_t i = 0; i < r.n; i++)
-				if (o->from == LONG_MIN || r.v[i].day < o->from)
-					o->from = r.v[i].day;
-		for (size_t i = 0; i < r.n; i++) {
-			struct feat_rowhdr h;
-
-			memcpy(&h, r.v[i].data, sizeof(h));
-			feat_add_row(&r.s, &h, r.v[i].data + sizeof(h),
-			    r.v[i].data + sizeof(h) + h.klen, r.v[i].input, r.v[i].lineno);
-		}
-		free(r.v);
-	}
+	if (!o->sorted)
+		sort_finish(&r);
 	feat_end_series(&r.s);
 	feat_flush_out(&r.s, 1);
 	if (r.s.cut > 0)
@@ -123,6 +113,5 @@ feat_run(struct input *in, struct feat_opts *o, int nthreads)
 	if (nc_verbose)
 		fprintf(stderr, "%s: %lu in, %lu out, %lu filled, %lu rejected\n",
 		    nc_progname, r.s.in, r.s.rows, r.s.filled, o->rej.count);
-	arena_release(&r.mem);
 	feat_series_release(&r.s);
 }

@@ -36,6 +36,7 @@ struct feat_opts {
 	enum feat_period period;
 	int fill;               /* not --no-fill */
 	int sorted;             /* --sorted: stream */
+	struct extsort_opts sort;       /* -S, -T: otherwise */
 	int dup_reject;         /* --dup reject */
 	long until;             /* --until, or LONG_MIN */
 	long from;              /* --from, the data's first day, or LONG_MIN */
@@ -107,6 +108,7 @@ struct feat_run {
 	struct feat_opts *o;
 	struct feat_series s;
 	struct extsort es;      /* not --sorted */
+	struct strbuf skey, spay;       /* a row's sort key and payload */
 	long min_day;           /* the rows' first day, LONG_MAX: none */
 };
 
