@@ -18,10 +18,11 @@
 #include "reject.h"
 
 static const char synopsis[] =
-    "usage: nc-features [-v] [--sorted] [--no-fill] [-k keys] [-y field] [-m max]\n"
-    "                   [-r rejects] [-S size] [-T dir] [--period day|week|month]\n"
-    "                   [--from date] [--max-periods n] [--until date]\n"
-    "                   [--dup sum|reject] [--holidays national|bahia|salvador]\n"
+    "usage: nc-features [-v] [--sorted[=n]] [--no-fill] [-k keys] [-y field]\n"
+    "                   [-m max] [-r rejects] [-S size] [-T dir]\n"
+    "                   [--period day|week|month] [--from date] [--max-periods n]\n"
+    "                   [--until date] [--dup sum|reject]\n"
+    "                   [--holidays national|bahia|salvador]\n"
     "                   [--holidays-file file] [--exog file] [--station code]\n"
     "                   [--threads n] [file ...]\n";
 
@@ -82,7 +83,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "sorted", no_argument, NULL, OPT_SORTED },
+		{ "sorted", optional_argument, NULL, OPT_SORTED },
 		{ "no-fill", no_argument, NULL, 'F' },
 		{ "period", required_argument, NULL, 'P' },
 		{ "until", required_argument, NULL, 'U' },
@@ -125,6 +126,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SORTED:
 			o.sorted = 1;
+			if (optarg != NULL)
+				o.window = (size_t)nc_parse_long(optarg, 0, 100000000, "--sorted");
 			break;
 		case 'F':
 			o.fill = 0;

@@ -24,13 +24,14 @@
 #include "staging.h"
 
 static const char synopsis[] =
-    "usage: nc-transform [-v] [--sorted] [-k keys] [-m max] [-r rejects]\n"
+    "usage: nc-transform [-v] [--sorted[=n]] [-k keys] [-m max] [-r rejects]\n"
     "                    [-S size] [-T dir] [--now timestamp] [--since date]\n"
     "                    [--low-stock n] [--threads n] [file ...]\n";
 
 struct opts {
 	struct staging st;      /* what staging_record() reads */
 	int sorted;             /* --sorted: stream, input ordered by keys, date */
+	size_t window;          /* --sorted=N: through a reorder window */
 	struct extsort_opts sort;       /* -S, -T: otherwise */
 	struct rejects rej;
 };
@@ -206,40 +207,69 @@ struct sorted_rec {
 	size_t seq;
 };
 
+/* The payload of e into p (sizeof(struct sorted_rec) + e->len bytes). */
 static void
-sort_add(struct extsort *es, const struct entry *e)
+pack(char *p, const struct entry *e)
 {
 	struct sorted_rec sr = { e->created, e->has_created, e->input, e->lineno, e->seq };
-	char stack[4096], *p = e->len + sizeof(sr) <= sizeof(stack) ? stack :
-	    xmalloc(e->len + sizeof(sr));
 
 	memcpy(p, &sr, sizeof(sr));
 	memcpy(p + sizeof(sr), e->line, e->len);
-	extsort_add(es, e->key, e->klen, p, sizeof(sr) + e->len);
+}
+
+static void
+unpack(struct entry *e, const struct extsort_rec *r)
+{
+	struct sorted_rec sr;
+
+	memcpy(&sr, r->payload, sizeof(sr));
+	e->key = r->key;
+	e->klen = r->klen;
+	e->line = r->payload + sizeof(sr);
+	e->len = r->plen - sizeof(sr);
+	e->created = sr.created;
+	e->has_created = sr.has_created;
+	e->input = sr.input;
+	e->lineno = sr.lineno;
+	e->seq = sr.seq;
+}
+
+/* Into the sort, or (wait) through the reorder window to s. */
+static void
+sort_add(struct extsort *es, struct rwin *w, struct streamer *s, struct opts *o,
+    const struct entry *e)
+{
+	char stack[4096], *p = e->len + sizeof(struct sorted_rec) <= sizeof(stack) ? stack :
+	    xmalloc(e->len + sizeof(struct sorted_rec));
+	struct extsort_rec r;
+	struct entry out;
+	int c = 0;
+
+	pack(p, e);
+	if (w == NULL)
+		extsort_add(es, e->key, e->klen, p, sizeof(struct sorted_rec) + e->len);
+	else if ((c = rwin_add(w, e->key, e->klen, p, sizeof(struct sorted_rec) + e->len,
+	    &r)) < 0)
+		errx(NC_FAIL, "error: %s:%lu: input not ordered by %s and date, even within "
+		    "--sorted=%zu records (sort it, or leave out --sorted)", e->input, e->lineno,
+		    o->st.keys[0], w->max);
 	if (p != stack)
 		free(p);
+	if (c == 1) {
+		unpack(&out, &r);
+		stream_add(s, o, &out);
+	}
 }
 
 static void
 sort_finish(struct extsort *es, struct streamer *s, struct opts *o)
 {
 	struct extsort_rec r;
+	struct entry e;
 
 	extsort_finish(es);
 	while (extsort_next(es, &r) == 1) {
-		struct sorted_rec sr;
-		struct entry e;
-
-		memcpy(&sr, r.payload, sizeof(sr));
-		e.key = r.key;
-		e.klen = r.klen;
-		e.line = r.payload + sizeof(sr);
-		e.len = r.plen - sizeof(sr);
-		e.created = sr.created;
-		e.has_created = sr.has_created;
-		e.input = sr.input;
-		e.lineno = sr.lineno;
-		e.seq = sr.seq;
+		unpack(&e, &r);
 		stream_add(s, o, &e);
 	}
 	if (nc_verbose)
@@ -247,10 +277,26 @@ sort_finish(struct extsort *es, struct streamer *s, struct opts *o)
 	extsort_release(es);
 }
 
+static void
+window_finish(struct rwin *w, struct streamer *s, struct opts *o)
+{
+	struct extsort_rec r;
+	struct entry e;
+
+	while (rwin_next(w, &r) == 1) {
+		unpack(&e, &r);
+		stream_add(s, o, &e);
+	}
+	if (nc_verbose)
+		rwin_report(w, stderr);
+	rwin_release(w);
+}
+
 struct run {
 	struct opts *o;         /* all that map_record() may touch */
 	struct streamer s;
 	struct extsort es;
+	struct rwin w;          /* --sorted=N */
 };
 
 enum { STAGED, REJECT_RECORD, REJECT_LINE };
@@ -319,10 +365,10 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 	e.klen = it->n2;
 	e.line = out + it->off;
 	e.len = it->n;
-	if (r->o->sorted)
+	if (r->o->sorted && r->o->window == 0)
 		stream_add(&r->s, r->o, &e);
 	else
-		sort_add(&r->es, &e);
+		sort_add(&r->es, r->o->sorted ? &r->w : NULL, &r->s, r->o, &e);
 }
 
 static void
@@ -332,9 +378,13 @@ run(struct input *in, struct opts *o, int nthreads)
 
 	if (!o->sorted)
 		extsort_init(&r.es, &o->sort);
+	else if (o->window > 0)
+		rwin_init(&r.w, o->window);
 	parmap_run(in, nthreads, map_record, consume_record, &r);
 	if (!o->sorted)
 		sort_finish(&r.es, &r.s, o);
+	else if (o->window > 0)
+		window_finish(&r.w, &r.s, o);
 	stream_finish(&r.s);
 }
 
@@ -346,7 +396,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "sorted", no_argument, NULL, OPT_SORTED },
+		{ "sorted", optional_argument, NULL, OPT_SORTED },
 		{ "now", required_argument, NULL, 'N' },
 		{ "since", required_argument, NULL, 'D' },
 		{ "low-stock", required_argument, NULL, 'L' },
@@ -378,6 +428,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SORTED:
 			o.sorted = 1;
+			if (optarg != NULL)
+				o.window = (size_t)nc_parse_long(optarg, 0, 100000000, "--sorted");
 			break;
 		case 'N':
 			if (ts_parse(optarg, 0, &now) != 0)

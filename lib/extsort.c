@@ -649,3 +649,128 @@ extsort_key_escape(struct strbuf *sb, const char *s, size_t len)
 		}
 	strbuf_add(sb, s + start, i - start);
 }
+
+/* ---------- the reorder window ---------- */
+
+struct rwin_rec {
+	struct hdr h;
+	char key[];             /* key, then payload */
+};
+
+static int
+rec_less(const struct rwin_rec *a, const struct rwin_rec *b)
+{
+	int c = key_cmp(a->key, a->h.klen, b->key, b->h.klen);
+
+	return c != 0 ? c < 0 : a->h.seq < b->h.seq;
+}
+
+void
+rwin_init(struct rwin *w, size_t max)
+{
+	memset(w, 0, sizeof(*w));
+	w->max = max;
+	w->heap = xcalloc(max + 1, sizeof(*w->heap));
+}
+
+static void
+rwin_up(struct rwin *w, size_t i)
+{
+	while (i > 0 && rec_less(w->heap[i], w->heap[(i - 1) / 2])) {
+		struct rwin_rec *t = w->heap[i];
+
+		w->heap[i] = w->heap[(i - 1) / 2];
+		w->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+rwin_down(struct rwin *w, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < w->n && rec_less(w->heap[l], w->heap[m]))
+			m = l;
+		if (l + 1 < w->n && rec_less(w->heap[l + 1], w->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		struct rwin_rec *t = w->heap[i];
+		w->heap[i] = w->heap[m];
+		w->heap[m] = t;
+		i = m;
+	}
+}
+
+/* The smallest record out, as *r. */
+static void
+rwin_pop(struct rwin *w, struct extsort_rec *r)
+{
+	struct rwin_rec *top = w->heap[0];
+
+	w->heap[0] = w->heap[--w->n];
+	if (w->n > 0)
+		rwin_down(w, 0);
+	free(w->last);
+	w->last = top;
+	if (top->h.seq > w->out && top->h.seq - w->out > w->late)
+		w->late = top->h.seq - w->out;
+	w->out++;
+	r->key = top->key;
+	r->klen = top->h.klen;
+	r->payload = top->key + top->h.klen;
+	r->plen = top->h.plen;
+	r->seq = top->h.seq;
+}
+
+int
+rwin_add(struct rwin *w, const void *key, size_t klen, const void *payload, size_t plen,
+    struct extsort_rec *r)
+{
+	struct rwin_rec *e;
+
+	if (w->last != NULL && key_cmp(key, klen, w->last->key, w->last->h.klen) < 0)
+		return -1;
+	e = xmalloc(sizeof(*e) + klen + plen);
+	e->h.klen = (uint32_t)klen;
+	e->h.plen = (uint32_t)plen;
+	e->h.seq = w->seq++;
+	memcpy(e->key, key, klen);
+	if (plen > 0)
+		memcpy(e->key + klen, payload, plen);
+	w->heap[w->n++] = e;
+	rwin_up(w, w->n - 1);
+	if (w->n <= w->max)
+		return 0;
+	rwin_pop(w, r);
+	return 1;
+}
+
+int
+rwin_next(struct rwin *w, struct extsort_rec *r)
+{
+	if (w->n == 0)
+		return 0;
+	rwin_pop(w, r);
+	return 1;
+}
+
+void
+rwin_release(struct rwin *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->heap[i]);
+	free(w->heap);
+	free(w->last);
+	memset(w, 0, sizeof(*w));
+}
+
+void
+rwin_report(const struct rwin *w, FILE *fp)
+{
+	fprintf(fp, "%s: sort: --sorted=%zu: streamed, %llu records, at most %llu places "
+	    "late, no temporary file\n", nc_progname, w->max, (unsigned long long)w->seq,
+	    (unsigned long long)w->late);
+}

@@ -110,6 +110,47 @@ void extsort_release(struct extsort *es);
 void extsort_report(const struct extsort *es, FILE *fp);
 
 /*
+ * A reorder window: records that are in order but for some that come a
+ * few records late (a re-sent record), put in order in constant memory
+ * without temporary files.  It holds up to max records (a heap by key,
+ * then arrival); once full, each record added lets the smallest out.  A
+ * record whose key sorts before one already let out came later than the
+ * window allows: rwin_add() says so (-1) and the caller fails.  With
+ * max 0 it only checks the order.
+ *
+ * Ownership: rwin_add() copies what it is given; the record let out lives
+ * until the next call.
+ *
+ *	rwin_init(&w, 1000);
+ *	while (...) {
+ *		if ((c = rwin_add(&w, key, klen, pay, plen, &r)) < 0) errx(...);
+ *		if (c == 1) use(&r);
+ *	}
+ *	while (rwin_next(&w, &r) == 1) use(&r);
+ *	rwin_release(&w);
+ */
+struct rwin_rec;
+
+struct rwin {
+	size_t max;
+	struct rwin_rec **heap;
+	size_t n;
+	uint64_t seq, out;      /* records added, let out */
+	struct rwin_rec *last;  /* the last let out */
+	uint64_t late;          /* the most places a record was let out late */
+};
+
+void rwin_init(struct rwin *w, size_t max);
+/* 1: *r is the next record in order; 0: none yet; -1: out of order. */
+int rwin_add(struct rwin *w, const void *key, size_t klen, const void *payload,
+    size_t plen, struct extsort_rec *r);
+/* At the end: the records still held, in order; 0 when none is left. */
+int rwin_next(struct rwin *w, struct extsort_rec *r);
+void rwin_release(struct rwin *w);
+/* "nc-x: sort: --sorted=1000: streamed, 5000 records, at most 7 places late" */
+void rwin_report(const struct rwin *w, FILE *fp);
+
+/*
  * Append s to sb so that memcmp() of two escaped strings, each followed
  * by a NUL byte and then more key bytes, orders them as the strings
  * (shorter first) and then by the bytes after: NUL becomes 01 01 and 01

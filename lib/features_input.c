@@ -25,6 +25,21 @@ struct sorted_row {
 	unsigned long lineno;
 };
 
+/* A sorted row to the series. */
+static void
+to_series(struct feat_run *r, const struct extsort_rec *rec)
+{
+	const char *row = rec->payload + sizeof(struct sorted_row);
+	struct sorted_row sr;
+	struct feat_rowhdr h;
+
+	memcpy(&sr, rec->payload, sizeof(sr));
+	memcpy(&h, row, sizeof(h));
+	feat_add_row(&r->s, &h, row + sizeof(h), row + sizeof(h) + h.klen, sr.input,
+	    sr.lineno);
+}
+
+/* Into the external sort, or (--sorted=N) through the reorder window. */
 static void
 sort_add(struct feat_run *r, const struct pm_item *it, const char *row, size_t len,
     const struct feat_rowhdr *h)
@@ -32,6 +47,7 @@ sort_add(struct feat_run *r, const struct pm_item *it, const char *row, size_t l
 	struct strbuf *key = &r->skey, *pay = &r->spay;
 	struct sorted_row sr = { it->input, it->lineno };
 	uint64_t d = (uint64_t)h->day ^ (UINT64_C(1) << 63);
+	struct extsort_rec rec;
 	unsigned char be[8];
 
 	key->len = pay->len = 0;
@@ -42,9 +58,23 @@ sort_add(struct feat_run *r, const struct pm_item *it, const char *row, size_t l
 	strbuf_add(key, (const char *)be, 8);
 	strbuf_add(pay, (const char *)&sr, sizeof(sr));
 	strbuf_add(pay, row, len);
-	extsort_add(&r->es, key->s, key->len, pay->s, pay->len);
 	if (h->day < r->min_day)
 		r->min_day = h->day;
+	if (!r->o->sorted) {
+		extsort_add(&r->es, key->s, key->len, pay->s, pay->len);
+		return;
+	}
+	switch (rwin_add(&r->w, key->s, key->len, pay->s, pay->len, &rec)) {
+	case -1:
+		errx(NC_FAIL, "error: %s:%lu: input not ordered by key and date, even within "
+		    "--sorted=%zu records (sort it, or leave out --sorted)", it->input,
+		    it->lineno, r->w.max);
+	case 1:
+		to_series(r, &rec);
+		break;
+	default:
+		break;
+	}
 }
 
 static void
@@ -60,7 +90,7 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 		return;
 	}
 	memcpy(&h, out + it->off, sizeof(h));
-	if (r->o->sorted)
+	if (r->o->sorted && r->o->window == 0)
 		feat_add_row(&r->s, &h, out + it->off + sizeof(h),
 		    out + it->off + sizeof(h) + h.klen, it->input, it->lineno);
 	else
@@ -77,19 +107,26 @@ sort_finish(struct feat_run *r)
 	/* The window starts on the data's first day. */
 	if (r->o->from == LONG_MIN && r->o->fill && r->min_day != LONG_MAX)
 		r->o->from = r->min_day;
-	while (extsort_next(&r->es, &rec) == 1) {
-		const char *row = rec.payload + sizeof(struct sorted_row);
-		struct sorted_row sr;
-		struct feat_rowhdr h;
-
-		memcpy(&sr, rec.payload, sizeof(sr));
-		memcpy(&h, row, sizeof(h));
-		feat_add_row(&r->s, &h, row + sizeof(h), row + sizeof(h) + h.klen, sr.input,
-		    sr.lineno);
-	}
+	while (extsort_next(&r->es, &rec) == 1)
+		to_series(r, &rec);
 	if (nc_verbose)
 		extsort_report(&r->es, stderr);
 	extsort_release(&r->es);
+	strbuf_release(&r->skey);
+	strbuf_release(&r->spay);
+}
+
+/* The end of --sorted=N: the rows still in the window. */
+static void
+window_finish(struct feat_run *r)
+{
+	struct extsort_rec rec;
+
+	while (rwin_next(&r->w, &rec) == 1)
+		to_series(r, &rec);
+	if (nc_verbose)
+		rwin_report(&r->w, stderr);
+	rwin_release(&r->w);
 	strbuf_release(&r->skey);
 	strbuf_release(&r->spay);
 }
@@ -102,9 +139,13 @@ feat_run(struct input *in, struct feat_opts *o, int nthreads)
 	r.s.o = o;
 	if (!o->sorted)
 		extsort_init(&r.es, &o->sort);
+	else if (o->window > 0)
+		rwin_init(&r.w, o->window);
 	parmap_run(in, nthreads, feat_map_record, consume_record, &r);
 	if (!o->sorted)
 		sort_finish(&r);
+	else if (o->window > 0)
+		window_finish(&r);
 	feat_end_series(&r.s);
 	feat_flush_out(&r.s, 1);
 	if (r.s.cut > 0)

@@ -36,6 +36,7 @@ struct feat_opts {
 	enum feat_period period;
 	int fill;               /* not --no-fill */
 	int sorted;             /* --sorted: stream */
+	size_t window;          /* --sorted=N: through a reorder window */
 	struct extsort_opts sort;       /* -S, -T: otherwise */
 	int dup_reject;         /* --dup reject */
 	long until;             /* --until, or LONG_MIN */
@@ -108,6 +109,7 @@ struct feat_run {
 	struct feat_opts *o;
 	struct feat_series s;
 	struct extsort es;      /* not --sorted */
+	struct rwin w;          /* --sorted=N */
 	struct strbuf skey, spay;       /* a row's sort key and payload */
 	long min_day;           /* the rows' first day, LONG_MAX: none */
 };

@@ -67,6 +67,22 @@ expect_code 3 'nearly sorted, -S 64K: the same output' '
 	cmp_files ref.out near.out
 '
 
+expect_code 1 'nearly sorted, --sorted: out of order, exit 1' '
+	nc-transform $NOW --sorted -m 1000 -r /dev/null nearly.ndjson >/dev/null 2>err' '
+	grep -q "input not ordered by item_id and date" err
+'
+
+expect_code 3 'nearly sorted, --sorted=16: a reorder window puts late records in place' '
+	nc-transform $NOW -v --sorted=16 -r /dev/null nearly.ndjson >win.out 2>err' '
+	grep -q "sort: --sorted=16: streamed, [0-9]* records, at most 9 places late, no temporary file" err
+	cmp_files ref.out win.out
+'
+
+expect_code 1 'nearly sorted, --sorted=4: a record later than the window is fatal' '
+	nc-transform $NOW --sorted=4 -m 1000 -r /dev/null nearly.ndjson >/dev/null 2>err' '
+	grep -q "^nc-transform: error: nearly.ndjson:[0-9]*: input not ordered by item_id and date, even within --sorted=4 records" err
+'
+
 expect_code 3 'TMPDIR names the directory without -T' '
 	TMPDIR=$PWD/runs nc-transform $NOW -v -S 100K -r /dev/null shuffled.ndjson >tmpdir.out 2>err' '
 	grep -q "spilled to $PWD/runs" err

@@ -62,6 +62,17 @@ expect_success 'nearly sorted, -S 64K: the same output' '
 	cmp_files ref.out near.out
 '
 
+expect_success 'nearly sorted, --sorted=16: a reorder window puts late records in place' '
+	nc-features -v --sorted=16 --from 2024-01-01 -k item_id,site_id nearly.ndjson >win.out 2>err
+	grep -q "sort: --sorted=16: streamed, [0-9]* records, at most 9 places late" err
+	cmp_files ref.out win.out
+'
+
+expect_code 1 'nearly sorted, --sorted=4: a record later than the window is fatal' '
+	nc-features --sorted=4 -k item_id,site_id nearly.ndjson >/dev/null 2>err' '
+	grep -q "^nc-features: error: nearly.ndjson:[0-9]*: input not ordered by key and date, even within --sorted=4 records" err
+'
+
 expect_success 'weekly periods, --dup reject, -S 100K: the same as in memory' '
 	nc-features --period week --dup reject -m 1000 -r mem.rej -S 1G shuffled.ndjson >wk-mem.out
 	nc-features --period week --dup reject -m 1000 -r ext.rej -S 100K -T runs shuffled.ndjson >wk-ext.out

@@ -196,6 +196,54 @@ test_escape(void)
 	ok(good, "escaped keys then a suffix sort as (key, suffix)");
 }
 
+/* The window on nearly sorted items: the reference order, or -1 when a
+ * record is later than the window. */
+static void
+test_window(void)
+{
+	enum { N = 5000 };
+	static struct item v[N], want[N];
+	struct rwin w;
+	struct extsort_rec r;
+	size_t got = 0;
+	int good = 1, c;
+
+	for (size_t i = 0; i < N; i++) {
+		v[i].klen = (size_t)snprintf(v[i].key, sizeof(v[i].key), "K%06zu", i / 3);
+		v[i].plen = 0;
+		v[i].seq = i;
+	}
+	/* Every 50th record 5 places late. */
+	for (size_t i = 50; i + 5 < N; i += 50) {
+		struct item t = v[i];
+
+		memmove(&v[i], &v[i + 1], 5 * sizeof(*v));
+		v[i + 5] = t;
+	}
+	for (size_t i = 0; i < N; i++)
+		v[i].seq = i;
+	memcpy(want, v, sizeof(v));
+	qsort(want, N, sizeof(*want), item_cmp);
+	rwin_init(&w, 8);
+	for (size_t i = 0; i < N; i++) {
+		if ((c = rwin_add(&w, v[i].key, v[i].klen, "", 0, &r)) < 0)
+			good = 0;
+		if (c == 1 && (r.seq != want[got++].seq))
+			good = 0;
+	}
+	while (rwin_next(&w, &r) == 1)
+		if (r.seq != want[got++].seq)
+			good = 0;
+	ok(good && got == N && w.late == 5, "window of 8: in order, 5 places late at most");
+	rwin_release(&w);
+	rwin_init(&w, 3);
+	c = 0;
+	for (size_t i = 0; i < N && c >= 0; i++)
+		c = rwin_add(&w, v[i].key, v[i].klen, "", 0, &r);
+	ok(c == -1, "window of 3: a record 5 places late is refused");
+	rwin_release(&w);
+}
+
 int
 main(void)
 {
@@ -203,5 +251,6 @@ main(void)
 	test_big_record();
 	test_sizes();
 	test_escape();
+	test_window();
 	return tap_done();
 }
