@@ -2,6 +2,7 @@
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,40 +38,7 @@ struct es_run {
 	const char *key;        /* the current record: key, then payload */
 };
 
-/* ---------- temporary files and signals ---------- */
-
-static volatile sig_atomic_t creating;  /* a file exists under creating_path */
-static char creating_path[PATH_MAX];
-static int handlers_set;
-
-static void
-on_signal(int sig)
-{
-	if (creating)
-		unlink(creating_path);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-set_handlers(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa, old;
-
-	if (handlers_set)
-		return;
-	handlers_set = 1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++) {
-		/* An ignored signal (nohup) stays ignored. */
-		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			continue;
-		sigaction(sigs[i], &sa, NULL);
-	}
-}
+/* ---------- temporary files ---------- */
 
 static const char *
 tmp_dir(const struct extsort *es)
@@ -89,31 +57,38 @@ run_fail(const struct extsort *es, const char *what)
 	    tmp_dir(es), what, strerror(errno));
 }
 
-/* A new, already unlinked, run file. */
+/*
+ * A new run file, already unlinked.  The signals that end a batch job
+ * (SIGINT, SIGTERM, SIGHUP, SIGQUIT) are held back from its creation to
+ * its unlinking, so that no exit, signal or kill can leave the file
+ * behind: a signal that comes meanwhile takes effect after the unlink.
+ */
 static struct es_run *
 run_create(struct extsort *es)
 {
 	struct es_run *r = xcalloc(1, sizeof(*r));
 	const char *dir = tmp_dir(es);
-	sigset_t all, old;
-	int n;
+	char path[PATH_MAX];
+	sigset_t hold, old;
+	int n, saved;
 
-	set_handlers();
-	n = snprintf(creating_path, sizeof(creating_path), "%s/nc-sortXXXXXX", dir);
-	if (n < 0 || (size_t)n >= sizeof(creating_path))
+	n = snprintf(path, sizeof(path), "%s/nc-sortXXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
 		errx(NC_FAIL, "error: %s: temporary directory name too long", dir);
-	/* The handler sees either no file or the whole path. */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	creating = 1;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	r->fd = mkstemp(creating_path);
-	if (r->fd < 0) {
-		creating = 0;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &hold, &old);
+	r->fd = mkstemp(path);
+	saved = errno;
+	if (r->fd >= 0)
+		unlink(path);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	if (r->fd < 0)
 		run_fail(es, "cannot create");
-	}
-	unlink(creating_path);
-	creating = 0;
 	return r;
 }
 
@@ -365,6 +340,8 @@ reader_bufsize(const struct extsort *es)
 static struct ref *
 refs(const struct extsort *es)
 {
+	if (es->buf == NULL)
+		return NULL;
 	return (struct ref *)(es->buf + es->cap - es->nrefs * sizeof(struct ref));
 }
 

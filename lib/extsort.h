@@ -21,8 +21,9 @@
  * Run files are private to the process: each is created with mkstemp(3)
  * ("nc-sortXXXXXX" under dir) and unlinked at once, and read back through
  * its open descriptor, so nothing is left behind by any exit, a signal or
- * even SIGKILL; a handler for SIGINT, SIGTERM and SIGHUP removes a file in
- * the instant between its creation and its unlinking, then re-raises.  A
+ * even SIGKILL.  SIGINT, SIGTERM, SIGHUP and SIGQUIT are held back for the
+ * instant between a file's creation and its unlinking (no handler is
+ * needed: the signal's own action, after the unlink, leaves nothing).  A
  * run is a sequence of records, each
  *	u32 klen, u32 plen, u64 seq (native byte order), key, payload
  * A payload may thus hold pointers that stay valid in the process (the
