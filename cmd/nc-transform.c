@@ -234,7 +234,7 @@ unpack(struct entry *e, const struct extsort_rec *r)
 	e->seq = sr.seq;
 }
 
-/* Into the sort, or (wait) through the reorder window to s. */
+/* Into the sort, or (with w) through the reorder window to s. */
 static void
 sort_add(struct extsort *es, struct rwin *w, struct streamer *s, struct opts *o,
     const struct entry *e)
