@@ -4,11 +4,13 @@
  *
  *   features_row.c     worker side: an input line to a row (key, template)
  *   features_series.c  main thread: series, periods, fill, features, output
- *   features_input.c   rows in series order: streamed (--sorted) or sorted
- *                      externally in bounded memory (extsort.h)
+ *   features_input.c   rows in series order: streamed (--sorted), through
+ *                      a reorder window (--sorted=N), or sorted externally
+ *                      in bounded memory (extsort.h)
  *
  * Ownership: a feat_series owns its buffers (feat_series_release()); the
- * options are the caller's and only read.
+ * options are the caller's and only read, but for o->from, which
+ * feat_run() sets to the data's first day when it sorts and fills.
  */
 #ifndef NC_FEATURES_TOOL_H
 #define NC_FEATURES_TOOL_H
