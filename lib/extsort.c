@@ -235,9 +235,12 @@ reader_next(struct extsort *es, struct es_run *r)
 static void
 reader_open(struct es_run *r, size_t bufsize)
 {
-	r->bcap = bufsize;
-	r->b = xmalloc(bufsize);
+	if (r->b == NULL) {
+		r->bcap = bufsize;
+		r->b = xmalloc(bufsize);
+	}
 	r->pos = r->n = 0;
+	r->eof = 0;
 }
 
 /* ---------- comparisons ---------- */
@@ -567,6 +570,20 @@ extsort_next(struct extsort *es, struct extsort_rec *out)
 	out->plen = h.plen;
 	out->seq = h.seq;
 	return 1;
+}
+
+void
+extsort_rewind(struct extsort *es)
+{
+	if (es->phase == 1)
+		es->next = 0;
+	if (es->phase != 2)
+		return;
+	for (size_t i = 0; i < es->nruns; i++)
+		if (lseek(es->runs[i]->fd, 0, SEEK_SET) != 0)
+			run_fail(es, "cannot rewind");
+	es->nheap = heap_build(es, es->runs, es->nruns, es->heap, reader_bufsize(es));
+	es->next = 0;
 }
 
 void

@@ -101,6 +101,8 @@ void extsort_add(struct extsort *es, const void *key, size_t klen, const void *p
 void extsort_finish(struct extsort *es);
 /* The next record in order: 1, or 0 at the end. */
 int extsort_next(struct extsort *es, struct extsort_rec *r);
+/* From the first record again (after extsort_finish()). */
+void extsort_rewind(struct extsort *es);
 void extsort_release(struct extsort *es);
 
 /*
