@@ -249,13 +249,14 @@ default_workers(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-/* Observations loaded at once: as many as -S holds. */
+/* Observations loaded at once: as many as a quarter of -S holds (the
+ * sort keeps the rest, or half of it for reading its runs). */
 static size_t
 batch_obs(const struct fc_read_opts *ro)
 {
 	size_t mem = ro->sort.mem ? ro->sort.mem : EXTSORT_MEM_DEFAULT;
 
-	return mem / (sizeof(struct fc_obs) + ro->k * sizeof(double));
+	return mem / 4 / (sizeof(struct fc_obs) + ro->k * sizeof(double));
 }
 
 enum { OPT_SUMMARY = 256, OPT_STOPPED };

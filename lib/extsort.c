@@ -495,12 +495,14 @@ extsort_add(struct extsort *es, const void *key, size_t klen, const void *payloa
 
 	if (klen > UINT32_MAX || plen > UINT32_MAX)
 		errx(NC_FAIL, "error: a record of %zu bytes is too long to sort", klen + plen);
-	if (es->used + need + (es->nrefs + 1) * sizeof(struct ref) > es->cap && es->nrefs > 0)
+	/* The refs count twice: sorting them takes a copy (psort, qsort). */
+	if (es->used + need + 2 * (es->nrefs + 1) * sizeof(struct ref) > es->cap &&
+	    es->nrefs > 0)
 		spill(es);
-	if (es->buf == NULL || need + sizeof(struct ref) > es->cap) {
+	if (es->buf == NULL || need + 2 * sizeof(struct ref) > es->cap) {
 		/* Empty here: a first record, or one larger than -S. */
-		if (need + sizeof(struct ref) > es->cap)
-			es->cap = need + sizeof(struct ref);
+		if (need + 2 * sizeof(struct ref) > es->cap)
+			es->cap = need + 2 * sizeof(struct ref);
 		free(es->buf);
 		es->buf = xmalloc(es->cap);
 	}

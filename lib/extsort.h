@@ -10,7 +10,8 @@
  * memcmp() order is the order it wants (extsort_key_escape()).
  *
  * Records accumulate in one buffer of at most mem bytes (records from its
- * start, a 32-byte sort reference per record from its end).  When it is
+ * start, a 32-byte sort reference per record from its end, and room for
+ * the copy of the references that sorting them takes).  When it is
  * full, the buffer is sorted (psort) and written as a run to a temporary
  * file under dir; when all records have come, the runs are merged back by
  * a heap over at most `fanin` runs at once (more runs: earlier passes
