@@ -468,10 +468,11 @@ extsort_init(struct extsort *es, const struct extsort_opts *o)
 		es->o.mem = EXTSORT_MEM_DEFAULT;
 	if (es->o.mem < EXTSORT_MEM_MIN)
 		es->o.mem = EXTSORT_MEM_MIN;
+	/* A run read through 64K at least: 256 runs at once in 32M. */
 	if (es->o.fanin <= 0) {
-		size_t f = es->o.mem / ((size_t)256 << 10);
+		size_t f = es->o.mem / ((size_t)128 << 10);
 
-		es->o.fanin = f < 2 ? 2 : f > 128 ? 128 : (int)f;
+		es->o.fanin = f < 2 ? 2 : f > 256 ? 256 : (int)f;
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		files = rl.rlim_cur;
@@ -626,9 +627,9 @@ extsort_report(const struct extsort *es, FILE *fp)
 	}
 	human(b, sizeof(b), es->spilled_bytes);
 	fprintf(fp, "%s: sort: %llu records, external (-S %s): %zu runs, %s spilled "
-	    "to %s, %zu merges before the last (fan-in %d)\n", nc_progname,
+	    "to %s, %zu merge%s before the last (fan-in %d)\n", nc_progname,
 	    (unsigned long long)es->records, m, es->runs_written - es->merge_passes, b,
-	    tmp_dir(es), es->merge_passes, es->o.fanin);
+	    tmp_dir(es), es->merge_passes, es->merge_passes == 1 ? "" : "s", es->o.fanin);
 }
 
 void

@@ -58,7 +58,7 @@
 struct extsort_opts {
 	size_t mem;             /* -S: the buffer's bytes; 0: the default */
 	const char *dir;        /* -T: NULL: $TMPDIR, else /tmp */
-	int fanin;              /* runs merged at once; 0: from mem, 2 .. 128 */
+	int fanin;              /* runs merged at once; 0: from mem, 2 .. 256 */
 };
 
 struct extsort_rec {
