@@ -3,8 +3,9 @@
  * reference sort (qsort by key, memcmp shorter first, then the order they
  * were added) whether they fit in memory or spill to runs merged in one or
  * many passes; keys with NUL bytes, equal keys, prefixes of each other,
- * empty keys and payloads, a record larger than the buffer; the sizes -S
- * accepts; and extsort_key_escape() keeps (key, then suffix) order.
+ * empty keys and payloads, a record larger than the buffer; the same
+ * again after extsort_rewind(); the sizes -S accepts; extsort_key_escape()
+ * keeps (key, then suffix) order; the reorder window.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -90,6 +91,13 @@ check(struct item *v, size_t n, size_t mem, int fanin, size_t *runs, size_t *mer
 		i++;
 	}
 	good = good && i == n && extsort_next(&es, &r) == 0;
+	/* Rewound: the same records again, in the same order. */
+	extsort_rewind(&es);
+	for (i = 0; extsort_next(&es, &r) == 1; i++)
+		if (i >= n || r.seq != want[i].seq || r.plen != want[i].plen ||
+		    memcmp(r.payload, want[i].pay, r.plen) != 0)
+			good = 0;
+	good = good && i == n;
 	*runs = es.runs_written;
 	*merges = es.merge_passes;
 	extsort_release(&es);
