@@ -16,6 +16,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "date.h"
+#include "extsort.h"
 #include "forecast.h"
 #include "forecast_eval.h"
 #include "forecast_out.h"
@@ -28,12 +29,13 @@
 
 static const char synopsis[] =
     "usage: nc-forecast [-v] [-H horizon] [-j workers] [-k keys] [-m max]\n"
-    "                   [-r rejects] [-t target] [-x fields] [--as-of date]\n"
-    "                   [--backtest k] [--cv origins] [--ensemble] [--level levels]\n"
-    "                   [--model name] [--now timestamp] [--period day|week|month]\n"
-    "                   [--max-periods n] [--quantiles probs] [--settle days]\n"
-    "                   [--start date] [--stopped alpha] [--summary]\n"
-    "                   [--weights name=w,...] [file ...]\n\n"
+    "                   [-r rejects] [-S size] [-t target] [-T dir] [-x fields]\n"
+    "                   [--as-of date] [--backtest k] [--cv origins] [--ensemble]\n"
+    "                   [--level levels] [--model name] [--now timestamp]\n"
+    "                   [--period day|week|month] [--max-periods n]\n"
+    "                   [--quantiles probs] [--settle days] [--start date]\n"
+    "                   [--stopped alpha] [--summary] [--weights name=w,...]\n"
+    "                   [file ...]\n"
     "\n"
     "Forecasts per series: models, selection or ensemble, intervals, backtests.\n"
     "  -H n                 periods to forecast (default 30)\n"
@@ -43,6 +45,8 @@ static const char synopsis[] =
     "  -x fields            exogenous numeric fields for the regression model\n"
     "  -m max               rejects allowed before exit status 3 (default 0)\n"
     "  -r file              write rejected records there, with their reason\n"
+    "  -S size              memory for sorting unsorted input (default 32M)\n"
+    "  -T dir               the sort's temporary files (default $TMPDIR, /tmp)\n"
     "  -v                   the series count and the period on stderr\n"
     "      --as-of date     end every series at date\n"
     "      --start date     the history window's first day\n"
@@ -78,6 +82,7 @@ struct run {
 	double cv_pool;            /* of sizes (forecast_shape.h) */
 	int m, summary;
 	struct fc_acc *acc;        /* per series, with --backtest */
+	size_t base;               /* the loaded range's first series */
 };
 
 /* Split a comma-separated list into a new array of new strings. */
@@ -209,9 +214,10 @@ recorded(const struct run *r, const struct fc_series *s, double *rec)
 }
 
 static void
-work(size_t i, struct strbuf *out, void *vctx)
+work(size_t bi, struct strbuf *out, void *vctx)
 {
 	struct run *r = vctx;
+	size_t i = r->base + bi;
 	struct fc_series *s = r->set.s[i];
 	struct fc_rowinfo ri;
 	struct fc_shape sh;
@@ -275,6 +281,18 @@ default_workers(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/* Observations loaded at once: as many as a quarter of -S holds (the
+ * sort keeps the rest, or half of it for reading its runs). */
+static size_t
+batch_obs(const struct fc_read_opts *ro)
+{
+	size_t mem = ro->sort.mem ? ro->sort.mem : EXTSORT_MEM_DEFAULT;
+
+	return mem / 4 / (sizeof(struct fc_obs) + ro->k * sizeof(double));
+}
+
+enum { OPT_SUMMARY = 256, OPT_STOPPED };
+
 int
 main(int argc, char *argv[])
 {
@@ -293,8 +311,8 @@ main(int argc, char *argv[])
 		{ "settle", required_argument, NULL, 'U' },
 		{ "max-periods", required_argument, NULL, 'X' },
 		{ "start", required_argument, NULL, 'F' },
-		{ "stopped", required_argument, NULL, 'T' },
-		{ "summary", no_argument, NULL, 'S' },
+		{ "stopped", required_argument, NULL, OPT_STOPPED },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "weights", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -320,7 +338,7 @@ main(int argc, char *argv[])
 	r.plan.nlevels = 1;
 	r.plan.levels[0] = 95;
 	ro.target = "quantity";
-	while ((ch = getopt_long(argc, argv, "hH:j:k:m:r:t:vVx:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hH:j:k:m:r:S:t:T:vVx:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
 			r.H = (size_t)nc_parse_long(optarg, 1, 3660, "-H");
@@ -382,9 +400,16 @@ main(int argc, char *argv[])
 			r.plan.nq = numbers(optarg, r.plan.q, FC_MAX_QUANT, 0, 1, "--quantiles");
 			break;
 		case 'S':
-			r.summary = 1;
+			if (extsort_parse_size(optarg, &ro.sort.mem) != 0)
+				errx(NC_USAGE, "-S: not a size of at least 16K: '%s'", optarg);
 			break;
 		case 'T':
+			ro.sort.dir = optarg;
+			break;
+		case OPT_SUMMARY:
+			r.summary = 1;
+			break;
+		case OPT_STOPPED:
 			r.plan.stop_alpha = level(optarg, "--stopped");
 			stopped_set = 1;
 			break;
@@ -447,11 +472,29 @@ main(int argc, char *argv[])
 	r.rc.keys = ro.keys;
 	r.rc.nkeys = ro.nkeys;
 	/* Pooled from what the earliest backtest origin could see. */
-	r.cv_pool = fc_size_cv_pool(&r.set, r.period, fc_period_add(r.period, r.last,
-	    1 - (long)r.backtest));
+	/* Two passes over the series, a range of them in memory at a time:
+	 * the pooled cv of sizes, then the forecasts. */
+	{
+		struct fc_cvsum cs = { 0 };
+		long cutoff = fc_period_add(r.period, r.last, 1 - (long)r.backtest);
+
+		for (size_t lo = 0, hi; lo < r.set.n; lo = hi) {
+			hi = fc_set_load(&r.set, lo, batch_obs(&ro));
+			for (size_t i = lo; i < hi; i++)
+				fc_size_cv_add(&cs, r.set.s[i], r.period, cutoff);
+			fc_set_unload(&r.set, lo, hi);
+		}
+		r.cv_pool = fc_size_cv_finish(&cs);
+	}
+	fc_set_rewind(&r.set);
 	if (r.backtest > 0)
 		r.acc = xcalloc(r.set.n + 1, sizeof(*r.acc));
-	fc_pool_run(r.set.n, nthreads, work, &r, isatty(2) && !nc_verbose);
+	for (size_t lo = 0, hi; lo < r.set.n; lo = hi) {
+		hi = fc_set_load(&r.set, lo, batch_obs(&ro));
+		r.base = lo;
+		fc_pool_run(hi - lo, nthreads, work, &r, isatty(2) && !nc_verbose);
+		fc_set_unload(&r.set, lo, hi);
+	}
 	if (r.summary) {
 		struct fc_total tot;
 		struct strbuf sb = { 0 };
@@ -464,9 +507,11 @@ main(int argc, char *argv[])
 		fc_total_release(&tot);
 	}
 	nc_close_stdout();
-	if (nc_verbose)
+	if (nc_verbose) {
+		extsort_report(&r.set.es, stderr);
 		fprintf(stderr, "%s: %zu series, period %s, %lu rejected\n", nc_progname,
 		    r.set.n, fc_period_name(r.period), rej.count);
+	}
 	if (nc_verbose && settle > 0) {
 		char d1[DATE_BUFSZ], d2[DATE_BUFSZ];
 		date_format(fc_period_add(r.period, r.last, 1) - 1, d1);

@@ -14,28 +14,29 @@
 #include <time.h>
 
 #include "flat.h"
-#include "arena.h"
 #include "date.h"
+#include "extsort.h"
 #include "input.h"
-#include "keyprefix.h"
 #include "nc.h"
 #include "ndjson.h"
 #include "parmap.h"
-#include "psort.h"
 #include "reject.h"
 #include "staging.h"
 
 static const char synopsis[] =
-    "usage: nc-transform [-v] [--sorted] [-k keys] [-m max] [-r rejects]\n"
-    "                    [--now timestamp] [--since date] [--low-stock n]\n"
-    "                    [--threads n] [file ...]\n"
+    "usage: nc-transform [-v] [--sorted[=n]] [-k keys] [-m max] [-r rejects]\n"
+    "                    [-S size] [-T dir] [--now timestamp] [--since date]\n"
+    "                    [--low-stock n] [--threads n] [file ...]\n"
     "\n"
     "Staging of item-day records: cast, clean, validate, derive, deduplicate.\n"
     "  -k keys              the series key fields, item_id first (default item_id)\n"
     "  -m max               rejects allowed before exit status 3 (default 0)\n"
     "  -r file              write rejected and superseded records there\n"
     "  -v                   counts of records in, out, rejected, superseded\n"
-    "      --sorted         input ordered by series key and date: stream it\n"
+    "  -S size              memory for sorting unsorted input (default 32M)\n"
+    "  -T dir               the sort's temporary files (default $TMPDIR, /tmp)\n"
+    "      --sorted[=n]     input ordered by series key and date: stream it\n"
+    "                       (=n: records up to n rows late are put in place)\n"
     "      --since date     the earliest date kept (default 2024-01-01)\n"
     "      --low-stock n    the LOW_STOCK threshold (default 10)\n"
     "      --now time       the loaded_at of every record (RFC 3339)\n"
@@ -47,6 +48,8 @@ static const char synopsis[] =
 struct opts {
 	struct staging st;      /* what staging_record() reads */
 	int sorted;             /* --sorted: stream, input ordered by keys, date */
+	size_t window;          /* --sorted=N: through a reorder window */
+	struct extsort_opts sort;       /* -S, -T: otherwise */
 	struct rejects rej;
 };
 
@@ -208,94 +211,109 @@ stream_finish(struct streamer *s)
 }
 
 /*
- * Buffered: every staged record, kept in an arena, then sorted by (key,
- * date, line) through a compact index whose first 24 key bytes compare as
- * three integers, and reduced run by run.
+ * Not --sorted: every staged record goes to an external sort (extsort.h)
+ * by its key, then in input order, and comes back to the streamer in
+ * bounded memory.  The payload of a sorted record: a struct sorted_rec,
+ * then the output line.
  */
-struct buffer {
-	struct entry *v;
-	size_t n, cap;
-	struct arena mem;
+struct sorted_rec {
+	long long created;
+	int has_created;
+	const char *input;      /* argv or "stdin": lives as long as the process */
+	unsigned long lineno;
+	size_t seq;
 };
 
-struct sort_ref {
-	uint64_t p[3];          /* the key's first 24 bytes, big-endian */
-	const struct entry *e;
-};
-
+/* The payload of e into p (sizeof(struct sorted_rec) + e->len bytes). */
 static void
-buffer_add(struct buffer *b, const struct entry *e)
+pack(char *p, const struct entry *e)
 {
-	char *copy = arena_alloc(&b->mem, e->klen + e->len);
+	struct sorted_rec sr = { e->created, e->has_created, e->input, e->lineno, e->seq };
 
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 1024;
-		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
-	}
-	/* Keep a copy: the batch's buffer is reused. */
-	memcpy(copy, e->key, e->klen);
-	memcpy(copy + e->klen, e->line, e->len);
-	b->v[b->n] = *e;
-	b->v[b->n].key = copy;
-	b->v[b->n].line = copy + e->klen;
-	b->n++;
-}
-
-static int
-ref_cmp(const void *pa, const void *pb)
-{
-	const struct sort_ref *a = pa, *b = pb;
-	int c;
-
-	for (int k = 0; k < 3; k++)
-		if (a->p[k] != b->p[k])
-			return a->p[k] < b->p[k] ? -1 : 1;
-	if ((a->e->klen > 24 || b->e->klen > 24) && (c = key_cmp(a->e, b->e)) != 0)
-		return c;
-	return a->e->seq < b->e->seq ? -1 : a->e->seq > b->e->seq;
+	memcpy(p, &sr, sizeof(sr));
+	memcpy(p + sizeof(sr), e->line, e->len);
 }
 
 static void
-buffer_finish(struct buffer *b, struct opts *o)
+unpack(struct entry *e, const struct extsort_rec *r)
 {
-	struct sort_ref *refs = xcalloc(b->n, sizeof(*refs));
-	size_t i = 0;
+	struct sorted_rec sr;
 
-	for (size_t k = 0; k < b->n; k++) {
-		const struct entry *e = &b->v[k];
+	memcpy(&sr, r->payload, sizeof(sr));
+	e->key = r->key;
+	e->klen = r->klen;
+	e->line = r->payload + sizeof(sr);
+	e->len = r->plen - sizeof(sr);
+	e->created = sr.created;
+	e->has_created = sr.has_created;
+	e->input = sr.input;
+	e->lineno = sr.lineno;
+	e->seq = sr.seq;
+}
 
-		for (size_t w = 0; w < 3; w++)
-			refs[k].p[w] = e->klen > 8 * w ? key_prefix8(e->key + 8 * w, e->klen - 8 * w) : 0;
-		refs[k].e = e;
+/* Into the sort, or (with w) through the reorder window to s. */
+static void
+sort_add(struct extsort *es, struct rwin *w, struct streamer *s, struct opts *o,
+    const struct entry *e)
+{
+	char stack[4096], *p = e->len + sizeof(struct sorted_rec) <= sizeof(stack) ? stack :
+	    xmalloc(e->len + sizeof(struct sorted_rec));
+	struct extsort_rec r;
+	struct entry out;
+	int c = 0;
+
+	pack(p, e);
+	if (w == NULL)
+		extsort_add(es, e->key, e->klen, p, sizeof(struct sorted_rec) + e->len);
+	else if ((c = rwin_add(w, e->key, e->klen, p, sizeof(struct sorted_rec) + e->len,
+	    &r)) < 0)
+		errx(NC_FAIL, "error: %s:%lu: input not ordered by %s and date, even within "
+		    "--sorted=%zu records (sort it, or leave out --sorted)", e->input, e->lineno,
+		    o->st.keys[0], w->max);
+	if (p != stack)
+		free(p);
+	if (c == 1) {
+		unpack(&out, &r);
+		stream_add(s, o, &out);
 	}
-	if (b->n > 0)
-		psort(refs, b->n, sizeof(*refs), ref_cmp);
-	/* Each run of one key: the best record out, the others aside. */
-	while (i < b->n) {
-		const struct entry *best = refs[i].e;
-		size_t j = i + 1;
+}
 
-		for (; j < b->n && memcmp(refs[j].p, refs[i].p, sizeof(refs[i].p)) == 0 &&
-		    key_cmp(refs[j].e, best) == 0; j++) {
-			if (supersedes(refs[j].e, best)) {
-				set_aside(o, best, refs[j].e);
-				best = refs[j].e;
-			} else
-				set_aside(o, refs[j].e, best);
-		}
-		nc_write(stdout, best->line, best->len);
-		counts.out++;
-		i = j;
+static void
+sort_finish(struct extsort *es, struct streamer *s, struct opts *o)
+{
+	struct extsort_rec r;
+	struct entry e;
+
+	extsort_finish(es);
+	while (extsort_next(es, &r) == 1) {
+		unpack(&e, &r);
+		stream_add(s, o, &e);
 	}
-	free(refs);
-	free(b->v);
-	arena_release(&b->mem);
+	if (nc_verbose)
+		extsort_report(es, stderr);
+	extsort_release(es);
+}
+
+static void
+window_finish(struct rwin *w, struct streamer *s, struct opts *o)
+{
+	struct extsort_rec r;
+	struct entry e;
+
+	while (rwin_next(w, &r) == 1) {
+		unpack(&e, &r);
+		stream_add(s, o, &e);
+	}
+	if (nc_verbose)
+		rwin_report(w, stderr);
+	rwin_release(w);
 }
 
 struct run {
 	struct opts *o;         /* all that map_record() may touch */
 	struct streamer s;
-	struct buffer b;
+	struct extsort es;
+	struct rwin w;          /* --sorted=N */
 };
 
 enum { STAGED, REJECT_RECORD, REJECT_LINE };
@@ -364,10 +382,10 @@ consume_record(const struct pm_item *it, const char *out, void *ctx)
 	e.klen = it->n2;
 	e.line = out + it->off;
 	e.len = it->n;
-	if (r->o->sorted)
+	if (r->o->sorted && r->o->window == 0)
 		stream_add(&r->s, r->o, &e);
 	else
-		buffer_add(&r->b, &e);
+		sort_add(&r->es, r->o->sorted ? &r->w : NULL, &r->s, r->o, &e);
 }
 
 static void
@@ -375,12 +393,19 @@ run(struct input *in, struct opts *o, int nthreads)
 {
 	struct run r = { .o = o };
 
+	if (!o->sorted)
+		extsort_init(&r.es, &o->sort);
+	else if (o->window > 0)
+		rwin_init(&r.w, o->window);
 	parmap_run(in, nthreads, map_record, consume_record, &r);
-	if (o->sorted)
-		stream_finish(&r.s);
-	else
-		buffer_finish(&r.b, o);
+	if (!o->sorted)
+		sort_finish(&r.es, &r.s, o);
+	else if (o->window > 0)
+		window_finish(&r.w, &r.s, o);
+	stream_finish(&r.s);
 }
+
+enum { OPT_SORTED = 256, OPT_THREADS };
 
 int
 main(int argc, char *argv[])
@@ -388,11 +413,11 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "sorted", no_argument, NULL, 'S' },
+		{ "sorted", optional_argument, NULL, OPT_SORTED },
 		{ "now", required_argument, NULL, 'N' },
 		{ "since", required_argument, NULL, 'D' },
 		{ "low-stock", required_argument, NULL, 'L' },
-		{ "threads", required_argument, NULL, 'T' },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .sorted = 0 };
@@ -406,13 +431,22 @@ main(int argc, char *argv[])
 	int ch, rval, nthreads = 0;
 
 	nc_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "hk:m:r:vV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hk:m:r:S:T:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			keys = optarg;
 			break;
 		case 'S':
+			if (extsort_parse_size(optarg, &o.sort.mem) != 0)
+				errx(NC_USAGE, "-S: not a size of at least 16K: '%s'", optarg);
+			break;
+		case 'T':
+			o.sort.dir = optarg;
+			break;
+		case OPT_SORTED:
 			o.sorted = 1;
+			if (optarg != NULL)
+				o.window = (size_t)nc_parse_long(optarg, 0, 100000000, "--sorted");
 			break;
 		case 'N':
 			if (ts_parse(optarg, 0, &now) != 0)
@@ -422,7 +456,7 @@ main(int argc, char *argv[])
 			if (date_parse(optarg, &since) != 0)
 				errx(NC_USAGE, "--since: not a date: '%s'", optarg);
 			break;
-		case 'T':
+		case OPT_THREADS:
 			nthreads = (int)nc_parse_long(optarg, 1, 64, "--threads");
 			break;
 		case 'L':

@@ -2,6 +2,7 @@
  * forecast_series.c: records into regular series per key (see
  * forecast_series.h).  Owner: nc-forecast.
  */
+#include <err.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -46,6 +47,7 @@ fc_set_release(struct fc_set *set)
 	}
 	free(set->s);
 	free(set->tab);
+	extsort_release(&set->es);
 }
 
 static uint64_t
@@ -90,6 +92,7 @@ lookup(struct fc_set *set, const char *hid, const char *id, const char *keyjson)
 		j = (j + 1) & (set->tabcap - 1);
 	}
 	s = xcalloc(1, sizeof(*s));
+	s->idx = set->n;
 	s->hid = xstrdup(hid);
 	s->id = xstrdup(id);
 	s->keyjson = xstrdup(keyjson);
@@ -138,6 +141,30 @@ add_obs(struct fc_series *s, long date, double qty, double lt, const double *xv,
 	if (k > 0)
 		memcpy(s->xv + s->nobs * k, xv, k * sizeof(double));
 	s->nobs++;
+}
+
+/* An observation as it is sorted: the series' index (big-endian), then
+ * this, then k exogenous values. */
+struct obs_rec {
+	long date;
+	double qty, lt;
+};
+
+static void
+spill_obs(struct fc_set *set, struct fc_series *s, long date, double qty, double lt,
+    const double *xv)
+{
+	struct obs_rec r = { date, qty, lt };
+	unsigned char key[8];
+	char pay[sizeof(r) + 64 * sizeof(double)];
+
+	for (int i = 0; i < 8; i++)
+		key[i] = (unsigned char)((uint64_t)s->idx >> (56 - 8 * i));
+	memcpy(pay, &r, sizeof(r));
+	if (set->k > 0)
+		memcpy(pay + sizeof(r), xv, set->k * sizeof(double));
+	extsort_add(&set->es, key, sizeof(key), pay, sizeof(r) + set->k * sizeof(double));
+	s->count++;
 }
 
 static void
@@ -232,7 +259,7 @@ record(struct fc_set *set, const struct flat *fl, const struct fc_read_opts *o,
 	s = lookup(set, hid.s, id.s, kj.s);
 	if (intro != LONG_MIN && intro > s->introduced)
 		s->introduced = intro;
-	add_obs(s, date, qty, lt, xv, o->k);
+	spill_obs(set, s, date, qty, lt, xv);
 	if (!isnan(qty)) {
 		note_date(set, date);
 		if (date >= s->attr_date) {
@@ -268,6 +295,8 @@ fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
 	char *line, why[160];
 	size_t len;
 
+	extsort_init(&set->es, &o->sort);
+	set->k = o->k;
 	flat_init(&fl, buf, 64);
 	while (input_next(in, &line, &len) == 1) {
 		json_t *obj = NULL;
@@ -285,6 +314,56 @@ fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
 		json_decref(obj);
 	}
 	flat_release(&fl);
+	extsort_finish(&set->es);
+}
+
+size_t
+fc_set_load(struct fc_set *set, size_t lo, size_t maxobs)
+{
+	size_t hi = lo, sum = 0;
+
+	while (hi < set->n && (hi == lo || sum + set->s[hi]->count <= maxobs))
+		sum += set->s[hi++]->count;
+	for (size_t i = lo; i < hi; i++) {
+		struct fc_series *s = set->s[i];
+
+		for (size_t j = 0; j < s->count; j++) {
+			struct extsort_rec rec;
+			struct obs_rec r;
+			double xv[64];
+
+			if (extsort_next(&set->es, &rec) != 1 || rec.plen != sizeof(r) +
+			    set->k * sizeof(double))
+				errx(NC_FAIL, "error: the sorted observations ended early");
+			memcpy(&r, rec.payload, sizeof(r));
+			if (set->k > 0)
+				memcpy(xv, rec.payload + sizeof(r), set->k * sizeof(double));
+			add_obs(s, r.date, r.qty, r.lt, xv, set->k);
+		}
+	}
+	return hi;
+}
+
+void
+fc_set_unload(struct fc_set *set, size_t lo, size_t hi)
+{
+	for (size_t i = lo; i < hi; i++) {
+		struct fc_series *s = set->s[i];
+
+		free(s->obs);
+		free(s->xv);
+		free(s->y);
+		free(s->x);
+		s->obs = NULL;
+		s->xv = s->y = s->x = NULL;
+		s->nobs = s->cap = 0;
+	}
+}
+
+void
+fc_set_rewind(struct fc_set *set)
+{
+	extsort_rewind(&set->es);
 }
 
 size_t

@@ -2,9 +2,13 @@
  * forecast_series.h: records into regular series per key for
  * nc-forecast.  Owner: nc-forecast.
  *
- * fc_read() keeps, per key (in order of first appearance), every dated
- * observation of the target, the exogenous fields, and the attributes of
- * the latest observed row.  fc_regularise() turns a series into y[0..n-1]
+ * fc_read() keeps, per key (in order of first appearance), the attributes
+ * of the latest observed row, and sends every dated observation of the
+ * target and the exogenous fields to an external sort (extsort.h) by
+ * series, then arrival, so that memory does not grow with the rows:
+ * fc_set_load() brings back the observations of a range of series (in
+ * their order of arrival, as they came), fc_set_unload() frees them, and
+ * fc_set_rewind() starts the series over for another pass.  fc_regularise() turns a series into y[0..n-1]
  * over whole periods (gaps are zero demand: ERP extracts only have days
  * with movements) and x[(n + H) x k] (period means, carried forward).
  * Ownership: the set owns its series; fc_set_release() frees them.
@@ -14,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "extsort.h"
 #include "fc_models.h"
 #include "input.h"
 #include "reject.h"
@@ -28,6 +33,8 @@ struct fc_obs {
 };
 
 struct fc_series {
+	size_t idx;                /* its place in the set */
+	size_t count;              /* observations read (loaded or not) */
 	char *id;                  /* key values joined by '|' */
 	char *hid;                 /* joined by '\037', for the hash */
 	char *keyjson;             /* "item_id":"A","site_id":"B" */
@@ -53,6 +60,8 @@ struct fc_set {
 	int all_month_start;       /* every observed date is a 1st */
 	int wday;                  /* common ISO weekday, 0 none, -1 mixed */
 	size_t ndates;             /* distinct-ish: rows with a target */
+	struct extsort es;         /* the observations, by series */
+	size_t k;                  /* exogenous values per observation */
 };
 
 struct fc_read_opts {
@@ -61,6 +70,7 @@ struct fc_read_opts {
 	const char *target;
 	char **exog;
 	size_t k;
+	struct extsort_opts sort;  /* -S, -T */
 };
 
 void fc_set_init(struct fc_set *set);
@@ -68,6 +78,16 @@ void fc_set_release(struct fc_set *set);
 /* Read every record of in; bad ones go to rej. */
 void fc_read(struct fc_set *set, struct input *in, const struct fc_read_opts *o,
     struct rejects *rej);
+/*
+ * Load the observations of the series from lo on, as many series as hold
+ * at most maxobs observations (one at least); returns the end of the
+ * range.  Ranges go up from 0 (lo is the last call's end); after
+ * fc_set_rewind(), from 0 again.
+ */
+size_t fc_set_load(struct fc_set *set, size_t lo, size_t maxobs);
+/* Free the observations and regular series of set->s[lo .. hi - 1]. */
+void fc_set_unload(struct fc_set *set, size_t lo, size_t hi);
+void fc_set_rewind(struct fc_set *set);
 /* Mean, sd (NAN below 2) and count of the lead times of the requests
  * (quantity > 0) dated before end. */
 size_t fc_lead_times(const struct fc_series *s, long end, double *mean, double *sd);

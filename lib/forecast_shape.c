@@ -106,48 +106,61 @@ cmp_obs(const void *a, const void *b)
 	return (x->date > y->date) - (x->date < y->date);
 }
 
+void
+fc_size_cv_add(struct fc_cvsum *cs, const struct fc_series *se, enum fc_period p,
+    long cutoff)
+{
+	size_t k = 0;
+	double prev = NAN;
+
+	if (se->nobs > cs->cap) {
+		cs->cap = se->nobs;
+		cs->ob = xrealloc(cs->ob, cs->cap * sizeof(*cs->ob));
+	}
+	for (size_t j = 0; j < se->nobs; j++)
+		if (se->obs[j].qty > 0 && se->obs[j].date < cutoff) {
+			cs->ob[k] = se->obs[j];
+			cs->ob[k++].date = fc_period_start(p, se->obs[j].date);
+		}
+	if (k > 0)
+		qsort(cs->ob, k, sizeof(*cs->ob), cmp_obs);
+	for (size_t j = 0; j < k;) {       /* period sums, in order */
+		double q = 0;
+		long d = cs->ob[j].date;
+		for (; j < k && cs->ob[j].date == d; j++)
+			q += cs->ob[j].qty;
+		if (!isnan(prev)) {
+			double r = log(q / prev);
+			cs->s += r;
+			cs->s2 += r * r;
+			cs->n++;
+		}
+		prev = q;
+	}
+}
+
+double
+fc_size_cv_finish(struct fc_cvsum *cs)
+{
+	double var;
+
+	free(cs->ob);
+	cs->ob = NULL;
+	cs->cap = 0;
+	if (cs->n < 2)
+		return NAN;
+	var = (cs->s2 - cs->s * cs->s / (double)cs->n) / (double)(cs->n - 1) / 2;
+	return sqrt(expm1(var));
+}
+
 double
 fc_size_cv_pool(const struct fc_set *set, enum fc_period p, long cutoff)
 {
-	double s = 0, s2 = 0;
-	size_t n = 0;
-	struct fc_obs *ob = NULL;
-	size_t cap = 0;
+	struct fc_cvsum cs = { 0 };
 
-	for (size_t i = 0; i < set->n; i++) {
-		const struct fc_series *se = set->s[i];
-		size_t k = 0;
-		double prev = NAN;
-
-		if (se->nobs > cap) {
-			cap = se->nobs;
-			ob = xrealloc(ob, cap * sizeof(*ob));
-		}
-		for (size_t j = 0; j < se->nobs; j++)
-			if (se->obs[j].qty > 0 && se->obs[j].date < cutoff) {
-				ob[k] = se->obs[j];
-				ob[k++].date = fc_period_start(p, se->obs[j].date);
-			}
-		qsort(ob, k, sizeof(*ob), cmp_obs);
-		for (size_t j = 0; j < k;) {       /* period sums, in order */
-			double q = 0;
-			long d = ob[j].date;
-			for (; j < k && ob[j].date == d; j++)
-				q += ob[j].qty;
-			if (!isnan(prev)) {
-				double r = log(q / prev);
-				s += r;
-				s2 += r * r;
-				n++;
-			}
-			prev = q;
-		}
-	}
-	free(ob);
-	if (n < 2)
-		return NAN;
-	double var = (s2 - s * s / (double)n) / (double)(n - 1) / 2;
-	return sqrt(expm1(var));
+	for (size_t i = 0; i < set->n; i++)
+		fc_size_cv_add(&cs, set->s[i], p, cutoff);
+	return fc_size_cv_finish(&cs);
 }
 
 static void

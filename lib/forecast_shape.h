@@ -42,9 +42,22 @@
 #define FC_SIZE_K0 4.0
 
 struct fc_set;
+struct fc_series;
+struct fc_obs;
 /* The pooled cv of sizes of set's series (NAN without two requests in
  * any series), from the periods of p before day cutoff. */
 double fc_size_cv_pool(const struct fc_set *set, enum fc_period p, long cutoff);
+/* The same a series at a time, in the set's order (for loaded ranges of
+ * series): add each, then finish (which frees the scratch). */
+struct fc_cvsum {
+	double s, s2;
+	size_t n;
+	struct fc_obs *ob;      /* scratch */
+	size_t cap;
+};
+void fc_size_cv_add(struct fc_cvsum *cs, const struct fc_series *se, enum fc_period p,
+    long cutoff);
+double fc_size_cv_finish(struct fc_cvsum *cs);
 
 struct fc_shape {
 	size_t periods;            /* history length */

@@ -43,7 +43,7 @@ for p in $progs nc-daily nc-plot nc-sample-map; do
 		test -s usage.flags
 		: >missing
 		while read -r f; do
-			grep -Eq -- "^ +(-[A-Za-z0-9], )?$f( |,|\$)|^ +-[A-Za-z0-9], $f( |\$)" options.part ||
+			grep -Eq -- "^ +(-[A-Za-z0-9], )?$f( |,|\[|\$)|^ +-[A-Za-z0-9], $f( |\$)" options.part ||
 				echo "$f" >>missing
 		done <usage.flags
 		cat missing
