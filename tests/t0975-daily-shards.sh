@@ -1,0 +1,243 @@
+#!/bin/sh
+# t0975-daily-shards: scripts/nc-daily's sharded mode for real on this
+# machine: three "hosts" reached by ssh (an sshd of the test's own, on free
+# ports of 127.0.0.1, one per host, each giving its sessions that host's
+# directory of programs and .pgpass), GNU parallel, one PostgreSQL server
+# whose shard role needs a password.  The union of the shards' forecasts,
+# reorder rows and alerts is the single-host run's, byte for byte after
+# sorting; a shard that fails once is retried and the day commits; a shard
+# that always fails leaves the day uncommitted, and a rerun commits it once.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/daily-lib.sh"
+. "$TESTS_DIR/pg.sh"
+
+D1=2025-03-13
+D2=2025-03-14
+HOSTS='h1 h2 h3'
+
+SSHD_PID=
+sshd_stop() {
+	if test -n "$SSHD_PID"; then
+		kill "$SSHD_PID" 2>/dev/null
+		SSHD_PID=
+	fi
+}
+
+pg_start || { echo "not ok 1 - a PostgreSQL server starts"; echo "1..1"; exit 1; }
+trap 'sshd_stop; pg_stop; rm -rf "$TRASH"' EXIT
+
+# The shards' role logs in with a password over TCP (scram); the test's
+# own connections (the socket) are trusted.
+PW=shard-secret-$$
+psql -Xq -c "CREATE ROLE nc LOGIN PASSWORD '$PW'" -c 'CREATE DATABASE single' \
+	-c 'CREATE DATABASE shards OWNER nc' >/dev/null
+{
+	echo "host all nc 127.0.0.1/32 scram-sha-256"
+	cat "$PG_DIR/data/pg_hba.conf"
+} >"$TRASH/hba" && cat "$TRASH/hba" >"$PG_DIR/data/pg_hba.conf"
+_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" reload >/dev/null
+SHARD_DB="postgresql://nc@127.0.0.1:$PGPORT/shards"
+SINGLE_DB="postgresql:///single?host=$PGHOST&port=$PGPORT&user=postgres"
+
+# The hosts: each its own directory of programs (a copy of the build's
+# and of nc-daily-shard) and its own password file.
+for h in $HOSTS coord; do
+	mkdir -p "$TRASH/$h/bin"
+	cp "$NC_BIN"/nc-* "$SRC_DIR/scripts/nc-daily-shard" "$TRASH/$h/bin/"
+	echo "127.0.0.1:$PGPORT:shards:nc:$PW" >"$TRASH/$h/pgpass"
+	chmod 600 "$TRASH/$h/pgpass"
+done
+
+# sshd on one free port per host; keys made here.
+mkdir -p "$TRASH/ssh"
+ssh-keygen -q -t ed25519 -N '' -f "$TRASH/ssh/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$TRASH/ssh/id"
+cp "$TRASH/ssh/id.pub" "$TRASH/ssh/authorized_keys"
+chmod 600 "$TRASH/ssh/authorized_keys"
+test "$(id -u)" != 0 || mkdir -p /run/sshd
+{
+	echo "ListenAddress 127.0.0.1"
+	echo "HostKey $TRASH/ssh/host_key"
+	echo "AuthorizedKeysFile $TRASH/ssh/authorized_keys"
+	echo "PasswordAuthentication no"
+	echo "KbdInteractiveAuthentication no"
+	echo "UsePAM no"
+	echo "StrictModes no"
+	echo "PermitRootLogin prohibit-password"
+	echo "PidFile $TRASH/ssh/sshd.pid"
+} >"$TRASH/ssh/sshd_config"
+{
+	echo "Host *"
+	echo "	User $(id -un)"
+	echo "	IdentityFile $TRASH/ssh/id"
+	echo "	StrictHostKeyChecking no"
+	echo "	UserKnownHostsFile /dev/null"
+	echo "	BatchMode yes"
+	echo "	LogLevel ERROR"
+} >"$TRASH/ssh/config.tail"
+: >"$TRASH/ssh/config"
+for h in $HOSTS; do
+	port=$(_pg_free_port)
+	echo "Port $port" >>"$TRASH/ssh/sshd_config.ports"
+	{
+		echo "Match LocalPort $port"
+		echo "	SetEnv NC_TEST_HOST=$h PATH=$TRASH/$h/bin:/usr/bin:/bin PGPASSFILE=$TRASH/$h/pgpass"
+	} >>"$TRASH/ssh/sshd_config.match"
+	printf 'Host %s\n\tHostName 127.0.0.1\n\tPort %s\n' "$h" "$port" >>"$TRASH/ssh/config"
+done
+cat "$TRASH/ssh/sshd_config.ports" "$TRASH/ssh/sshd_config.match" >>"$TRASH/ssh/sshd_config"
+cat "$TRASH/ssh/config.tail" >>"$TRASH/ssh/config"
+/usr/sbin/sshd -D -f "$TRASH/ssh/sshd_config" -E "$TRASH/ssh/sshd.log" &
+SSHD_PID=$!
+# ready when every port answers (at most 10 s)
+for _i in 1 2 3 4 5 6 7 8 9 10; do
+	_up=0
+	for h in $HOSTS; do
+		ssh -F "$TRASH/ssh/config" -o ConnectTimeout=2 $h true 2>/dev/null && _up=$((_up + 1))
+	done
+	test "$_up" != 3 || break
+	sleep 1
+done
+
+expect_success 'the three hosts answer over ssh, each with its own programs' '
+	for h in $HOSTS; do
+		ssh -F "$TRASH/ssh/config" $h "command -v nc-daily-shard" >>where.out
+	done
+	printf "%s\n" "$TRASH/h1/bin/nc-daily-shard" "$TRASH/h2/bin/nc-daily-shard" \
+		"$TRASH/h3/bin/nc-daily-shard" >where.want
+	cmp_files where.want where.out
+'
+
+# The data: the sample's history up to the day before D1 in silver (both
+# stores), D1 and D2 as the ERP extracts of the runs.
+LC_ALL=C daily_slice 2024-10-01 $D2 >slice.ndjson
+jq -c --arg d $D1 'select(.date < $d)' slice.ndjson >history.ndjson
+nc-transform -k item_id,site_id --now $DAILY_NOW history.ndjson >silver-history.ndjson
+expect_success 'the history loads into both stores' '
+	nc-store load -d "$SINGLE_DB" -k item_id,site_id,date silver <silver-history.ndjson
+	PGPASSFILE=$TRASH/coord/pgpass nc-store load -d "$SHARD_DB" -k item_id,site_id,date silver \
+		<silver-history.ndjson
+'
+
+daily_config single.conf "$TRASH/single" "NC_DB='$SINGLE_DB'" JOBS=2
+expect_success "the single-host run of $D1 and $D2" '
+	"$DAILY" --config single.conf --from $D1 --to $D2 2>single.err || { cat single.err; exit 1; }
+'
+
+# gold DB DATASET DAY: the day's partition of a dataset, sorted.
+gold() {
+	PGPASSFILE=$TRASH/coord/pgpass nc-store dump -d "$1" -p "$3" "$2" | LC_ALL=C sort
+}
+
+daily_config shards.conf "$TRASH/shards" "NC_DB='$SHARD_DB'" JOBS=2 \
+	"NC_SHARD_HOSTS='$HOSTS'" "NC_SHARD_SSH='ssh -F $TRASH/ssh/config'" \
+	"PGPASSFILE=$TRASH/coord/pgpass" "export PGPASSFILE"
+
+# A wrapper of nc-forecast on every host: it fails the first time any
+# shard calls it (fail-once), or every time shard 2 does (fail-always).
+inject() {
+	for h in $HOSTS; do
+		test -f "$TRASH/$h/bin/nc-forecast.real" ||
+			mv "$TRASH/$h/bin/nc-forecast" "$TRASH/$h/bin/nc-forecast.real"
+		cat >"$TRASH/$h/bin/nc-forecast" <<EOF
+#!/bin/sh
+case $1 in
+once) mkdir "$TRASH/failed-once" 2>/dev/null && { echo "injected failure: once" >&2; exit 1; } ;;
+always) test "\$PARALLEL_SEQ" != 2 || { echo "injected failure: always" >&2; exit 1; } ;;
+esac
+exec "\$(dirname "\$0")/nc-forecast.real" "\$@"
+EOF
+		chmod +x "$TRASH/$h/bin/nc-forecast"
+	done
+}
+inject once
+
+expect_success "the sharded run of $D1, one shard failing once, commits" '
+	"$DAILY" --config shards.conf --date $D1 2>shards1.err || { cat shards1.err; exit 1; }
+'
+RUN1=$(ls -d "$TRASH"/shards/log/2*/ | head -n 1)
+# same DAY: the shards' forecasts, reorder rows and alerts of DAY are the
+# single host's, byte for byte after sorting, and once each; for the
+# forecasts, but for size_cv, which nc-forecast pools over the series of
+# its input (one shard's series, not all: nc-daily(1), BUGS).
+same() {
+	for ds in reorder alerts; do
+		expect_success "$1: the shards' $ds are the single host's, byte for byte after sorting" '
+			gold "$SINGLE_DB" '$ds' '$1' >want
+			gold "$SHARD_DB" '$ds' '$1' >got
+			test -s want
+			cmp_files want got
+		'
+	done
+	expect_success "$1: the shards' forecasts are the single host's, byte for byte but size_cv" '
+		gold "$SINGLE_DB" forecasts '$1' | sed "s/,\"size_cv\":[^,]*,/,/" >want
+		gold "$SHARD_DB" forecasts '$1' | sed "s/,\"size_cv\":[^,]*,/,/" >got
+		test -s want
+		test "$(grep -c size_cv want got)" = "want:0
+got:0"
+		cmp_files want got
+	'
+}
+same $D1
+expect_success 'the failed attempt is in the day'"'"'s attempts log, and was retried' '
+	grep -q "shard [0-9]/3 on h[123]: nc-daily-shard: failed" "$RUN1/$D1/shards-attempts.log"
+	grep -q "injected failure: once" "$RUN1/$D1/shards-attempts.log"
+	test -d "$TRASH/failed-once"
+'
+expect_success 'the joblog has the three shards, each succeeded' '
+	awk -F "\t" "NR > 1 { print \$7 }" "$RUN1/$D1/shards.joblog" >exits
+	printf "0\n0\n0\n" >exits.want
+	cmp_files exits.want exits
+'
+expect_success 'the day'"'"'s state is committed, the single host'"'"'s (as a JSON object)' '
+	jq -S . "$TRASH/single/state/days/$D1/alert.state" >want
+	jq -S . "$TRASH/shards/state/days/$D1/alert.state" >got
+	test -s got
+	cmp_files want got
+'
+expect_success 'the shards'"'"' partitions are emptied once gathered' '
+	PGPASSFILE=$TRASH/coord/pgpass nc-store dump -d "$SHARD_DB" shard_forecasts >left
+	test ! -s left
+'
+expect_success 'the password reached no log and no command line' '
+	refute grep -r -q "$PW" "$TRASH/shards/log"
+'
+
+inject always
+cp "$TRASH/shards/state/alert.state" alert.state.before
+expect_code 45 "$D2 with shard 2 failing on every host: not committed, status 45" '
+	"$DAILY" --config shards.conf --date $D2 2>shards2.err
+' '
+	grep -q "stage shards failed; state not committed" shards2.err
+'
+RUN2=$(ls -d "$TRASH"/shards/log/2*/ | sed -n 2p)
+expect_success '... the state stays where it was' '
+	test ! -e "$TRASH/shards/state/days/$D2"
+	cmp_files alert.state.before "$TRASH/shards/state/alert.state"
+'
+for ds in forecasts reorder alerts; do
+	expect_success "... and no $ds of $D2 are in the store" '
+		gold "$SHARD_DB" '$ds' $D2 >got
+		test ! -s got
+	'
+done
+expect_success '... shard 2 was tried twice (on two hosts), its messages kept' '
+	test "$(grep -c "shard 2/3 on h[123]: injected failure: always" "$RUN2/$D2/shards-attempts.log")" = 2
+	awk -F "\t" "NR > 1 && \$1 == 2 { print \$7 }" "$RUN2/$D2/shards.joblog" >exit2
+	test "$(cat exit2)" = 1
+'
+
+inject none
+expect_success "$D2 rerun after the fix commits" '
+	"$DAILY" --config shards.conf --date $D2 2>shards3.err || { cat shards3.err; exit 1; }
+	test -f "$TRASH/shards/state/days/$D2/alert.state"
+'
+same $D2
+expect_success "a second rerun of $D2 changes nothing" '
+	for ds in forecasts reorder alerts; do gold "$SHARD_DB" $ds $D2; done >before
+	"$DAILY" --config shards.conf --date $D2 2>shards4.err || { cat shards4.err; exit 1; }
+	for ds in forecasts reorder alerts; do gold "$SHARD_DB" $ds $D2; done >after
+	cmp_files before after
+'
+
+done_testing
