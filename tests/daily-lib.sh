@@ -62,3 +62,15 @@ the_run() {
 	test $# = 1 || { echo "expected one run directory, got $#: $*" >&2; return 1; }
 	echo "${1%/}"
 }
+
+# marked_examples PAGE MARK: the lines of the display that follows the
+# comment line ".\" MARK ..." in PAGE, mdoc escapes undone (examples that
+# need a test's own setting, which run_man_examples cannot give them).
+marked_examples() {
+	awk -v m="$2" '
+		index($0, ".\\\" " m) == 1 { on = 1; next }
+		on && /^\.Bd/ { next }
+		on && /^\.Ed/ { exit }
+		on { print }
+	' "$1" | sed -e 's/\\e/\\/g' -e 's/\\(ba/|/g' -e 's/\\-/-/g' -e 's/\\&//g'
+}

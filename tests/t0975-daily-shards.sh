@@ -240,4 +240,11 @@ expect_success "a second rerun of $D2 changes nothing" '
 	cmp_files before after
 '
 
+# The sharded EXAMPLES of nc-daily(1), in this test's setting.
+marked_examples "$SRC_DIR/man/nc-daily.1" t0975-daily-shards >examples
+expect_success 'nc-daily(1) has sharded examples' 'test "$(wc -l <examples)" -ge 3'
+while IFS= read -r ex; do
+	expect_success "example: $ex" "$ex >/dev/null"
+done <examples
+
 done_testing
