@@ -15,16 +15,8 @@ D1=2025-03-13
 D2=2025-03-14
 HOSTS='h1 h2 h3'
 
-SSHD_PID=
-sshd_stop() {
-	if test -n "$SSHD_PID"; then
-		kill "$SSHD_PID" 2>/dev/null
-		SSHD_PID=
-	fi
-}
-
 pg_start || { echo "not ok 1 - a PostgreSQL server starts"; echo "1..1"; exit 1; }
-trap 'sshd_stop; pg_stop; rm -rf "$TRASH"' EXIT
+trap 'ssh_hosts_stop; pg_stop; rm -rf "$TRASH"' EXIT
 
 # The shards' role logs in with a password over TCP (scram); the test's
 # own connections (the socket) are trusted.
@@ -48,57 +40,10 @@ for h in $HOSTS coord; do
 	chmod 600 "$TRASH/$h/pgpass"
 done
 
-# sshd on one free port per host; keys made here.
-mkdir -p "$TRASH/ssh"
-ssh-keygen -q -t ed25519 -N '' -f "$TRASH/ssh/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$TRASH/ssh/id"
-cp "$TRASH/ssh/id.pub" "$TRASH/ssh/authorized_keys"
-chmod 600 "$TRASH/ssh/authorized_keys"
-test "$(id -u)" != 0 || mkdir -p /run/sshd
-{
-	echo "ListenAddress 127.0.0.1"
-	echo "HostKey $TRASH/ssh/host_key"
-	echo "AuthorizedKeysFile $TRASH/ssh/authorized_keys"
-	echo "PasswordAuthentication no"
-	echo "KbdInteractiveAuthentication no"
-	echo "UsePAM no"
-	echo "StrictModes no"
-	echo "PermitRootLogin prohibit-password"
-	echo "PidFile $TRASH/ssh/sshd.pid"
-} >"$TRASH/ssh/sshd_config"
-{
-	echo "Host *"
-	echo "	User $(id -un)"
-	echo "	IdentityFile $TRASH/ssh/id"
-	echo "	StrictHostKeyChecking no"
-	echo "	UserKnownHostsFile /dev/null"
-	echo "	BatchMode yes"
-	echo "	LogLevel ERROR"
-} >"$TRASH/ssh/config.tail"
-: >"$TRASH/ssh/config"
-for h in $HOSTS; do
-	port=$(_pg_free_port)
-	echo "Port $port" >>"$TRASH/ssh/sshd_config.ports"
-	{
-		echo "Match LocalPort $port"
-		echo "	SetEnv NC_TEST_HOST=$h PATH=$TRASH/$h/bin:/usr/bin:/bin PGPASSFILE=$TRASH/$h/pgpass"
-	} >>"$TRASH/ssh/sshd_config.match"
-	printf 'Host %s\n\tHostName 127.0.0.1\n\tPort %s\n' "$h" "$port" >>"$TRASH/ssh/config"
-done
-cat "$TRASH/ssh/sshd_config.ports" "$TRASH/ssh/sshd_config.match" >>"$TRASH/ssh/sshd_config"
-cat "$TRASH/ssh/config.tail" >>"$TRASH/ssh/config"
-/usr/sbin/sshd -D -f "$TRASH/ssh/sshd_config" -E "$TRASH/ssh/sshd.log" &
-SSHD_PID=$!
-# ready when every port answers (at most 10 s)
-for _i in 1 2 3 4 5 6 7 8 9 10; do
-	_up=0
-	for h in $HOSTS; do
-		ssh -F "$TRASH/ssh/config" -o ConnectTimeout=2 $h true 2>/dev/null && _up=$((_up + 1))
-	done
-	test "$_up" != 3 || break
-	sleep 1
-done
-
+# sshd on one free port per host, each port giving its sessions that
+# host's PATH and PGPASSFILE.
+SSHD_PID=
+ssh_hosts_start "$TRASH" $HOSTS
 expect_success 'the three hosts answer over ssh, each with its own programs' '
 	for h in $HOSTS; do
 		ssh -F "$TRASH/ssh/config" $h "command -v nc-daily-shard" >>where.out
