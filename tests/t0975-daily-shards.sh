@@ -64,7 +64,9 @@ expect_success 'the history loads into both stores' '
 		<silver-history.ndjson
 '
 
-daily_config single.conf "$TRASH/single" "NC_DB='$SINGLE_DB'" JOBS=2
+# Lead times pooled by supplier and family (no --lead-time), as in
+# production.
+daily_config single.conf "$TRASH/single" "NC_DB='$SINGLE_DB'" JOBS=2 REORDER_OPTS=
 expect_success "the single-host run of $D1 and $D2" '
 	"$DAILY" --config single.conf --from $D1 --to $D2 2>single.err || { cat single.err; exit 1; }
 '
@@ -74,7 +76,7 @@ gold() {
 	PGPASSFILE=$TRASH/coord/pgpass nc-store dump -d "$1" -p "$3" "$2" | LC_ALL=C sort
 }
 
-daily_config shards.conf "$TRASH/shards" "NC_DB='$SHARD_DB'" JOBS=2 \
+daily_config shards.conf "$TRASH/shards" "NC_DB='$SHARD_DB'" JOBS=2 REORDER_OPTS= \
 	"NC_SHARD_HOSTS='$HOSTS'" "NC_SHARD_SSH='ssh -F $TRASH/ssh/config'" \
 	"PGPASSFILE=$TRASH/coord/pgpass" "export PGPASSFILE"
 
@@ -124,6 +126,12 @@ got:0"
 	'
 }
 same $D1
+expect_success 'the gathered forecasts are in the single host'"'"'s order, for nc-reorder'"'"'s pools' '
+	sed "s/,\"size_cv\":[^,]*,/,/" "$(ls -d "$TRASH"/single/log/2*/)$D1/forecast.ndjson" >want
+	sed "s/,\"size_cv\":[^,]*,/,/" "$RUN1/$D1/forecast.ndjson" >got
+	test -s want
+	cmp_files want got
+'
 expect_success 'the failed attempt is in the day'"'"'s attempts log, and was retried' '
 	grep -q "shard [0-9]/3 on h[123]: nc-daily-shard: failed" "$RUN1/$D1/shards-attempts.log"
 	grep -q "injected failure: once" "$RUN1/$D1/shards-attempts.log"
