@@ -123,18 +123,33 @@ awk -F '\t' -v n="$shards" 'FNR == 1 { f++; next }
 	END { for (k = 1; k <= n; k++)
 		printf "  shard %d/%d %9.1f s (%s) %9.1f s\n", k, n, at[k], host[k], al[k] }' \
 	"$(jl sharded)" "$(jl alone)"
+echo
+echo "inside each shard alone (nc-daily-shard's own timings), seconds:"
+sed -n 's/^shard \([0-9]*\/[0-9]*\) on [^:]*: nc-daily-shard: seconds: /  shard \1  /p' \
+	"$work/alone/log/latest/$last/shards-attempts.log" | sort
+echo "  (each shard's dump reads the whole silver table: nc-store filters by the"
+echo "  shard hash on the client, so that part does not shrink with more hosts)"
 coord=$(awk -v t="$(cat "$work/sharded.total")" -v s="$(stage_time sharded shards)" 'BEGIN { printf "%.1f", t - s }')
 maxalone=$(awk -F '\t' 'NR > 1 && $4 > m { m = $4 } END { printf "%.1f", m }' "$(jl alone)")
-sumalone=$(awk -F '\t' 'NR > 1 { t += $4 } END { printf "%.1f", t }' "$(jl alone)")
+# From the shards alone: the mean dump (the whole table each time), the
+# work that splits (features, forecast, load, summed over the shards) and
+# the rest of a shard's time (ssh, start, temporary files), per shard.
+set -- $(sed -n 's/.*nc-daily-shard: seconds: dump \([0-9.]*\) features \([0-9.]*\) forecast \([0-9.]*\) load \([0-9.]*\)$/\1 \2 \3 \4/p' \
+	"$work/alone/log/latest/$last/shards-attempts.log" |
+	awk -v total="$(awk -F '\t' 'NR > 1 { t += $4 } END { print t }' "$(jl alone)")" -v n="$shards" '
+		{ dump += $1; work += $2 + $3 + $4 }
+		END { printf "%.1f %.1f %.1f\n", dump / n, work, (total - dump - work) / n }')
+dump=$1 split=$2 rest=$3
 echo
-echo "projection: hosts like this one (2 cores), each running its shard alone:"
-printf '  %-44s %8.1f s\n' "the coordinator's stages (sharded run)" "$coord"
-printf '  %-44s %8.1f s\n' "+ the slowest shard alone ($shards hosts)" "$maxalone"
-printf '  %-44s %8.1f s   (one host: %s s)\n' "= $shards real hosts" \
+echo "projection: hosts like this one (2 cores), each running one shard alone:"
+printf '  %-46s %8.1f s\n' "the coordinator's stages (sharded run)" "$coord"
+printf '  %-46s %8.1f s\n' "+ the slowest shard alone" "$maxalone"
+printf '  %-46s %8.1f s   (one host: %s s)\n' "= $shards real hosts" \
 	"$(awk -v a="$coord" -v b="$maxalone" 'BEGIN { print a + b }')" "$(cat "$work/single.total")"
+echo "  n hosts, n shards: coordinator $coord + dump $dump + other $rest + $split / n:"
 for n in 8 16 32; do
-	printf '  %-44s %8.1f s\n' "$n hosts, $n shards (the shards' work / $n)" \
-		"$(awk -v a="$coord" -v b="$sumalone" -v n="$n" 'BEGIN { print a + b / n }')"
+	printf '  %-46s %8.1f s\n' "$n hosts" \
+		"$(awk -v a="$coord" -v d="$dump" -v r="$rest" -v w="$split" -v n="$n" 'BEGIN { print a + d + r + w / n }')"
 done
-echo "  (linear in the shards' work; not counted: the PostgreSQL server serving"
-echo "  every dump and load at once, and the coordinator's stages, which do not shrink)"
+echo "  (not counted: the PostgreSQL server serving n whole-table dumps at once;"
+echo "  the coordinator's stages do not shrink)"

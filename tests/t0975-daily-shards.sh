@@ -193,6 +193,41 @@ expect_success "a second rerun of $D2 changes nothing" '
 	cmp_files before after
 '
 
+# scripts/nc-daily-shards.conf: the demo's week (weather and economic
+# features, HISTORY_START, SETTLE_DAYS, stock per item), sharded, against
+# scripts/demo-daily.conf on one host.
+psql -Xq -c 'CREATE DATABASE demo_single' -c 'CREATE DATABASE demo_shards OWNER nc' >/dev/null
+expect_success 'the demo week on one host (scripts/demo-daily.conf)' '
+	NC_SRC=$SRC_DIR NC_DAILY_DIR=$TRASH/demo1 \
+	NC_DB="postgresql:///demo_single?host=$PGHOST&port=$PGPORT&user=postgres" \
+		"$DAILY" --config "$SRC_DIR/scripts/demo-daily.conf" \
+		--from 2025-03-10 --to 2025-03-16 --gold last 2>demo1.err || { cat demo1.err; exit 1; }
+'
+expect_success 'the demo week sharded (scripts/nc-daily-shards.conf)' '
+	NC_SRC=$SRC_DIR NC_DAILY_DIR=$TRASH/demo3 PGPASSFILE=$TRASH/coord/pgpass \
+	NC_DB="postgresql://nc@127.0.0.1:$PGPORT/demo_shards" NC_SHARD_HOSTS="$HOSTS" \
+	NC_SHARD_SSH="ssh -F $TRASH/ssh/config" \
+		"$DAILY" --config "$SRC_DIR/scripts/nc-daily-shards.conf" \
+		--from 2025-03-10 --to 2025-03-16 --gold last 2>demo3.err || { cat demo3.err; exit 1; }
+	test -s "$(ls -d "$TRASH"/demo3/log/2*/)2025-03-16/shards.joblog"
+'
+for ds in forecasts reorder alerts; do
+	expect_success "the demo week: the sharded $ds are one host's (forecasts but size_cv)" '
+		gold "postgresql:///demo_single?host=$PGHOST&port=$PGPORT&user=postgres" '$ds' 2025-03-16 |
+			sed "s/,\"size_cv\":[^,]*,/,/" >want
+		gold "postgresql://nc@127.0.0.1:$PGPORT/demo_shards" '$ds' 2025-03-16 |
+			sed "s/,\"size_cv\":[^,]*,/,/" >got
+		test -s want
+		cmp_files want got
+	'
+done
+expect_code 2 'nc-daily-shards.conf without NC_DB: a configuration error' '
+	NC_SRC=$SRC_DIR NC_DAILY_DIR=$TRASH/demo4 NC_SHARD_HOSTS=h1 \
+		"$DAILY" --config "$SRC_DIR/scripts/nc-daily-shards.conf" --date 2025-03-16 2>nodb.err
+' '
+	grep -q "set NC_DB" nodb.err
+'
+
 # The sharded EXAMPLES of nc-daily(1), in this test's setting.
 marked_examples "$SRC_DIR/man/nc-daily.1" t0975-daily-shards >examples
 expect_success 'nc-daily(1) has sharded examples' 'test "$(wc -l <examples)" -ge 3'
