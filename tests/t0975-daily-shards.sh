@@ -36,7 +36,7 @@ SINGLE_DB="postgresql:///single?host=$PGHOST&port=$PGPORT&user=postgres"
 for h in $HOSTS coord; do
 	mkdir -p "$TRASH/$h/bin"
 	cp "$NC_BIN"/nc-* "$SRC_DIR/scripts/nc-daily-shard" "$TRASH/$h/bin/"
-	echo "127.0.0.1:$PGPORT:shards:nc:$PW" >"$TRASH/$h/pgpass"
+	echo "127.0.0.1:$PGPORT:*:nc:$PW" >"$TRASH/$h/pgpass"
 	chmod 600 "$TRASH/$h/pgpass"
 done
 
@@ -196,7 +196,14 @@ expect_success "a second rerun of $D2 changes nothing" '
 # scripts/nc-daily-shards.conf: the demo's week (weather and economic
 # features, HISTORY_START, SETTLE_DAYS, stock per item), sharded, against
 # scripts/demo-daily.conf on one host.
+# Both start from the sample's silver history before D1.
 psql -Xq -c 'CREATE DATABASE demo_single' -c 'CREATE DATABASE demo_shards OWNER nc' >/dev/null
+expect_success 'the history loads into both demo stores' '
+	nc-store load -d "postgresql:///demo_single?host=$PGHOST&port=$PGPORT&user=postgres" \
+		-k item_id,site_id,date silver <silver-history.ndjson
+	PGPASSFILE=$TRASH/coord/pgpass nc-store load -d "postgresql://nc@127.0.0.1:$PGPORT/demo_shards" \
+		-k item_id,site_id,date silver <silver-history.ndjson
+'
 expect_success 'the demo week on one host (scripts/demo-daily.conf)' '
 	NC_SRC=$SRC_DIR NC_DAILY_DIR=$TRASH/demo1 \
 	NC_DB="postgresql:///demo_single?host=$PGHOST&port=$PGPORT&user=postgres" \
