@@ -18,6 +18,35 @@ HOSTS='h1 h2 h3'
 pg_start || { echo "not ok 1 - a PostgreSQL server starts"; echo "1..1"; exit 1; }
 trap 'ssh_hosts_stop; pg_stop; rm -rf "$TRASH"' EXIT
 
+SHARD=$SRC_DIR/scripts/nc-daily-shard
+expect_code 0 'nc-daily-shard -h prints its usage' '"$SHARD" -h >h.out' '
+	head -n 1 h.out | grep -q "^usage: nc-daily-shard"
+'
+expect_success 'nc-daily-shard -V prints a version line' '
+	"$SHARD" -V | grep -Eq "^nc-daily-shard .*[0-9]+\.[0-9]+"
+'
+for bad in '--shard 0/3 --date 2025-03-14' '--shard 1/3 --date today' '--shard 1/3' '--bogus'; do
+	expect_code 2 "nc-daily-shard $bad: usage error" '
+		NC_DB=postgresql://nc@127.0.0.1:1/x "$SHARD" '"$bad"' 2>bad.err
+	'
+done
+expect_code 2 'nc-daily-shard with a SQLite NC_DB: usage error' '
+	NC_DB=nc.db "$SHARD" --shard 1/3 --date 2025-03-14 2>bad.err
+'
+daily_config bad.conf "$TRASH/bad" "NC_SHARD_HOSTS=h1"
+expect_code 2 'nc-daily sharded on a SQLite store: configuration error' '
+	"$DAILY" --config bad.conf --date $D1 2>bad.err
+' '
+	grep -q "needs a postgresql:// NC_DB" bad.err
+'
+daily_config bad.conf "$TRASH/bad" "NC_SHARD_HOSTS=h1" "NC_DB=postgresql://nc:hunter2@db/nc"
+expect_code 2 'nc-daily sharded with a password in NC_DB: configuration error' '
+	"$DAILY" --config bad.conf --date $D1 2>bad.err
+' '
+	grep -q "NC_DB holds a password" bad.err
+	refute grep -q hunter2 bad.err
+'
+
 # The shards' role logs in with a password over TCP (scram); the test's
 # own connections (the socket) are trusted.
 PW=shard-secret-$$
