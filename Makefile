@@ -132,7 +132,7 @@ demo: deps all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for p in $(PROGS); do install -m 755 $(B)/bin/$$p $(DESTDIR)$(BINDIR)/; done
-	for s in scripts/nc-daily scripts/nc-plot scripts/nc-sample-map; do install -m 755 $$s $(DESTDIR)$(BINDIR)/; done
+	for s in scripts/nc-daily scripts/nc-daily-shard scripts/nc-plot scripts/nc-sample-map; do install -m 755 $$s $(DESTDIR)$(BINDIR)/; done
 	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 clean:
