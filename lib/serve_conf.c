@@ -1,0 +1,101 @@
+/*
+ * serve_conf.c: nc-serve's configuration: the listening address and
+ * the API token.
+ */
+#include <arpa/inet.h>
+#include <err.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nc.h"
+#include "serve_http.h"
+
+struct serve_conf serve_cfg;
+
+static char *
+read_token_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char buf[1024];
+	size_t n;
+
+	if (fp == NULL)
+		err(NC_USAGE, "NC_API_TOKEN_FILE: %s", path);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return xstrdup(buf);
+}
+
+void
+serve_conf_token(void)
+{
+	const char *tok, *tokfile;
+
+	if ((tok = getenv("NC_API_TOKEN")) != NULL && *tok != '\0')
+		serve_cfg.token = xstrdup(tok);
+	else if ((tokfile = getenv("NC_API_TOKEN_FILE")) != NULL && *tokfile != '\0')
+		serve_cfg.token = read_token_file(tokfile);
+	if (serve_cfg.token != NULL && *serve_cfg.token == '\0')
+		errx(NC_USAGE, "error: the API token is empty");
+	serve_cfg.toklen = serve_cfg.token ? strlen(serve_cfg.token) : 0;
+}
+
+int
+serve_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, int *v6)
+{
+	char host[128] = "127.0.0.1";
+	const char *port = s, *colon = strrchr(s, ':');
+	long p;
+	char *end;
+
+	if (colon != NULL) {
+		size_t n = (size_t)(colon - s);
+
+		if (n == 0 || n >= sizeof(host))
+			return -1;
+		if (s[0] == '[' && s[n - 1] == ']') {
+			memcpy(host, s + 1, n - 2);
+			host[n - 2] = '\0';
+		} else {
+			memcpy(host, s, n);
+			host[n] = '\0';
+		}
+		port = colon + 1;
+	}
+	p = strtol(port, &end, 10);
+	if (*port == '\0' || *end != '\0' || p < 0 || p > 65535)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)p);
+		*len = sizeof(*in);
+		*v6 = 0;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*in6);
+		*v6 = 1;
+		return 0;
+	}
+	return -1;
+}
+
+int
+serve_is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
