@@ -41,7 +41,8 @@ main(int argc, char *argv[])
 	};
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	const char *listen = "8080";
+	const char *listen = "8080", *dbopt = NULL;
+	char shown[512];
 	long conns = 64, timeout = 30, memlimit = 32768, interval = 500;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *di;
@@ -55,7 +56,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "c:d:hi:l:s:t:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conns = nc_parse_long(optarg, 1, 10000, "-c"); break;
-		case 'd': serve_cfg.db = optarg; break;
+		case 'd': serve_cfg.db = dbopt = optarg; break;
 		case 'h': usage(1); break;
 		case 'i': interval = nc_parse_long(optarg, 50, 60000, "-i"); break;
 		case 'l': listen = optarg; break;
@@ -76,8 +77,11 @@ main(int argc, char *argv[])
 		warnx("no database: give -d or set NC_DB");
 		usage(0);
 	}
-	if (strncmp(serve_cfg.db, "postgres", 8) == 0 || strchr(serve_cfg.db, '=') != NULL)
-		errx(NC_USAGE, "error: PostgreSQL stores are not served yet; give a SQLite file");
+	/* A password in argv would show in ps(1): PGPASSWORD or ~/.pgpass. */
+	if (dbopt != NULL && serve_conf_password_in(dbopt) != 0)
+		errx(NC_USAGE, "-d: %s", serve_conf_password_in(dbopt) < 0 ?
+		    "not a valid postgresql:// URL" :
+		    "a password on the command line is refused; use PGPASSWORD or ~/.pgpass");
 	if (serve_parse_listen(listen, &ss, &sslen, &v6) != 0)
 		errx(NC_USAGE, "-l: not [address:]port: '%s'", listen);
 	serve_conf_token();
@@ -122,7 +126,8 @@ main(int argc, char *argv[])
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
 		/* The tests read the port of -l ...:0 from this line. */
 		fprintf(stderr, "%s: listening on %s%s%s:%u, store %s%s\n", nc_progname,
-		    v6 ? "[" : "", host, v6 ? "]" : "", di ? di->port : 0, serve_cfg.db,
+		    v6 ? "[" : "", host, v6 ? "]" : "", di ? di->port : 0,
+		    serve_conf_db_shown(serve_cfg.db, shown, sizeof(shown)),
 		    serve_cfg.token ? "" : ", no token: the API is open to local users");
 	}
 	fflush(stderr);

@@ -1,21 +1,19 @@
 /*
- * serve_api.c: the answers of nc-serve's API from a SQLite store, read
- * only.  Every value from a request is checked, then bound: the SQL text
- * is made only of the constant fragments below.
+ * serve_api.c: the answers of nc-serve's API from the store (SQLite or
+ * PostgreSQL, through serve_db), read only.  Every value from a request
+ * is checked, then bound: the SQL text is made only of the constant
+ * fragments below and the backend's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "date.h"
 #include "nc.h"
 #include "ndjson.h"
 #include "serve.h"
 
-#define BUSY_MS 2000            /* a load's commit, at most */
 #define MAX_VALUE 200           /* bytes of one parameter's value */
 
 static void
@@ -82,45 +80,68 @@ serve_text_ok(const char *s, size_t n)
 	return 1;
 }
 
-int
-serve_db_open(sqlite3 **db, const char *path, char *why, size_t whysize)
-{
-	if (*db != NULL)
-		return 0;
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		snprintf(why, whysize, "cannot open the store: %s",
-		    *db ? sqlite3_errmsg(*db) : "out of memory");
-		sqlite3_close(*db);
-		*db = NULL;
-		return -1;
-	}
-	sqlite3_busy_timeout(*db, BUSY_MS);
-	/* A cache per connection: small, the kernel's page cache is shared. */
-	sqlite3_exec(*db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
-	return 0;
-}
-
-/* A database failure as a reply: 503 when it may pass (a lock, a store
- * not there yet), else 500; the handle is dropped so the next request
- * opens the file anew. */
+/* A store failure as a reply: 503 when it may pass (a lock, a store
+ * not there yet, a server down), else 500; the handle is dropped so the
+ * next request opens the store anew. */
 static void
-db_fail(struct serve_reply *r, sqlite3 **db, const char *what)
+db_fail(struct serve_reply *r, struct serve_db **db, int rc, const char *what)
 {
-	int rc = *db ? sqlite3_errcode(*db) : SQLITE_CANTOPEN;
-	char detail[256];
+	char detail[320];
 
-	snprintf(detail, sizeof(detail), "%s: %s", what,
-	    *db ? sqlite3_errmsg(*db) : "no store");
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_CANTOPEN ||
-	    rc == SQLITE_ERROR || rc == SQLITE_NOTADB || rc == SQLITE_IOERR) {
+	snprintf(detail, sizeof(detail), "%s: %s", what, *db ? (*db)->err : "no store");
+	if (rc == SERVE_DB_BUSY) {
 		serve_error(r, 503, "store unavailable", detail);
 		r->retry_after = 5;
 	} else
 		serve_error(r, 500, "store error", detail);
-	sqlite3_exec(*db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(*db);
-	*db = NULL;
+	serve_db_close(db);
+}
+
+/* Open the store for a request: 0, or -1 with a 503 reply. */
+static int
+db_open(struct serve_reply *r, struct serve_db **db, const char *where)
+{
+	char why[256];
+
+	if (serve_db_open(db, where, why, sizeof(why)) == SERVE_DB_OK)
+		return 0;
+	serve_error(r, 503, "store unavailable", why);
+	r->retry_after = 5;
+	return -1;
+}
+
+/* Row callbacks: the first column as text (a 64-byte buffer, "" for
+ * null), and records appended to a reply's body. */
+static int
+first_col(void *ctx, int ncols, const char *const *val, const size_t *len)
+{
+	char *out = ctx;
+
+	(void)len;
+	snprintf(out, 64, "%s", ncols > 0 && val[0] ? val[0] : "");
+	return 1;
+}
+
+struct records {
+	struct strbuf *body;
+	int ndjson;
+	long n;
+};
+
+static int
+add_record(void *ctx, int ncols, const char *const *val, const size_t *len)
+{
+	struct records *rs = ctx;
+
+	if (ncols < 1 || val[0] == NULL)
+		return 0;
+	if (!rs->ndjson && rs->n > 0)
+		strbuf_addc(rs->body, ',');
+	strbuf_add(rs->body, val[0], len[0]);
+	if (rs->ndjson)
+		strbuf_addc(rs->body, '\n');
+	rs->n++;
+	return 0;
 }
 
 /* The parameters an endpoint takes. */
@@ -129,7 +150,8 @@ enum pkind { P_FIELD, P_DATE_GE, P_DATE_LE, P_LEVEL, P_SINCE, P_ASOF, P_LIMIT, P
 struct param {
 	const char *name;
 	enum pkind kind;
-	const char *sql;        /* the condition, with one ? per value */
+	const char *field;      /* the record's field it tests, or NULL */
+	const char *sql;        /* the test: after the field, with one ? per value */
 };
 
 struct endpoint {
@@ -138,25 +160,25 @@ struct endpoint {
 	const char *order;
 };
 
-#define FIELD(f) { f, P_FIELD, "json_extract(record, '$." f "') = ?" }
-#define PAGING { "as_of", P_ASOF, NULL }, { "limit", P_LIMIT, NULL }, \
-	{ "offset", P_OFFSET, NULL }
+#define FIELD(f) { f, P_FIELD, f, " = ?" }
+#define PAGING { "as_of", P_ASOF, NULL, NULL }, { "limit", P_LIMIT, NULL, NULL }, \
+	{ "offset", P_OFFSET, NULL, NULL }
 
 static const struct param fc_params[] = {
 	FIELD("item_id"), FIELD("site_id"), FIELD("family"),
-	{ "start_date", P_DATE_GE, "date >= ?" },
-	{ "end_date", P_DATE_LE, "date <= ?" },
-	PAGING, { NULL, 0, NULL }
+	{ "start_date", P_DATE_GE, NULL, "date >= ?" },
+	{ "end_date", P_DATE_LE, NULL, "date <= ?" },
+	PAGING, { NULL, 0, NULL, NULL }
 };
 static const struct param ro_params[] = {
 	FIELD("item_id"), FIELD("site_id"), FIELD("family"), FIELD("stocking"),
-	PAGING, { NULL, 0, NULL }
+	PAGING, { NULL, 0, NULL, NULL }
 };
 static const struct param al_params[] = {
 	FIELD("item_id"), FIELD("site_id"), FIELD("family"),
-	{ "level", P_LEVEL, "json_extract(record, '$.level') IN (?, ?, ?, ?)" },
-	{ "since", P_SINCE, "json_extract(record, '$.created_at') >= ?" },
-	PAGING, { NULL, 0, NULL }
+	{ "level", P_LEVEL, "level", " IN (?, ?, ?, ?)" },
+	{ "since", P_SINCE, "created_at", " >= ?" },
+	PAGING, { NULL, 0, NULL, NULL }
 };
 
 static const struct endpoint endpoints[] = {
@@ -169,12 +191,13 @@ static const char *const levels[] = { "VERDE", "AMARELO", "VERMELHO", "ENCOMENDA
 
 /* The query's conditions and their values, checked. */
 struct query {
-	const char *cond[SERVE_MAX_ARGS];
+	const struct param *cond[SERVE_MAX_ARGS];
 	char val[SERVE_MAX_ARGS * 4][MAX_VALUE + 1];
 	int ncond, nval;
 	char as_of[DATE_BUFSZ];
 	int has_as_of, has_since;
 	long limit, offset;
+	char limit_s[24], offset_s[24];
 };
 
 static int
@@ -273,20 +296,20 @@ check_args(const struct serve_req *rq, const struct param *ps, struct query *q,
 			return bad(r, k, "not valid UTF-8 text");
 		switch (p->kind) {
 		case P_FIELD:
-			q->cond[q->ncond++] = p->sql;
+			q->cond[q->ncond++] = p;
 			snprintf(q->val[q->nval++], MAX_VALUE + 1, "%s", v);
 			break;
 		case P_DATE_GE:
 		case P_DATE_LE:
 			if (parse_date(v, q->val[q->nval]) != 0)
 				return bad(r, k, "not a date (YYYY-MM-DD)");
-			q->cond[q->ncond++] = p->sql;
+			q->cond[q->ncond++] = p;
 			q->nval++;
 			break;
 		case P_SINCE:
 			if (parse_since(v, q->val[q->nval]) != 0)
 				return bad(r, k, "not a date or a timestamp (YYYY-MM-DDTHH:MM:SSZ)");
-			q->cond[q->ncond++] = p->sql;
+			q->cond[q->ncond++] = p;
 			q->nval++;
 			q->has_since = 1;
 			break;
@@ -313,7 +336,7 @@ check_args(const struct serve_req *rq, const struct param *ps, struct query *q,
 			for (; n < 4; n++)
 				memcpy(q->val[q->nval + n], q->val[q->nval + n - 1], MAX_VALUE + 1);
 			q->nval += 4;
-			q->cond[q->ncond++] = p->sql;
+			q->cond[q->ncond++] = p;
 			break;
 		}
 		case P_ASOF:
@@ -334,27 +357,18 @@ check_args(const struct serve_req *rq, const struct param *ps, struct query *q,
 	return 0;
 }
 
-static int
-prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
-{
-	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-/* The dataset's last load id: 0 if it was never loaded, -1 on failure. */
+/* The dataset's last load id: 0 if it was never loaded, or a
+ * SERVE_DB_ failure (negative). */
 static long long
-last_load(sqlite3 *db, const char *dataset)
+last_load(struct serve_db *db, const char *dataset)
 {
-	sqlite3_stmt *st;
-	long long id = -1;
+	const char *p[1] = { dataset };
+	char v[64] = "";
+	int rc;
 
-	if (prepare(db, "SELECT coalesce(max(load_id), 0) FROM nc_loads WHERE dataset = ?",
-	    &st) != 0)
-		return -1;
-	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return id;
+	rc = db->ops->query(db, "SELECT coalesce(max(load_id), 0) FROM nc_loads WHERE dataset = ?",
+	    1, p, first_col, v);
+	return rc != SERVE_DB_OK ? rc : strtoll(v, NULL, 10);
 }
 
 /* 1 if the etag is among If-None-Match's. */
@@ -417,61 +431,79 @@ next_link(const struct serve_req *rq, const struct endpoint *ep, long offset,
 	r->link[len] = '\0';
 }
 
+/* A record's field in the backend's SQL. */
+static void
+add_field(struct strbuf *sb, const struct serve_db *db, const char *field)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), db->ops->field, field);
+	add(sb, buf);
+}
+
 /* Build "SELECT what FROM ds WHERE ..." for the query. */
 static void
-build_sql(struct strbuf *sb, const struct endpoint *ep, const struct query *q,
-    const char *what, int run, int page)
+build_sql(struct strbuf *sb, const struct serve_db *db, const struct endpoint *ep,
+    const struct query *q, const char *what, int run, int page)
 {
 	add(sb, "SELECT ");
 	add(sb, what);
 	add(sb, " FROM \"");
 	add(sb, ep->dataset);
-	add(sb, "\" WHERE 1");
-	if (run)
-		add(sb, " AND _partition IS ?");
+	add(sb, "\" WHERE 1 = 1");
+	if (run) {
+		add(sb, " AND _partition ");
+		add(sb, db->ops->same);
+		add(sb, " ?");
+	}
 	for (int i = 0; i < q->ncond; i++) {
 		add(sb, " AND ");
-		add(sb, q->cond[i]);
+		if (q->cond[i]->field != NULL)
+			add_field(sb, db, q->cond[i]->field);
+		add(sb, q->cond[i]->sql);
 	}
 	if (page) {
 		add(sb, " ORDER BY ");
 		add(sb, ep->order);
-		add(sb, " LIMIT ? OFFSET ?");
+		add(sb, " LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)");
 	}
 	strbuf_addc(sb, '\0');
 }
 
-static void
-bind_query(sqlite3_stmt *st, const struct query *q, const char *run, int page)
+/* The query's values in the order of build_sql's ?; their count. */
+static int
+query_params(struct query *q, const char *run, int page, const char **p)
 {
-	int b = 1;
+	int n = 0;
 
 	if (run != NULL)
-		sqlite3_bind_text(st, b++, run, -1, SQLITE_TRANSIENT);
+		p[n++] = run;
 	for (int i = 0; i < q->nval; i++)
-		sqlite3_bind_text(st, b++, q->val[i], -1, SQLITE_STATIC);
+		p[n++] = q->val[i];
 	if (page) {
-		sqlite3_bind_int64(st, b++, q->limit);
-		sqlite3_bind_int64(st, b, q->offset);
+		snprintf(q->limit_s, sizeof(q->limit_s), "%ld", q->limit);
+		snprintf(q->offset_s, sizeof(q->offset_s), "%ld", q->offset);
+		p[n++] = q->limit_s;
+		p[n++] = q->offset_s;
 	}
+	return n;
 }
 
 /*
  * The run to answer from: as_of, or the newest partition; *use_run is 0
  * when the dataset has no partitions, or for alerts with since= and no
- * as_of (every run).
+ * as_of (every run).  0, or a SERVE_DB_ failure.
  */
 static int
-pick_run(sqlite3 *db, const struct endpoint *ep, const struct query *q,
-    char run[DATE_BUFSZ + 32], int *use_run)
+pick_run(struct serve_db *db, const struct endpoint *ep, const struct query *q,
+    char run[64], int *use_run)
 {
 	struct strbuf sb = { 0 };
-	sqlite3_stmt *st;
 	int rc;
 
 	*use_run = 0;
 	if (q->has_as_of) {
-		snprintf(run, DATE_BUFSZ + 32, "%s", q->as_of);
+		snprintf(run, 64, "%s", q->as_of);
 		*use_run = 1;
 		return 0;
 	}
@@ -481,17 +513,11 @@ pick_run(sqlite3 *db, const struct endpoint *ep, const struct query *q,
 	add(&sb, ep->dataset);
 	add(&sb, "\"");
 	strbuf_addc(&sb, '\0');
-	rc = prepare(db, sb.s, &st);
+	run[0] = '\0';
+	rc = db->ops->query(db, sb.s, 0, NULL, first_col, run);
 	strbuf_release(&sb);
-	if (rc != 0)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		snprintf(run, DATE_BUFSZ + 32, "%s", (const char *)sqlite3_column_text(st, 0));
-		*use_run = 1;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	*use_run = rc == SERVE_DB_OK && run[0] != '\0';
+	return rc;
 }
 
 static void
@@ -499,27 +525,26 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 {
 	struct query q = { 0 };
 	struct strbuf sql = { 0 };
-	sqlite3_stmt *st;
-	char why[256], run[DATE_BUFSZ + 32];
-	long long load, total = 0;
-	long n = 0;
-	int use_run, rc;
+	struct serve_db *db;
+	struct records rs = { &r->body, rq->ndjson, 0 };
+	const char *p[SERVE_MAX_ARGS * 4 + 4];
+	char run[64], total_s[64] = "0";
+	long long load, total;
+	int use_run, rc, np;
 
 	if (check_args(rq, ep->params, &q, r) != 0)
 		return;
-	if (serve_db_open(rq->db, rq->dbpath, why, sizeof(why)) != 0) {
-		serve_error(r, 503, "store unavailable", why);
-		r->retry_after = 5;
+	if (db_open(r, rq->db, rq->dbpath) != 0)
 		return;
-	}
+	db = *rq->db;
 	/* One read transaction: the count and the page see the same loads. */
-	if (sqlite3_exec(*rq->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    (load = last_load(*rq->db, ep->dataset)) < 0) {
-		db_fail(r, rq->db, "nc_loads");
+	if ((rc = db->ops->begin(db)) != SERVE_DB_OK ||
+	    (rc = (int)(load = last_load(db, ep->dataset))) < 0) {
+		db_fail(r, rq->db, rc, "nc_loads");
 		return;
 	}
 	if (load == 0) {
-		sqlite3_exec(*rq->db, "ROLLBACK", NULL, NULL, NULL);
+		db->ops->end(db);
 		serve_error(r, 503, "not loaded", ep->dataset);
 		r->retry_after = 60;
 		return;
@@ -527,52 +552,37 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 	snprintf(r->etag, sizeof(r->etag), "\"%s-%lld-%c\"", ep->dataset, load,
 	    rq->ndjson ? 'n' : 'j');
 	if (etag_matches(rq->if_none_match, r->etag)) {
-		sqlite3_exec(*rq->db, "ROLLBACK", NULL, NULL, NULL);
+		db->ops->end(db);
 		r->status = 304;
 		return;
 	}
-	if (pick_run(*rq->db, ep, &q, run, &use_run) != 0) {
-		db_fail(r, rq->db, ep->dataset);
+	if ((rc = pick_run(db, ep, &q, run, &use_run)) != SERVE_DB_OK) {
+		db_fail(r, rq->db, rc, ep->dataset);
 		return;
 	}
-	build_sql(&sql, ep, &q, "count(*)", use_run, 0);
-	if (prepare(*rq->db, sql.s, &st) != 0) {
+	build_sql(&sql, db, ep, &q, "count(*)", use_run, 0);
+	np = query_params(&q, use_run ? run : NULL, 0, p);
+	rc = db->ops->query(db, sql.s, np, p, first_col, total_s);
+	if (rc != SERVE_DB_OK) {
 		strbuf_release(&sql);
-		db_fail(r, rq->db, ep->dataset);
+		db_fail(r, rq->db, rc, ep->dataset);
 		return;
 	}
-	bind_query(st, &q, use_run ? run : NULL, 0);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	total = strtoll(total_s, NULL, 10);
 
 	sql.len = 0;
-	build_sql(&sql, ep, &q, "record", use_run, 1);
-	rc = prepare(*rq->db, sql.s, &st);
-	strbuf_release(&sql);
-	if (rc != 0) {
-		db_fail(r, rq->db, ep->dataset);
-		return;
-	}
-	bind_query(st, &q, use_run ? run : NULL, 1);
+	build_sql(&sql, db, ep, &q, "record", use_run, 1);
+	np = query_params(&q, use_run ? run : NULL, 1, p);
 	if (!rq->ndjson)
 		add(&r->body, "{\"items\":[");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!rq->ndjson && n > 0)
-			strbuf_addc(&r->body, ',');
-		strbuf_add(&r->body, (const char *)sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
-		if (rq->ndjson)
-			strbuf_addc(&r->body, '\n');
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(r, rq->db, ep->dataset);
+	rc = db->ops->query(db, sql.s, np, p, add_record, &rs);
+	strbuf_release(&sql);
+	if (rc != SERVE_DB_OK) {
+		db_fail(r, rq->db, rc, ep->dataset);
 		return;
 	}
-	sqlite3_exec(*rq->db, "COMMIT", NULL, NULL, NULL);
-	if (q.offset + n < total)
+	db->ops->end(db);
+	if (q.offset + rs.n < total)
 		next_link(rq, ep, q.offset + q.limit, r);
 	if (!rq->ndjson) {
 		add(&r->body, "],\"total\":");
@@ -593,55 +603,62 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 	r->status = 200;
 }
 
-/* Append "name":[records of ds in its newest run with item_id = id]. */
+/* Append "name":[records of ds in its newest run with item_id = id]
+ * (none when ds was never loaded: its table may not exist). */
 static int
-item_part(sqlite3 *db, const char *name, const char *ds, const char *id, int limit,
-    struct serve_reply *r, long *count)
+item_part(struct serve_db *db, const char *name, const char *ds, long long loaded,
+    const char *id, const char *limit, struct serve_reply *r, long *count)
 {
 	struct strbuf sql = { 0 };
-	sqlite3_stmt *st;
-	int rc, n = 0;
+	struct records rs = { &r->body, 0, 0 };
+	const char *p[2] = { id, limit };
+	int rc = SERVE_DB_OK;
 
-	add(&sql, "SELECT record FROM \"");
-	add(&sql, ds);
-	add(&sql, "\" WHERE _partition IS (SELECT max(_partition) FROM \"");
-	add(&sql, ds);
-	add(&sql, "\") AND json_extract(record, '$.item_id') = ? ORDER BY _seq LIMIT ?");
-	strbuf_addc(&sql, '\0');
-	rc = prepare(db, sql.s, &st);
-	strbuf_release(&sql);
 	add(&r->body, ",\"");
 	add(&r->body, name);
 	add(&r->body, "\":[");
-	if (rc != 0) {
-		/* A dataset never loaded: no such table, nothing of it. */
-		if (strstr(sqlite3_errmsg(db), "no such table") != NULL) {
-			add(&r->body, "]");
-			return 0;
-		}
-		return -1;
+	if (loaded > 0) {
+		add(&sql, "SELECT record FROM \"");
+		add(&sql, ds);
+		add(&sql, "\" WHERE _partition ");
+		add(&sql, db->ops->same);
+		add(&sql, " (SELECT max(_partition) FROM \"");
+		add(&sql, ds);
+		add(&sql, "\") AND ");
+		add_field(&sql, db, "item_id");
+		add(&sql, " = ? ORDER BY _seq LIMIT CAST(? AS INTEGER)");
+		strbuf_addc(&sql, '\0');
+		rc = db->ops->query(db, sql.s, 2, p, add_record, &rs);
+		strbuf_release(&sql);
 	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ > 0)
-			strbuf_addc(&r->body, ',');
-		strbuf_add(&r->body, (const char *)sqlite3_column_text(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0));
-	}
-	sqlite3_finalize(st);
 	add(&r->body, "]");
-	*count += n;
-	return rc == SQLITE_DONE ? 0 : -1;
+	*count += rs.n;
+	return rc;
+}
+
+/* The item's name as a JSON string, from its newest reorder record. */
+static int
+item_name(void *ctx, int ncols, const char *const *val, const size_t *len)
+{
+	struct serve_reply *r = ctx;
+
+	if (ncols > 0 && val[0] != NULL) {
+		r->body.len -= 4;           /* the "null" put before */
+		ndjson_dump_string(&r->body, val[0], len[0]);
+	}
+	return 1;
 }
 
 static void
 item(struct serve_req *rq, const char *id, struct serve_reply *r)
 {
-	char why[256];
-	long long load = 0, l;
+	static const char *const limits[] = { "1000", "100", "100" };
+	long long load = 0, loaded[3];
 	long count = 0;
-	sqlite3_stmt *st;
+	struct serve_db *db;
+	struct strbuf sql = { 0 };
+	const char *p[1] = { id };
+	int rc = SERVE_DB_OK;
 
 	if (rq->too_many || rq->nargs > 0) {
 		serve_error(r, 400, "unknown parameter",
@@ -652,52 +669,49 @@ item(struct serve_req *rq, const char *id, struct serve_reply *r)
 		serve_error(r, 400, "bad parameter", "item_id: empty, too long or not UTF-8 text");
 		return;
 	}
-	if (serve_db_open(rq->db, rq->dbpath, why, sizeof(why)) != 0) {
-		serve_error(r, 503, "store unavailable", why);
-		r->retry_after = 5;
+	if (db_open(r, rq->db, rq->dbpath) != 0)
 		return;
-	}
-	if (sqlite3_exec(*rq->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		db_fail(r, rq->db, "begin");
+	db = *rq->db;
+	if ((rc = db->ops->begin(db)) != SERVE_DB_OK) {
+		db_fail(r, rq->db, rc, "begin");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
-		if ((l = last_load(*rq->db, endpoints[i].dataset)) < 0) {
-			db_fail(r, rq->db, "nc_loads");
+		if ((loaded[i] = last_load(db, endpoints[i].dataset)) < 0) {
+			db_fail(r, rq->db, (int)loaded[i], "nc_loads");
 			return;
 		}
-		load = l > load ? l : load;
+		load = loaded[i] > load ? loaded[i] : load;
 	}
 	snprintf(r->etag, sizeof(r->etag), "\"items-%lld\"", load);
 	if (etag_matches(rq->if_none_match, r->etag)) {
-		sqlite3_exec(*rq->db, "ROLLBACK", NULL, NULL, NULL);
+		db->ops->end(db);
 		r->status = 304;
 		return;
 	}
 	add(&r->body, "{\"item_id\":");
 	ndjson_dump_string(&r->body, id, strlen(id));
-	add(&r->body, ",\"item_name\":");
-	/* The name, from the newest reorder record, else an alert. */
-	if (prepare(*rq->db, "SELECT json_extract(record, '$.item_name') FROM reorder"
-	    " WHERE json_extract(record, '$.item_id') = ?"
-	    " AND json_extract(record, '$.item_name') IS NOT NULL"
-	    " ORDER BY _seq DESC LIMIT 1", &st) == 0) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 0);
-			ndjson_dump_string(&r->body, name, strlen(name));
-		} else
-			add(&r->body, "null");
-		sqlite3_finalize(st);
-	} else
-		add(&r->body, "null");
-	if (item_part(*rq->db, "forecasts", "forecasts", id, 1000, r, &count) != 0 ||
-	    item_part(*rq->db, "reorder", "reorder", id, 100, r, &count) != 0 ||
-	    item_part(*rq->db, "alerts", "alerts", id, 100, r, &count) != 0) {
-		db_fail(r, rq->db, "item");
+	add(&r->body, ",\"item_name\":null");
+	if (loaded[1] > 0) {
+		add(&sql, "SELECT ");
+		add_field(&sql, db, "item_name");
+		add(&sql, " FROM reorder WHERE ");
+		add_field(&sql, db, "item_id");
+		add(&sql, " = ? AND ");
+		add_field(&sql, db, "item_name");
+		add(&sql, " IS NOT NULL ORDER BY _seq DESC LIMIT 1");
+		strbuf_addc(&sql, '\0');
+		rc = db->ops->query(db, sql.s, 1, p, item_name, r);
+		strbuf_release(&sql);
+	}
+	for (size_t i = 0; rc == SERVE_DB_OK && i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
+		rc = item_part(db, endpoints[i].path, endpoints[i].dataset, loaded[i], id,
+		    limits[i], r, &count);
+	if (rc != SERVE_DB_OK) {
+		db_fail(r, rq->db, rc, "item");
 		return;
 	}
-	sqlite3_exec(*rq->db, "COMMIT", NULL, NULL, NULL);
+	db->ops->end(db);
 	add(&r->body, "}\n");
 	if (count == 0) {
 		serve_error(r, 404, "not found", "no forecast, reorder record or alert of that item");
@@ -721,74 +735,74 @@ serve_api(struct serve_req *rq, struct serve_reply *r)
 	serve_error(r, 404, "not found", "no such endpoint");
 }
 
+/* One dataset's last load as JSON. */
+static int
+health_load(void *ctx, int ncols, const char *const *val, const size_t *len)
+{
+	struct serve_reply *r = ctx;
+	struct tm tm = { 0 };
+	long long age = -1;
+
+	(void)len;
+	if (ncols < 4)
+		return 1;
+	add(&r->body, "{\"load_id\":");
+	add(&r->body, val[0] ? val[0] : "null");
+	add(&r->body, ",\"partition\":");
+	if (val[1])
+		ndjson_dump_string(&r->body, val[1], strlen(val[1]));
+	else
+		add(&r->body, "null");
+	add(&r->body, ",\"rows\":");
+	addll(&r->body, val[2] ? strtoll(val[2], NULL, 10) : 0);
+	add(&r->body, ",\"loaded_at\":");
+	if (val[3]) {
+		ndjson_dump_string(&r->body, val[3], strlen(val[3]));
+		if (strptime(val[3], "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
+			age = (long long)(time(NULL) - timegm(&tm));
+	} else
+		add(&r->body, "null");
+	add(&r->body, ",\"age_seconds\":");
+	if (age >= 0)
+		addll(&r->body, age);
+	else
+		add(&r->body, "null");
+	strbuf_addc(&r->body, '}');
+	return 1;
+}
+
 void
-serve_health(sqlite3 **db, const char *dbpath, struct serve_reply *r)
+serve_health(struct serve_db **dbp, const char *dbpath, struct serve_reply *r)
 {
 	static const char *const gold[] = { "forecasts", "reorder", "alerts" };
-	char why[256];
-	sqlite3_stmt *st;
-	time_t now = time(NULL);
+	struct serve_db *db;
+	int rc;
 
-	if (serve_db_open(db, dbpath, why, sizeof(why)) != 0) {
-		serve_error(r, 503, "store unavailable", why);
-		r->retry_after = 5;
+	if (db_open(r, dbp, dbpath) != 0)
 		return;
-	}
-	if (prepare(*db, "SELECT load_id, partition, rows, loaded_at FROM nc_loads"
-	    " WHERE dataset = ? ORDER BY load_id DESC LIMIT 1", &st) != 0) {
-		db_fail(r, db, "nc_loads");
-		return;
-	}
-	add(&r->body, "{\"status\":\"ok\",\"version\":\"" NC_VERSION "\",\"store\":\"sqlite\","
-	    "\"datasets\":{");
+	db = *dbp;
+	add(&r->body, "{\"status\":\"ok\",\"version\":\"" NC_VERSION "\",\"store\":\"");
+	add(&r->body, db->ops->kind);
+	add(&r->body, "\",\"datasets\":{");
 	for (size_t i = 0; i < sizeof(gold) / sizeof(gold[0]); i++) {
-		int rc;
+		const char *p[1] = { gold[i] };
+		size_t before;
 
-		sqlite3_bind_text(st, 1, gold[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
 		if (i > 0)
 			strbuf_addc(&r->body, ',');
 		strbuf_addc(&r->body, '"');
 		add(&r->body, gold[i]);
 		add(&r->body, "\":");
-		if (rc == SQLITE_ROW) {
-			const char *part = (const char *)sqlite3_column_text(st, 1);
-			const char *at = (const char *)sqlite3_column_text(st, 3);
-			struct tm tm = { 0 };
-			long long age = -1;
-
-			add(&r->body, "{\"load_id\":");
-			addll(&r->body, sqlite3_column_int64(st, 0));
-			add(&r->body, ",\"partition\":");
-			if (part)
-				ndjson_dump_string(&r->body, part, strlen(part));
-			else
-				add(&r->body, "null");
-			add(&r->body, ",\"rows\":");
-			addll(&r->body, sqlite3_column_int64(st, 2));
-			add(&r->body, ",\"loaded_at\":");
-			if (at) {
-				ndjson_dump_string(&r->body, at, strlen(at));
-				if (strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
-					age = (long long)(now - timegm(&tm));
-			} else
-				add(&r->body, "null");
-			add(&r->body, ",\"age_seconds\":");
-			if (age >= 0)
-				addll(&r->body, age);
-			else
-				add(&r->body, "null");
-			strbuf_addc(&r->body, '}');
-		} else if (rc == SQLITE_DONE)
-			add(&r->body, "null");
-		else {
-			sqlite3_finalize(st);
-			db_fail(r, db, "nc_loads");
+		before = r->body.len;
+		rc = db->ops->query(db, "SELECT load_id, partition, rows, loaded_at FROM nc_loads"
+		    " WHERE dataset = ? ORDER BY load_id DESC LIMIT 1", 1, p, health_load, r);
+		if (rc != SERVE_DB_OK) {
+			db_fail(r, dbp, rc, "nc_loads");
 			return;
 		}
-		sqlite3_reset(st);
+		if (r->body.len == before)
+			add(&r->body, "null");
 	}
-	sqlite3_finalize(st);
 	add(&r->body, "}}\n");
 	r->status = 200;
 }

@@ -1,6 +1,6 @@
 /*
- * serve_conf.c: nc-serve's configuration: the listening address and
- * the API token.
+ * serve_conf.c: nc-serve's configuration: the store, the listening
+ * address and the API token.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libpq-fe.h>
 
 #include "nc.h"
 #include "serve_http.h"
@@ -98,4 +100,46 @@ serve_is_loopback(const struct sockaddr_storage *ss)
 	if (ss->ss_family == AF_INET)
 		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
 	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+int
+serve_conf_password_in(const char *db)
+{
+	PQconninfoOption *opts;
+	char *emsg = NULL;
+	int yes = 0;
+
+	if (!serve_db_is_pg(db))
+		return 0;
+	if ((opts = PQconninfoParse(db, &emsg)) == NULL) {
+		PQfreemem(emsg);
+		return -1;
+	}
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+			yes = 1;
+	PQconninfoFree(opts);
+	return yes;
+}
+
+const char *
+serve_conf_db_shown(const char *db, char *buf, size_t size)
+{
+	const char *auth, *end, *at = NULL, *colon = NULL;
+
+	if (!serve_db_is_pg(db))
+		return db;
+	auth = strstr(db, "://") + 3;
+	end = auth + strcspn(auth, "?");
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL)
+		colon = memchr(auth, ':', (size_t)(at - auth));
+	if (colon != NULL)
+		snprintf(buf, size, "%.*s***%.*s", (int)(colon + 1 - db), db,
+		    (int)(end - at), at);
+	else
+		snprintf(buf, size, "%.*s", (int)(end - db), db);
+	return buf;
 }

@@ -41,7 +41,7 @@ extern struct serve_conf serve_cfg;
 
 /* Per connection (MHD's socket context): its store handle, whether an escape was bad. */
 struct serve_conn {
-	sqlite3 *db;
+	struct serve_db *db;
 	int bad_escape;
 };
 
@@ -60,6 +60,11 @@ struct serve_hreq {
 /* "[address:]port" into ss (address 127.0.0.1 when not given): 0, or -1. */
 int serve_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, int *v6);
 int serve_is_loopback(const struct sockaddr_storage *ss);
+/* 1 if a PostgreSQL URL holds a password, -1 if it does not parse, else 0. */
+int serve_conf_password_in(const char *db);
+/* The store as messages name it: a URL without its password nor its
+ * parameters; a file name as it is. */
+const char *serve_conf_db_shown(const char *db, char *buf, size_t size);
 /* The token from NC_API_TOKEN or NC_API_TOKEN_FILE into serve_cfg; exits on a bad one. */
 void serve_conf_token(void);
 

@@ -2,8 +2,6 @@
  * before the store is read), errors as JSON, a store that is not there. */
 #include <stdlib.h>
 
-#include <sqlite3.h>
-
 #include "serve.h"
 #include "tap.h"
 
@@ -14,7 +12,7 @@ get(const char *path, int n, const char *const *kv, const char **detail)
 	static char body[512];
 	struct serve_req rq = { 0 };
 	struct serve_reply r = SERVE_REPLY_INIT;
-	sqlite3 *db = NULL;
+	struct serve_db *db = NULL;
 	int st;
 
 	rq.path = path;
@@ -30,7 +28,7 @@ get(const char *path, int n, const char *const *kv, const char **detail)
 	snprintf(body, sizeof(body), "%.*s", (int)r.body.len, r.body.s ? r.body.s : "");
 	*detail = body;
 	strbuf_release(&r.body);
-	sqlite3_close(db);
+	serve_db_close(&db);
 	return st;
 }
 
