@@ -24,7 +24,7 @@
 
 static const char synopsis[] =
     "usage: nc-serve [-d db] [-l [address:]port] [-c connections] [-t seconds]\n"
-    "                [-s bytes] [-i ms] [--cors origin ...]\n";
+    "                [-s bytes] [-i ms] [--cert file --key file] [--cors origin ...]\n";
 
 static void
 usage(int to_stdout)
@@ -37,11 +37,15 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "cors", required_argument, NULL, 'C' },
+		{ "cert", required_argument, NULL, 'E' },
+		{ "key", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	const char *listen = "8080", *dbopt = NULL;
+	const char *listen = "8080", *dbopt = NULL, *certfile = NULL, *keyfile = NULL;
+	char *cert = NULL, *key = NULL;
+	struct MHD_OptionItem tls[3] = { { MHD_OPTION_END, 0, NULL } };
 	char shown[512];
 	long conns = 64, timeout = 30, memlimit = 32768, interval = 500;
 	struct MHD_Daemon *d;
@@ -63,6 +67,8 @@ main(int argc, char *argv[])
 		case 's': memlimit = nc_parse_long(optarg, 4096, 1 << 24, "-s"); break;
 		case 't': timeout = nc_parse_long(optarg, 1, 86400, "-t"); break;
 		case 'V': nc_print_version(); break;
+		case 'E': certfile = optarg; break;
+		case 'K': keyfile = optarg; break;
 		case 'C':
 			if (serve_cfg.ncors == SERVE_MAX_CORS)
 				errx(NC_USAGE, "--cors: at most %d origins", SERVE_MAX_CORS);
@@ -87,6 +93,18 @@ main(int argc, char *argv[])
 	serve_conf_token();
 	if (serve_cfg.token == NULL && !serve_is_loopback(&ss))
 		errx(NC_USAGE, "error: set NC_API_TOKEN or NC_API_TOKEN_FILE to listen beyond loopback");
+	if ((certfile == NULL) != (keyfile == NULL))
+		errx(NC_USAGE, "--cert and --key go together");
+	if (certfile != NULL) {
+		/* libmicrohttpd's TLS is GnuTLS's; Debian's is built with it. */
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+			errx(NC_USAGE, "error: this libmicrohttpd has no TLS");
+		cert = serve_conf_read_pem(certfile, "--cert");
+		key = serve_conf_read_pem(keyfile, "--key");
+		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
+		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
+		tls[2] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	}
 	serve_cfg.keepalive_s = timeout > 20 ? 10 : (int)(timeout / 2 > 0 ? timeout / 2 : 1);
 
 	/* The threads inherit the mask: signals come to sigwait below. */
@@ -100,10 +118,12 @@ main(int argc, char *argv[])
 	if (serve_feed_start(serve_cfg.db, (int)interval) != 0)
 		errx(NC_FAIL, "error: cannot start the feed thread");
 	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	    MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0) |
+	    (cert ? MHD_USE_TLS : 0);
 	d = MHD_start_daemon(flags, 0, NULL, NULL, serve_dispatch, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, serve_mhd_logger, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conns,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)memlimit,
@@ -150,6 +170,10 @@ main(int argc, char *argv[])
 	MHD_stop_daemon(d);
 	serve_feed_stop();
 	free(serve_cfg.token);
+	free(cert);
+	if (key != NULL)
+		explicit_bzero(key, strlen(key));
+	free(key);
 	fprintf(stderr, "%s: stopped on signal %d\n", nc_progname, sig);
 	return NC_OK;
 }

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "nc.h"
+#include "ndjson.h"
 #include "serve_http.h"
 
 struct serve_conf serve_cfg;
@@ -142,4 +143,25 @@ serve_conf_db_shown(const char *db, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%.*s", (int)(end - db), db);
 	return buf;
+}
+
+char *
+serve_conf_read_pem(const char *path, const char *opt)
+{
+	FILE *fp = fopen(path, "r");
+	struct strbuf sb = { 0 };
+	char buf[4096];
+	size_t n;
+
+	if (fp == NULL)
+		err(NC_USAGE, "%s: %s", opt, path);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0 && sb.len < (1 << 20))
+		strbuf_add(&sb, buf, n);
+	if (ferror(fp))
+		err(NC_USAGE, "%s: %s", opt, path);
+	fclose(fp);
+	strbuf_addc(&sb, '\0');
+	if (strstr(sb.s, "-----BEGIN ") == NULL)
+		errx(NC_USAGE, "%s: %s: not PEM", opt, path);
+	return sb.s;
 }

@@ -65,6 +65,8 @@ int serve_conf_password_in(const char *db);
 /* The store as messages name it: a URL without its password nor its
  * parameters; a file name as it is. */
 const char *serve_conf_db_shown(const char *db, char *buf, size_t size);
+/* A PEM file's text (malloc'ed); exits 2 if it cannot be read or is not PEM. */
+char *serve_conf_read_pem(const char *path, const char *opt);
 /* The token from NC_API_TOKEN or NC_API_TOKEN_FILE into serve_cfg; exits on a bad one. */
 void serve_conf_token(void);
 

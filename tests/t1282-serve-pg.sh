@@ -1,5 +1,5 @@
 #!/bin/sh
-# t1270-serve-pg: nc-serve on a PostgreSQL store (-d postgresql://...):
+# t1282-serve-pg: nc-serve on a PostgreSQL store (-d postgresql://...):
 # the API answers from it with the same records as nc-store loaded, its
 # errors are the same, and the stream pushes a new alert within 2 s of an
 # nc-store load, learnt through LISTEN/NOTIFY (nc-store's load NOTIFYs
