@@ -1,8 +1,10 @@
 /*
- * serve_db_sqlite.c: nc-serve's store in a SQLite file, read only.  A
- * load holds the write lock only for its commit: a reader waits for it
- * up to BUSY_MS, then answers 503.  The feed asks "PRAGMA data_version",
- * a number that moves only when another connection commits.
+ * serve_db_sqlite.c: nc-serve's store in a SQLite file, read only.  The
+ * store is in WAL mode (nc-store): a load never blocks a reader.  What
+ * can (another process holding the file in exclusive locking mode, a
+ * WAL recovery) is waited for up to BUSY_MS a lock, then answered 503.
+ * The feed asks "PRAGMA data_version", a number that moves only when
+ * another connection commits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,7 @@
 #include "nc.h"
 #include "serve.h"
 
-#define BUSY_MS 2000            /* a load's commit, at most */
+#define BUSY_MS 1000            /* per lock wait: a 503 comes within about 2 s */
 #define MAX_COLS 8
 
 struct lite {
