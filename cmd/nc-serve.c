@@ -169,6 +169,7 @@ main(int argc, char *argv[])
 		usleep(10000);
 	MHD_stop_daemon(d);
 	serve_feed_stop();
+	serve_pool_drain();
 	free(serve_cfg.token);
 	free(cert);
 	if (key != NULL)

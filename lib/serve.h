@@ -95,6 +95,16 @@ void serve_db_close(struct serve_db **db);
 int serve_db_is_pg(const char *where);
 struct serve_db *serve_db_sqlite_open(const char *path, char *why, size_t whysize, int *rc);
 struct serve_db *serve_db_pg_open(const char *url, char *why, size_t whysize, int *rc);
+/*
+ * The pool of handles (serve_db.c): take a slot, and an idle handle if
+ * one is open (else *db is NULL: open it with serve_db_open); waits up
+ * to wait_ms for a slot: 0, or -1 (all busy).  Give it back (NULL when
+ * it was closed on a failure); drain closes the idle ones at exit.
+ */
+#define SERVE_DB_POOL 8
+int serve_pool_get(struct serve_db **db, int wait_ms);
+void serve_pool_put(struct serve_db *db);
+void serve_pool_drain(void);
 /* sql with its ? as $1, $2, ... (outside quotes), into sb. */
 void serve_db_dollar(struct strbuf *sb, const char *sql);
 

@@ -53,6 +53,19 @@ route(const char *url)
 	return R_NONE;
 }
 
+#define POOL_WAIT_MS 5000
+
+/* Every handle of the store busy for POOL_WAIT_MS: 503. */
+static enum MHD_Result
+busy(struct MHD_Connection *c, struct serve_hreq *rq)
+{
+	struct serve_reply r = SERVE_REPLY_INIT;
+
+	serve_error(&r, 503, "busy", "every handle of the store is in use; try again");
+	r.retry_after = 1;
+	return serve_send_reply(c, rq, &r);
+}
+
 /* OPTIONS: what is allowed, and CORS's preflight answer. */
 static enum MHD_Result
 options(struct MHD_Connection *c, struct serve_hreq *rq)
@@ -99,11 +112,11 @@ page(struct MHD_Connection *c, struct serve_hreq *rq)
 
 /* /api/v1/...: the token first (it is never logged), then the query. */
 static enum MHD_Result
-api(struct MHD_Connection *c, struct serve_hreq *rq, struct serve_conn *cn, enum route rt,
-    const char *url)
+api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *url)
 {
 	struct serve_reply r = SERVE_REPLY_INIT;
 	struct serve_req sr = { 0 };
+	struct serve_db *db;
 	const char *auth;
 
 	if (serve_cfg.token != NULL) {
@@ -118,9 +131,12 @@ api(struct MHD_Connection *c, struct serve_hreq *rq, struct serve_conn *cn, enum
 	sr.path = url + 8;
 	sr.ndjson = wants_ndjson(c);
 	sr.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
-	sr.db = &cn->db;
+	if (serve_pool_get(&db, POOL_WAIT_MS) != 0)
+		return busy(c, rq);
+	sr.db = &db;
 	sr.dbpath = serve_cfg.db;
 	serve_api(&sr, &r);
+	serve_pool_put(db);
 	return serve_send_reply(c, rq, &r);
 }
 
@@ -132,6 +148,7 @@ serve_dispatch(void *cls, struct MHD_Connection *c, const char *url, const char 
 	struct serve_conn *cn;
 	const union MHD_ConnectionInfo *ci;
 	struct serve_reply r = SERVE_REPLY_INIT;
+	struct serve_db *db;
 	enum route rt;
 
 	(void)cls;
@@ -169,15 +186,16 @@ serve_dispatch(void *cls, struct MHD_Connection *c, const char *url, const char 
 	case R_PAGE:
 		return page(c, rq);
 	case R_HEALTH:
-		serve_health(&cn->db, serve_cfg.db, &r);
-		if (r.status == 200)
-			r.ctype = "application/json";
+		if (serve_pool_get(&db, POOL_WAIT_MS) != 0)
+			return busy(c, rq);
+		serve_health(&db, serve_cfg.db, &r);
+		serve_pool_put(db);
 		return serve_send_reply(c, rq, &r);
 	case R_NONE:
 		break;
 	case R_STREAM:
 	case R_API:
-		return api(c, rq, cn, rt, url);
+		return api(c, rq, rt, url);
 	}
 	return MHD_NO;
 }

@@ -99,7 +99,6 @@ serve_on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
 		*socket_context = xcalloc(1, sizeof(struct serve_conn));
 	else if (cn != NULL) {
-		serve_db_close(&cn->db);
 		free(cn);
 		*socket_context = NULL;
 	}

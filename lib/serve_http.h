@@ -39,9 +39,9 @@ struct serve_conf {
 };
 extern struct serve_conf serve_cfg;
 
-/* Per connection (MHD's socket context): its store handle, whether an escape was bad. */
+/* Per connection (MHD's socket context): whether an escape was bad.
+ * Store handles are not per connection: see the pool in serve.h. */
 struct serve_conn {
-	struct serve_db *db;
 	int bad_escape;
 };
 
