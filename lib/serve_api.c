@@ -649,11 +649,46 @@ item_name(void *ctx, int ncols, const char *const *val, const size_t *len)
 	return 1;
 }
 
+/* 1 if the dataset's keys (nc_datasets) have item_id: its column is
+ * indexed, so an item's rows are found without reading the table. */
+static int
+keyed_by_item(struct serve_db *db, const char *ds, int *yes)
+{
+	const char *p[1] = { ds };
+	char keys[64] = "";
+	int rc;
+
+	rc = db->ops->query(db, "SELECT keys FROM nc_datasets WHERE dataset = ?", 1, p,
+	    first_col, keys);
+	*yes = strncmp(keys, "item_id,", 8) == 0 || strcmp(keys, "item_id") == 0;
+	return rc;
+}
+
+/* Append ,"history":[the item's newest HISTORY_DAYS records of silver,
+ * the daily demand, newest first], when silver is keyed by item_id. */
+#define HISTORY_DAYS "180"
+static int
+item_history(struct serve_db *db, long long loaded, const char *id, struct serve_reply *r,
+    long *count)
+{
+	struct records rs = { &r->body, 0, 0 };
+	const char *p[1] = { id };
+	int rc = SERVE_DB_OK, keyed = 0;
+
+	add(&r->body, ",\"history\":[");
+	if (loaded > 0 && (rc = keyed_by_item(db, "silver", &keyed)) == SERVE_DB_OK && keyed)
+		rc = db->ops->query(db, "SELECT record FROM silver WHERE \"item_id\" = ?"
+		    " ORDER BY date DESC LIMIT " HISTORY_DAYS, 1, p, add_record, &rs);
+	add(&r->body, "]");
+	*count += rs.n;
+	return rc;
+}
+
 static void
 item(struct serve_req *rq, const char *id, struct serve_reply *r)
 {
 	static const char *const limits[] = { "1000", "100", "100" };
-	long long load = 0, loaded[3];
+	long long load = 0, loaded[3], silver;
 	long count = 0;
 	struct serve_db *db;
 	struct strbuf sql = { 0 };
@@ -683,6 +718,11 @@ item(struct serve_req *rq, const char *id, struct serve_reply *r)
 		}
 		load = loaded[i] > load ? loaded[i] : load;
 	}
+	if ((silver = last_load(db, "silver")) < 0) {
+		db_fail(r, rq->db, (int)silver, "nc_loads");
+		return;
+	}
+	load = silver > load ? silver : load;
 	snprintf(r->etag, sizeof(r->etag), "\"items-%lld\"", load);
 	if (etag_matches(rq->if_none_match, r->etag)) {
 		db->ops->end(db);
@@ -707,6 +747,8 @@ item(struct serve_req *rq, const char *id, struct serve_reply *r)
 	for (size_t i = 0; rc == SERVE_DB_OK && i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
 		rc = item_part(db, endpoints[i].path, endpoints[i].dataset, loaded[i], id,
 		    limits[i], r, &count);
+	if (rc == SERVE_DB_OK)
+		rc = item_history(db, silver, id, r, &count);
 	if (rc != SERVE_DB_OK) {
 		db_fail(r, rq->db, rc, "item");
 		return;
