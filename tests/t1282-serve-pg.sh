@@ -128,6 +128,24 @@ kill $c1 2>/dev/null
 st=0; serve_stop || st=$?
 expect_success 'SIGTERM: exits 0' "test $st = 0"
 
+# HTTPS on PostgreSQL, and nc-serve(1)'s example of it.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-addext "subjectAltName=DNS:localhost" -keyout key.pem -out cert.pem >openssl.log 2>&1 ||
+	echo "# openssl cannot make a certificate"
+LOG=tls.log serve_start -d "$DB" --cert cert.pem --key key.pem || echo "# nc-serve --cert did not start"
+man_examples "$SRC_DIR/man/nc-serve.1" | grep https: |
+	sed -e "s/:8080/:$PORT/g" -e "s|/etc/nc/cert.pem|$TRASH/cert.pem|g" >examples
+expect_success 'nc-serve(1) has an HTTPS example' 'test "$(wc -l <examples)" -ge 1'
+while IFS= read -r ex; do
+	expect_success "example: $ex" "$ex >/dev/null"
+done <examples
+expect_success 'HTTPS on PostgreSQL: the alerts of the last run' '
+	test "$(status "https://localhost:$PORT/api/v1/alerts" --cacert cert.pem)" = 200
+	jq -e ".total == 3" body.out
+'
+st=0; serve_stop || st=$?
+expect_success 'SIGTERM: exits 0' "test $st = 0"
+
 pg_stop
 serve_start -d "$DB" || echo "# nc-serve did not start without its server"
 expect_success 'the server down: /health and the API answer 503 with a reason, no crash' '

@@ -47,6 +47,12 @@ expect_success 'locked: the page and bad requests need no store and still answer
 	test "$(status "$U/nosuch" -m 5)" = 404
 '
 
+man_examples "$SRC_DIR/man/nc-serve.1" | grep http_code | sed "s/:8080/:$PORT/g" >example
+expect_success 'locked: nc-serve(1)'"'"'s example of the status prints 503' '
+	test -s example
+	test "$(sh example)" = 503
+'
+
 expect_success 'locked: ten requests at once all answer 503, none hangs' '
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		curl -s -m 8 -o /dev/null -w "%{http_code}\n" "$U/api/v1/forecasts?limit=$i" >>par.out &
