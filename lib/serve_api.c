@@ -4,6 +4,8 @@
  * is checked, then bound: the SQL text is made only of the constant
  * fragments below and the backend's.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "nc.h"
 #include "ndjson.h"
 #include "serve.h"
+#include "store.h"
 
 #define MAX_VALUE 200           /* bytes of one parameter's value */
 
@@ -520,6 +523,73 @@ pick_run(struct serve_db *db, const struct endpoint *ep, const struct query *q,
 	return rc;
 }
 
+/*
+ * The totals of lists, cached: a count reads every record of the run
+ * that matches, while the page reads only its own.  A total depends only
+ * on the query and its dataset's rows, which change only with a new load
+ * of it: the key holds the dataset's last load id, so a load makes new
+ * keys and the old ones are overwritten in time.
+ */
+#define COUNT_SLOTS 64
+static struct {
+	pthread_mutex_t mu;
+	struct { struct strbuf key; long long total; } slot[COUNT_SLOTS];
+} counts = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+count_key(struct strbuf *k, const char *sql, long long load, int np, const char *const *p)
+{
+	addll(k, load);
+	strbuf_addc(k, '\x1f');
+	add(k, sql);
+	for (int i = 0; i < np; i++) {
+		strbuf_addc(k, '\x1f');
+		add(k, p[i]);
+	}
+}
+
+static size_t
+count_slot(const struct strbuf *k)
+{
+	uint64_t h = store_fnv1a64(STORE_FNV_OFFSET, k->s, k->len);
+
+	return (size_t)(h % COUNT_SLOTS);
+}
+
+/* The cached total, or -1. */
+static long long
+count_cached(const char *sql, long long load, int np, const char *const *p)
+{
+	struct strbuf k = { 0 };
+	long long total = -1;
+	size_t i;
+
+	count_key(&k, sql, load, np, p);
+	i = count_slot(&k);
+	pthread_mutex_lock(&counts.mu);
+	if (counts.slot[i].key.len == k.len && memcmp(counts.slot[i].key.s, k.s, k.len) == 0)
+		total = counts.slot[i].total;
+	pthread_mutex_unlock(&counts.mu);
+	strbuf_release(&k);
+	return total;
+}
+
+static void
+count_keep(const char *sql, long long load, int np, const char *const *p, long long total)
+{
+	struct strbuf k = { 0 }, old;
+	size_t i;
+
+	count_key(&k, sql, load, np, p);
+	i = count_slot(&k);
+	pthread_mutex_lock(&counts.mu);
+	old = counts.slot[i].key;
+	counts.slot[i].key = k;
+	counts.slot[i].total = total;
+	pthread_mutex_unlock(&counts.mu);
+	strbuf_release(&old);
+}
+
 static void
 list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 {
@@ -562,13 +632,16 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 	}
 	build_sql(&sql, db, ep, &q, "count(*)", use_run, 0);
 	np = query_params(&q, use_run ? run : NULL, 0, p);
-	rc = db->ops->query(db, sql.s, np, p, first_col, total_s);
-	if (rc != SERVE_DB_OK) {
-		strbuf_release(&sql);
-		db_fail(r, rq->db, rc, ep->dataset);
-		return;
+	if ((total = count_cached(sql.s, load, np, p)) < 0) {
+		rc = db->ops->query(db, sql.s, np, p, first_col, total_s);
+		if (rc != SERVE_DB_OK) {
+			strbuf_release(&sql);
+			db_fail(r, rq->db, rc, ep->dataset);
+			return;
+		}
+		total = strtoll(total_s, NULL, 10);
+		count_keep(sql.s, load, np, p, total);
 	}
-	total = strtoll(total_s, NULL, 10);
 
 	sql.len = 0;
 	build_sql(&sql, db, ep, &q, "record", use_run, 1);
