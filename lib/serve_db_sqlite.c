@@ -17,11 +17,14 @@
 
 #define BUSY_MS 1000            /* per lock wait: a 503 comes within about 2 s */
 #define MAX_COLS 8
+#define STMT_CACHE 16           /* the API makes about a dozen distinct statements */
 
 struct lite {
 	struct serve_db base;
 	sqlite3 *db;
 	long long version;          /* the feed's last data_version; -1: not armed */
+	sqlite3_stmt *cache[STMT_CACHE];   /* prepared, most recent first */
+	int ncache;
 };
 
 /* A failure of the handle: classed, and its message kept. */
@@ -61,6 +64,36 @@ lite_end(struct serve_db *d)
 		sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 }
 
+/*
+ * The statement for sql: from the handle's cache (the handles are pooled,
+ * so the same few statements come back), else prepared.  Taken out of
+ * the cache while in use; put back by done().
+ */
+static int
+prepare(struct lite *l, const char *sql, sqlite3_stmt **st)
+{
+	for (int i = 0; i < l->ncache; i++)
+		if (strcmp(sqlite3_sql(l->cache[i]), sql) == 0) {
+			*st = l->cache[i];
+			memmove(&l->cache[i], &l->cache[i + 1], (size_t)(l->ncache - i - 1) * sizeof(*st));
+			l->ncache--;
+			return SQLITE_OK;
+		}
+	return sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+}
+
+static void
+done(struct lite *l, sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (l->ncache == STMT_CACHE)
+		sqlite3_finalize(l->cache[--l->ncache]);
+	memmove(&l->cache[1], &l->cache[0], (size_t)l->ncache * sizeof(st));
+	l->cache[0] = st;
+	l->ncache++;
+}
+
 static int
 lite_query(struct serve_db *d, const char *sql, int nparams, const char *const *params,
     serve_row_fn *fn, void *ctx)
@@ -71,7 +104,7 @@ lite_query(struct serve_db *d, const char *sql, int nparams, const char *const *
 	sqlite3_stmt *st;
 	int rc, ncols;
 
-	rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
+	rc = prepare(l, sql, &st);
 	if (rc != SQLITE_OK)
 		return fail(l, rc);
 	for (int i = 0; i < nparams; i++)
@@ -94,7 +127,7 @@ lite_query(struct serve_db *d, const char *sql, int nparams, const char *const *
 		sqlite3_finalize(st);
 		return rc;
 	}
-	sqlite3_finalize(st);
+	done(l, st);
 	return SERVE_DB_OK;
 }
 
@@ -128,6 +161,8 @@ lite_close(struct serve_db *d)
 
 	if (!sqlite3_get_autocommit(l->db))
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	for (int i = 0; i < l->ncache; i++)
+		sqlite3_finalize(l->cache[i]);
 	sqlite3_close(l->db);
 	free(l);
 }
