@@ -98,6 +98,8 @@ serve_pool_get(struct serve_db **db, int wait_ms)
 void
 serve_pool_put(struct serve_db *db)
 {
+	if (db != NULL)
+		db->ops->end(db);       /* never kept inside a transaction */
 	pthread_mutex_lock(&pool.mu);
 	if (db != NULL && pool.nidle < SERVE_DB_POOL) {
 		pool.idle[pool.nidle++] = db;

@@ -157,7 +157,7 @@ scan(struct serve_db *db, long long *last)
 		if ((rc = db->ops->begin(db)) != SERVE_DB_OK)
 			return rc;
 		rc = db->ops->query(db, "SELECT load_id, dataset, partition, rows, loaded_at"
-		    " FROM nc_loads WHERE load_id > CAST(? AS INTEGER) ORDER BY load_id", 1, p,
+		    " FROM nc_loads WHERE load_id > CAST(? AS BIGINT) ORDER BY load_id", 1, p,
 		    load_row, &sc);
 		for (int i = 0; i < sc.nloads; i++) {
 			if (rc == SERVE_DB_OK && sc.alerts[i] > 0) {
@@ -166,7 +166,7 @@ scan(struct serve_db *db, long long *last)
 
 				snprintf(id, sizeof(id), "%lld", sc.alerts[i]);
 				rc = db->ops->query(db, "SELECT record FROM alerts"
-				    " WHERE _load = CAST(? AS INTEGER) ORDER BY _seq", 1, q, alert_row, NULL);
+				    " WHERE _load = CAST(? AS BIGINT) ORDER BY _seq", 1, q, alert_row, NULL);
 			}
 			if (rc == SERVE_DB_OK)
 				push("load", NULL, NULL, sc.loads[i].s);

@@ -143,6 +143,24 @@ expect_success 'HTTPS on PostgreSQL: the alerts of the last run' '
 	test "$(status "https://localhost:$PORT/api/v1/alerts" --cacert cert.pem)" = 200
 	jq -e ".total == 3" body.out
 '
+expect_success 'loads during queries: every answer is 200 and whole, from one run or the other' '
+	n=$(wc -l <al.ndjson)
+	(for i in 1 2 3 4 5 6; do
+		nc-store load -d "$DB" -p 2026-11-27 alerts <al.ndjson 2>/dev/null
+		nc-store load -d "$DB" -p 2026-11-27 alerts <new.ndjson 2>/dev/null
+	done) &
+	loader=$!
+	bad=0
+	for i in $(seq 1 80); do
+		st=$(status "https://localhost:$PORT/api/v1/alerts?limit=1000" --cacert cert.pem)
+		test "$st" = 200 || { bad=$((bad + 1)); echo "# status $st"; continue; }
+		jq -e "(.total == 3 or .total == $n) and (.items | length) == .total" body.out >/dev/null ||
+			{ bad=$((bad + 1)); echo "# $(head -c 200 body.out)"; }
+	done
+	wait $loader
+	test $bad = 0
+'
+
 st=0; serve_stop || st=$?
 expect_success 'SIGTERM: exits 0' "test $st = 0"
 
