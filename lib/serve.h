@@ -1,7 +1,8 @@
 /*
  * serve.h: the pieces of nc-serve(1) that do not speak HTTP: the API's
- * answers from the store (serve_api.c), the live feed of loads and
- * alerts (serve_feed.c) and the buyers' page (serve_page.c).
+ * answers (serve_api.c, serve_list.c, serve_item.c), the store behind
+ * them (serve_db*.c), the live feed of loads and alerts (serve_feed.c)
+ * and the buyers' page (serve_page.c).
  *
  * Ownership: a struct serve_reply owns its body (strbuf_release() it);
  * a struct serve_req only points at strings its caller keeps alive for
