@@ -8,6 +8,7 @@
  * The feed LISTENs on the channel nc_loads, which nc-store's load
  * NOTIFYs in its transaction: the notification comes at its commit.
  */
+#include <err.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,8 +173,9 @@ serve_db_pg_open(const char *url, char *why, size_t whysize, int *rc)
 	if (g->conn == NULL || PQstatus(g->conn) != CONNECTION_OK) {
 		const char *m = g->conn ? PQerrorMessage(g->conn) : "out of memory";
 
-		snprintf(why, whysize, "cannot connect to the store: %.*s",
-		    (int)strcspn(m, "\n"), m);
+		/* The server's address is for the log, not for the clients. */
+		warnx("warning: PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
+		snprintf(why, whysize, "cannot connect to the store (PostgreSQL)");
 		PQfinish(g->conn);
 		free(g);
 		*rc = SERVE_DB_BUSY;
