@@ -41,8 +41,9 @@ expect_success 'the browser session runs' '
 		page.json "$fam" 2>browser.err || { sed "s/^/# /" browser.err; exit 1; }
 '
 
-expect_success 'no console errors nor warnings in the browser log' '
+expect_success 'the browser log is empty: no console errors, warnings nor advice' '
 	jq -e ".console | map(select(.level == \"SEVERE\" or .level == \"WARNING\")) | length == 0" page.json
+	jq -e ".console | length == 0" page.json
 '
 
 expect_success 'the page is Portuguese and live' '
