@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -22,6 +23,9 @@
 struct lite {
 	struct serve_db base;
 	sqlite3 *db;
+	char *path;
+	dev_t dev;                  /* the file opened: one put in its place is */
+	ino_t ino;                  /* another store */
 	long long version;          /* the feed's last data_version; -1: not armed */
 	sqlite3_stmt *cache[STMT_CACHE];   /* prepared, most recent first */
 	int ncache;
@@ -46,11 +50,30 @@ fail(struct lite *l, int rc)
 	}
 }
 
+/*
+ * A handle reads the file it opened even when another replaced it (a
+ * restore, a copy moved in place): then it is done.  1 if so.
+ */
+static int
+replaced(struct lite *l)
+{
+	struct stat st;
+
+	if (stat(l->path, &st) == 0 && st.st_dev == l->dev && st.st_ino == l->ino)
+		return 0;
+	snprintf(l->base.err, sizeof(l->base.err), "the store file was replaced or removed");
+	return 1;
+}
+
 static int
 lite_begin(struct serve_db *d)
 {
 	struct lite *l = (struct lite *)d;
-	int rc = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL);
+	int rc;
+
+	if (replaced(l))
+		return SERVE_DB_BUSY;
+	rc = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL);
 
 	return rc == SQLITE_OK ? SERVE_DB_OK : fail(l, rc);
 }
@@ -140,6 +163,8 @@ lite_changed(struct serve_db *d, int wait_ms)
 	int rc, moved;
 
 	(void)wait_ms;              /* SQLite cannot say: the feed polls */
+	if (replaced(l))
+		return SERVE_DB_BUSY;
 	if ((rc = sqlite3_prepare_v2(l->db, "PRAGMA data_version", -1, &st, NULL)) != SQLITE_OK)
 		return fail(l, rc);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -164,6 +189,7 @@ lite_close(struct serve_db *d)
 	for (int i = 0; i < l->ncache; i++)
 		sqlite3_finalize(l->cache[i]);
 	sqlite3_close(l->db);
+	free(l->path);
 	free(l);
 }
 
@@ -182,6 +208,7 @@ struct serve_db *
 serve_db_sqlite_open(const char *path, char *why, size_t whysize, int *rc)
 {
 	struct lite *l = xcalloc(1, sizeof(*l));
+	struct stat st;
 	int e;
 
 	l->base.ops = &lite_ops;
@@ -195,6 +222,12 @@ serve_db_sqlite_open(const char *path, char *why, size_t whysize, int *rc)
 		*rc = SERVE_DB_BUSY;
 		return NULL;
 	}
+	/* The file as it is now (opening made it exist, or it did). */
+	if (stat(path, &st) == 0) {
+		l->dev = st.st_dev;
+		l->ino = st.st_ino;
+	}
+	l->path = xstrdup(path);
 	sqlite3_busy_timeout(l->db, BUSY_MS);
 	/* A cache per connection: small, the kernel's page cache is shared. */
 	sqlite3_exec(l->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);

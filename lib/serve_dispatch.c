@@ -66,6 +66,22 @@ busy(struct MHD_Connection *c, struct serve_hreq *rq)
 	return serve_send_reply(c, rq, &r);
 }
 
+/*
+ * A pooled handle that failed may only have gone stale (a PostgreSQL
+ * server restarted, a SQLite file replaced): it was closed; answer once
+ * more from a fresh one before telling the client 503.  1 if so (r is
+ * emptied for it).
+ */
+static int
+stale(int reused, const struct serve_db *db, struct serve_reply *r)
+{
+	if (!reused || db != NULL || r->status != 503)
+		return 0;
+	strbuf_release(&r->body);
+	*r = (struct serve_reply)SERVE_REPLY_INIT;
+	return 1;
+}
+
 /* OPTIONS: what is allowed, and CORS's preflight answer. */
 static enum MHD_Result
 options(struct MHD_Connection *c, struct serve_hreq *rq)
@@ -118,6 +134,7 @@ api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *
 	struct serve_req sr = { 0 };
 	struct serve_db *db;
 	const char *auth;
+	int reused;
 
 	if (serve_cfg.token != NULL) {
 		auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -135,7 +152,10 @@ api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *
 		return busy(c, rq);
 	sr.db = &db;
 	sr.dbpath = serve_cfg.db;
+	reused = db != NULL;
 	serve_api(&sr, &r);
+	if (stale(reused, db, &r))
+		serve_api(&sr, &r);
 	serve_pool_put(db);
 	return serve_send_reply(c, rq, &r);
 }
@@ -150,6 +170,7 @@ serve_dispatch(void *cls, struct MHD_Connection *c, const char *url, const char 
 	struct serve_reply r = SERVE_REPLY_INIT;
 	struct serve_db *db;
 	enum route rt;
+	int reused;
 
 	(void)cls;
 	(void)version;
@@ -188,7 +209,10 @@ serve_dispatch(void *cls, struct MHD_Connection *c, const char *url, const char 
 	case R_HEALTH:
 		if (serve_pool_get(&db, POOL_WAIT_MS) != 0)
 			return busy(c, rq);
+		reused = db != NULL;
 		serve_health(&db, serve_cfg.db, &r);
+		if (stale(reused, db, &r))
+			serve_health(&db, serve_cfg.db, &r);
 		serve_pool_put(db);
 		return serve_send_reply(c, rq, &r);
 	case R_NONE:

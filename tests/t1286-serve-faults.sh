@@ -70,6 +70,17 @@ expect_success 'the lock gone: 200 again, no restart' '
 	test "$(status "$U/health")" = 200
 '
 
+expect_success 'a store file replaced by another (a restore): answers from the new one, no 503' '
+	nc-store load -d new.db -p 2026-11-26 reorder <ro.ndjson 2>/dev/null
+	head -n 2 al.ndjson >two.ndjson
+	nc-store load -d new.db -p 2026-11-26 alerts <two.ndjson 2>/dev/null
+	mv new.db nc.db
+	test "$(status "$U/api/v1/alerts")" = 200
+	jq -e ".total == 2" body.out
+	test "$(status "$U/health")" = 200
+	jq -e ".datasets.forecasts == null and .datasets.alerts.rows == 2" body.out
+'
+
 expect_success 'the server lived through it: its log has no error' '
 	kill -0 "$SERVE_PID"
 	if grep -q "error" serve.log; then exit 1; fi
