@@ -161,6 +161,30 @@ expect_success 'loads during queries: every answer is 200 and whole, from one ru
 	test $bad = 0
 '
 
+# The server restarted under nc-serve: its pooled sessions and the
+# feed's LISTEN are lost; nc-serve must find out by itself.
+pg_stop
+_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
+	-o "-k $PG_DIR -p $PGPORT -h 127.0.0.1 -c fsync=off -c full_page_writes=off" \
+	start >/dev/null 2>&1 || echo "# PostgreSQL did not restart"
+expect_success 'PostgreSQL restarted: the next requests are 200, no 503 from stale sessions' '
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		st=$(status "https://localhost:$PORT/api/v1/alerts" --cacert cert.pem)
+		test "$st" = 200
+	done
+'
+curl -sN --cacert cert.pem "https://localhost:$PORT/api/v1/alerts/stream" >after.sse 2>/dev/null &
+c2=$!
+sleep 1.5
+expect_success '... and the stream has its LISTEN back: a load reaches it within 2 s' '
+	jq -c ".item_id = \"RS-\" + .item_id" al.ndjson | head -n 2 >rs.ndjson
+	nc-store load -d "$DB" -p 2026-11-30 alerts <rs.ndjson 2>/dev/null
+	wait_for 2 after.sse alert
+	sse_data after.sse alert | jq -c . >got.ndjson
+	cmp_files rs.ndjson got.ndjson
+'
+kill $c2 2>/dev/null
+
 st=0; serve_stop || st=$?
 expect_success 'SIGTERM: exits 0' "test $st = 0"
 
