@@ -10,6 +10,7 @@
  */
 #include <err.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,26 @@ static const struct serve_db_ops pg_ops = {
 	.close = pg_close,
 };
 
+/*
+ * A failure to connect, logged once until a connection succeeds: while
+ * the server is down every request and the feed's retries fail alike.
+ * m NULL: connected.
+ */
+static void
+log_once(const char *m)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static char last[256];
+	char now[256];
+
+	snprintf(now, sizeof(now), "%.*s", m ? (int)strcspn(m, "\n") : 0, m ? m : "");
+	pthread_mutex_lock(&mu);
+	if (m != NULL && strcmp(now, last) != 0)
+		warnx("warning: PostgreSQL: %s", now);
+	memcpy(last, now, sizeof(last));
+	pthread_mutex_unlock(&mu);
+}
+
 struct serve_db *
 serve_db_pg_open(const char *url, char *why, size_t whysize, int *rc)
 {
@@ -174,12 +195,13 @@ serve_db_pg_open(const char *url, char *why, size_t whysize, int *rc)
 		const char *m = g->conn ? PQerrorMessage(g->conn) : "out of memory";
 
 		/* The server's address is for the log, not for the clients. */
-		warnx("warning: PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
+		log_once(m);
 		snprintf(why, whysize, "cannot connect to the store (PostgreSQL)");
 		PQfinish(g->conn);
 		free(g);
 		*rc = SERVE_DB_BUSY;
 		return NULL;
 	}
+	log_once(NULL);
 	return &g->base;
 }

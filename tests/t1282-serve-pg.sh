@@ -198,6 +198,12 @@ expect_success 'the server down: /health and the API answer 503 with a reason, n
 	test -n "$(header Retry-After)"
 	kill -0 "$SERVE_PID"
 '
+expect_success '... the clients are not told the server'"'"'s address; the log is, once' '
+	test "$(status "$U/health")" = 503
+	jq -e ".detail | test(\"127.0.0.1|port\") | not" body.out
+	sleep 1
+	test "$(grep -c "warning: PostgreSQL: connection to server" serve.log)" = 1
+'
 st=0; serve_stop || st=$?
 expect_success 'and SIGTERM still exits 0' "test $st = 0"
 
