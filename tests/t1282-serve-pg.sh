@@ -132,7 +132,11 @@ expect_success 'SIGTERM: exits 0' "test $st = 0"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-addext "subjectAltName=DNS:localhost" -keyout key.pem -out cert.pem >openssl.log 2>&1 ||
 	echo "# openssl cannot make a certificate"
-LOG=tls.log serve_start -d "$DB" --cert cert.pem --key key.pem || echo "# nc-serve --cert did not start"
+# The store from NC_DB this time, as nc-store takes it.
+NC_DB=$DB
+export NC_DB
+LOG=tls.log serve_start --cert cert.pem --key key.pem || echo "# nc-serve --cert did not start"
+unset NC_DB
 man_examples "$SRC_DIR/man/nc-serve.1" | grep https: |
 	sed -e "s/:8080/:$PORT/g" -e "s|/etc/nc/cert.pem|$TRASH/cert.pem|g" >examples
 expect_success 'nc-serve(1) has an HTTPS example' 'test "$(wc -l <examples)" -ge 1'
