@@ -1,8 +1,9 @@
 /*
  * nc-serve: answer HTTP from nc-store's datasets (forecasts, reorder,
  * alerts): a JSON/NDJSON API, a live stream of new alerts as Server-Sent
- * Events, and a page for the buyers.  libmicrohttpd, one thread per
- * connection (at most -c), read-only SQLite connections.
+ * Events, and a page for the buyers.  libmicrohttpd (HTTPS with
+ * --cert/--key), one thread per connection (at most -c); the store,
+ * SQLite or PostgreSQL, read through a pool of handles (lib/serve_db.c).
  *
  * This file: options, the daemon, signals.  The routes are in
  * lib/serve_dispatch.c; see lib/serve_http.h for the other pieces.
