@@ -15,6 +15,7 @@
 #ifndef NC_SERVE_H
 #define NC_SERVE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "ndjson.h"
@@ -106,6 +107,9 @@ struct serve_db *serve_db_pg_open(const char *url, char *why, size_t whysize, in
 int serve_pool_get(struct serve_db **db, int wait_ms);
 void serve_pool_put(struct serve_db *db);
 void serve_pool_drain(void);
+/* Moved when the store is found replaced (another SQLite file in its
+ * place): what was learnt of the old one no longer holds. */
+extern atomic_uint serve_db_generation;
 /* sql with its ? as $1, $2, ... (outside quotes), into sb. */
 void serve_db_dollar(struct strbuf *sb, const char *sql);
 

@@ -65,6 +65,8 @@ serve_db_dollar(struct strbuf *sb, const char *sql)
 	strbuf_addc(sb, '\0');
 }
 
+atomic_uint serve_db_generation;
+
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cond;

@@ -62,6 +62,7 @@ replaced(struct lite *l)
 	if (stat(l->path, &st) == 0 && st.st_dev == l->dev && st.st_ino == l->ino)
 		return 0;
 	snprintf(l->base.err, sizeof(l->base.err), "the store file was replaced or removed");
+	atomic_fetch_add(&serve_db_generation, 1);
 	return 1;
 }
 

@@ -362,7 +362,8 @@ pick_run(struct serve_db *db, const struct endpoint *ep, const struct query *q,
  * that matches, while the page reads only its own.  A total depends only
  * on the query and its dataset's rows, which change only with a new load
  * of it: the key holds the dataset's last load id, so a load makes new
- * keys and the old ones are overwritten in time.
+ * keys and the old ones are overwritten in time; and the store's
+ * generation, which a store file replaced by another moves.
  */
 #define COUNT_SLOTS 64
 static struct {
@@ -373,6 +374,8 @@ static struct {
 static void
 count_key(struct strbuf *k, const char *sql, long long load, int np, const char *const *p)
 {
+	addll(k, (long long)atomic_load(&serve_db_generation));
+	strbuf_addc(k, '\x1f');
 	addll(k, load);
 	strbuf_addc(k, '\x1f');
 	add(k, sql);
