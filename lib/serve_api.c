@@ -126,16 +126,37 @@ serve_add_record(void *ctx, int ncols, const char *const *val, const size_t *len
 
 /* The dataset's last load id: 0 if it was never loaded, or a
  * SERVE_DB_ failure (negative). */
+struct last_load {
+	long long id;
+	char *tag;
+};
+
+static int
+last_load_row(void *ctx, int ncols, const char *const *val, const size_t *len)
+{
+	struct last_load *ll = ctx;
+
+	(void)len;
+	if (ncols >= 2 && val[0] != NULL) {
+		ll->id = strtoll(val[0], NULL, 10);
+		if (ll->tag != NULL)
+			snprintf(ll->tag, SERVE_TAG_SIZE, "%.8s", val[1] ? val[1] : "");
+	}
+	return 1;
+}
+
 long long
-serve_last_load(struct serve_db *db, const char *dataset)
+serve_last_load(struct serve_db *db, const char *dataset, char tag[SERVE_TAG_SIZE])
 {
 	const char *p[1] = { dataset };
-	char v[64] = "";
+	struct last_load ll = { 0, tag };
 	int rc;
 
-	rc = db->ops->query(db, "SELECT coalesce(max(load_id), 0) FROM nc_loads WHERE dataset = ?",
-	    1, p, serve_first_col, v);
-	return rc != SERVE_DB_OK ? rc : strtoll(v, NULL, 10);
+	if (tag != NULL)
+		tag[0] = '\0';
+	rc = db->ops->query(db, "SELECT load_id, sha256 FROM nc_loads WHERE dataset = ?"
+	    " ORDER BY load_id DESC LIMIT 1", 1, p, last_load_row, &ll);
+	return rc != SERVE_DB_OK ? rc : ll.id;
 }
 
 /* 1 if the etag is among If-None-Match's. */

@@ -40,8 +40,14 @@ struct serve_records {
 	long n;
 };
 int serve_add_record(void *ctx, int ncols, const char *const *val, const size_t *len);
-/* The dataset's last load id: 0 if never loaded, or a SERVE_DB_ failure. */
-long long serve_last_load(struct serve_db *db, const char *dataset);
+/*
+ * The dataset's last load id: 0 if never loaded, or a SERVE_DB_ failure.
+ * tag (or NULL): the start of that load's sha256, so that another store
+ * with the same load ids (a restore, a rebuilt store) never gives the
+ * same ETags nor cached totals.
+ */
+#define SERVE_TAG_SIZE 9
+long long serve_last_load(struct serve_db *db, const char *dataset, char tag[SERVE_TAG_SIZE]);
 /* 1 if etag is among If-None-Match's. */
 int serve_etag_matches(const char *inm, const char *etag);
 /* A record's field in the backend's SQL. */

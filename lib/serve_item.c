@@ -101,6 +101,7 @@ void
 serve_item(struct serve_req *rq, const char *id, struct serve_reply *r)
 {
 	long long load = 0, loaded[3], silver;
+	char tag[SERVE_TAG_SIZE], newest[SERVE_TAG_SIZE] = "";
 	long count = 0;
 	struct serve_db *db;
 	struct strbuf sql = { 0 };
@@ -124,18 +125,24 @@ serve_item(struct serve_req *rq, const char *id, struct serve_reply *r)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if ((loaded[i] = serve_last_load(db, parts[i].name)) < 0) {
+		if ((loaded[i] = serve_last_load(db, parts[i].name, tag)) < 0) {
 			serve_api_fail(r, rq->db, (int)loaded[i], "nc_loads");
 			return;
 		}
-		load = loaded[i] > load ? loaded[i] : load;
+		if (loaded[i] > load) {
+			load = loaded[i];
+			memcpy(newest, tag, sizeof(newest));
+		}
 	}
-	if ((silver = serve_last_load(db, "silver")) < 0) {
+	if ((silver = serve_last_load(db, "silver", tag)) < 0) {
 		serve_api_fail(r, rq->db, (int)silver, "nc_loads");
 		return;
 	}
-	load = silver > load ? silver : load;
-	snprintf(r->etag, sizeof(r->etag), "\"items-%lld\"", load);
+	if (silver > load) {
+		load = silver;
+		memcpy(newest, tag, sizeof(newest));
+	}
+	snprintf(r->etag, sizeof(r->etag), "\"items-%lld-%s\"", load, newest);
 	if (serve_etag_matches(rq->if_none_match, r->etag)) {
 		db->ops->end(db);
 		r->status = 304;

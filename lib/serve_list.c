@@ -361,9 +361,10 @@ pick_run(struct serve_db *db, const struct endpoint *ep, const struct query *q,
  * The totals of lists, cached: a count reads every record of the run
  * that matches, while the page reads only its own.  A total depends only
  * on the query and its dataset's rows, which change only with a new load
- * of it: the key holds the dataset's last load id, so a load makes new
- * keys and the old ones are overwritten in time; and the store's
- * generation, which a store file replaced by another moves.
+ * of it: the key holds the dataset's last load (the ETag: its id and its
+ * sha256's start), so a load makes new keys and the old ones are
+ * overwritten in time; and the store's generation, which a store file
+ * replaced by another moves.
  */
 #define COUNT_SLOTS 64
 static struct {
@@ -372,11 +373,11 @@ static struct {
 } counts = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static void
-count_key(struct strbuf *k, const char *sql, long long load, int np, const char *const *p)
+count_key(struct strbuf *k, const char *sql, const char *load, int np, const char *const *p)
 {
 	addll(k, (long long)atomic_load(&serve_db_generation));
 	strbuf_addc(k, '\x1f');
-	addll(k, load);
+	add(k, load);
 	strbuf_addc(k, '\x1f');
 	add(k, sql);
 	for (int i = 0; i < np; i++) {
@@ -395,7 +396,7 @@ count_slot(const struct strbuf *k)
 
 /* The cached total, or -1. */
 static long long
-count_cached(const char *sql, long long load, int np, const char *const *p)
+count_cached(const char *sql, const char *load, int np, const char *const *p)
 {
 	struct strbuf k = { 0 };
 	long long total = -1;
@@ -412,7 +413,7 @@ count_cached(const char *sql, long long load, int np, const char *const *p)
 }
 
 static void
-count_keep(const char *sql, long long load, int np, const char *const *p, long long total)
+count_keep(const char *sql, const char *load, int np, const char *const *p, long long total)
 {
 	struct strbuf k = { 0 }, old;
 	size_t i;
@@ -437,6 +438,7 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 	const char *p[SERVE_MAX_ARGS * 4 + 4];
 	char run[64], total_s[64] = "0";
 	long long load, total;
+	char tag[SERVE_TAG_SIZE];
 	int use_run, rc, np;
 
 	if (check_args(rq, ep->params, &q, r) != 0)
@@ -446,7 +448,7 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 	db = *rq->db;
 	/* One read transaction: the count and the page see the same loads. */
 	if ((rc = db->ops->begin(db)) != SERVE_DB_OK ||
-	    (rc = (int)(load = serve_last_load(db, ep->dataset))) < 0) {
+	    (rc = (int)(load = serve_last_load(db, ep->dataset, tag))) < 0) {
 		serve_api_fail(r, rq->db, rc, "nc_loads");
 		return;
 	}
@@ -456,7 +458,7 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 		r->retry_after = 60;
 		return;
 	}
-	snprintf(r->etag, sizeof(r->etag), "\"%s-%lld-%c\"", ep->dataset, load,
+	snprintf(r->etag, sizeof(r->etag), "\"%s-%lld-%s-%c\"", ep->dataset, load, tag,
 	    rq->ndjson ? 'n' : 'j');
 	if (serve_etag_matches(rq->if_none_match, r->etag)) {
 		db->ops->end(db);
@@ -469,7 +471,7 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 	}
 	build_sql(&sql, db, ep, &q, "count(*)", use_run, 0);
 	np = query_params(&q, use_run ? run : NULL, 0, p);
-	if ((total = count_cached(sql.s, load, np, p)) < 0) {
+	if ((total = count_cached(sql.s, r->etag, np, p)) < 0) {
 		rc = db->ops->query(db, sql.s, np, p, serve_first_col, total_s);
 		if (rc != SERVE_DB_OK) {
 			strbuf_release(&sql);
@@ -477,7 +479,7 @@ list(struct serve_req *rq, const struct endpoint *ep, struct serve_reply *r)
 			return;
 		}
 		total = strtoll(total_s, NULL, 10);
-		count_keep(sql.s, load, np, p, total);
+		count_keep(sql.s, r->etag, np, p, total);
 	}
 
 	sql.len = 0;
