@@ -154,8 +154,9 @@ serve_last_load(struct serve_db *db, const char *dataset, char tag[SERVE_TAG_SIZ
 
 	if (tag != NULL)
 		tag[0] = '\0';
-	rc = db->ops->query(db, "SELECT load_id, sha256 FROM nc_loads WHERE dataset = ?"
-	    " ORDER BY load_id DESC LIMIT 1", 1, p, last_load_row, &ll);
+	/* max() over the (dataset, partition) index, then one row by its id. */
+	rc = db->ops->query(db, "SELECT load_id, sha256 FROM nc_loads WHERE load_id ="
+	    " (SELECT max(load_id) FROM nc_loads WHERE dataset = ?)", 1, p, last_load_row, &ll);
 	return rc != SERVE_DB_OK ? rc : ll.id;
 }
 
