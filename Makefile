@@ -22,7 +22,7 @@ LIBS_nc-forecast = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-reorder = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-alert = $(CURL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-serve = $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) \
-	$(SQLITE_LIBS) $(JANSSON_LIBS) -pthread
+	$(SQLITE_LIBS) $(PQ_LIBS) $(JANSSON_LIBS) -pthread
 
 # A unit test tests/unit/<name>.c links libnc.a, jansson, and UNIT_LIBS_<name>.
 UNIT_LIBS_http = $(CURL_LIBS)
@@ -34,7 +34,7 @@ UNIT_LIBS_intermittent = $(GSL_LIBS)
 UNIT_LIBS_regression = $(GSL_LIBS)
 UNIT_LIBS_reorder = $(GSL_LIBS)
 UNIT_LIBS_store = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS)
-UNIT_LIBS_serve = $(SQLITE_LIBS) -pthread
+UNIT_LIBS_serve = $(SQLITE_LIBS) $(PQ_LIBS) -pthread
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(JANSSON_CFLAGS) $(GSL_CFLAGS) \
 	$(CURL_CFLAGS) $(PQ_CFLAGS) $(SQLITE_CFLAGS)

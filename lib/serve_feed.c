@@ -1,10 +1,13 @@
 /*
  * serve_feed.c: how nc-serve learns of a load without hammering the
- * store.  One thread holds its own read-only connection and asks SQLite
- * "PRAGMA data_version" every interval: a number that changes only when
- * another connection commits.  Only then does it read nc_loads past the
- * last load it saw, and for a load of the alerts dataset that load's
- * records (by _load, an indexed scan of one load).  Events go to a ring
+ * store.  One thread holds its own read-only connection and asks the
+ * store whether anything was committed (serve_db's changed()): SQLite's
+ * "PRAGMA data_version" every interval, a number that changes only when
+ * another connection commits; PostgreSQL's LISTEN nc_loads, which
+ * nc-store's load NOTIFYs at its commit (the thread waits on the socket).
+ * Only then does it read nc_loads past the last load it saw, and for a
+ * load of the alerts dataset that load's records (by _load, an indexed
+ * scan of one load).  Events go to a ring
  * of FEED_RING; clients read it by sequence number, each at its pace; a
  * client that falls a whole ring behind is told so and dropped.
  */
@@ -16,7 +19,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "nc.h"
 #include "ndjson.h"
@@ -60,153 +62,178 @@ push(const char *kind, const char *level, char *item_id, char *data)
 	pthread_mutex_unlock(&feed.mu);
 }
 
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static void
-push_alerts(sqlite3 *db, long long load)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db, "SELECT record FROM alerts WHERE _load = ? ORDER BY _seq",
-	    -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, load);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *rec = col(st, 0);
-		json_t *o = json_loads(rec, 0, NULL);
-		const char *level = json_string_value(json_object_get(o, "level"));
-		const char *id = json_string_value(json_object_get(o, "item_id"));
-
-		push("alert", level, id ? xstrdup(id) : NULL, xstrdup(rec));
-		json_decref(o);
-	}
-	sqlite3_finalize(st);
-}
-
-/* Push the loads after *last; 0, or -1 on a database failure. */
 static int
-scan(sqlite3 *db, long long *last)
+first_value(void *ctx, int ncols, const char *const *val, const size_t *len)
 {
-	sqlite3_stmt *st;
+	(void)len;
+	snprintf(ctx, 64, "%s", ncols > 0 && val[0] ? val[0] : "");
+	return 1;
+}
+
+static int
+alert_row(void *ctx, int ncols, const char *const *val, const size_t *len)
+{
+	json_t *o;
+	const char *level, *id;
+
+	(void)ctx;
+	(void)len;
+	if (ncols < 1 || val[0] == NULL)
+		return 0;
+	o = json_loads(val[0], 0, NULL);
+	level = json_string_value(json_object_get(o, "level"));
+	id = json_string_value(json_object_get(o, "item_id"));
+	push("alert", level, id ? xstrdup(id) : NULL, xstrdup(val[0]));
+	json_decref(o);
+	return 0;
+}
+
+/* A load as an event's JSON; its id in *last, alerts' ids to read. */
+struct scan {
+	struct serve_db *db;
+	long long *last;
+	long long alerts[64];
+	int nalerts, more;
+	struct strbuf loads[64];
+	int nloads;
+};
+
+static int
+load_row(void *ctx, int ncols, const char *const *val, const size_t *len)
+{
+	struct scan *sc = ctx;
+	struct strbuf *sb;
+	const char *ds, *part, *at;
+
+	(void)len;
+	if (ncols < 5 || val[0] == NULL || val[1] == NULL)
+		return 0;
+	if (sc->nloads == 64) {
+		sc->more = 1;           /* the rest on the next round */
+		return 1;
+	}
+	ds = val[1], part = val[2], at = val[4];
+	sb = &sc->loads[sc->nloads++];
+	strbuf_add(sb, "{\"load_id\":", 11);
+	strbuf_add(sb, val[0], strlen(val[0]));
+	strbuf_add(sb, ",\"dataset\":", 11);
+	ndjson_dump_string(sb, ds, strlen(ds));
+	strbuf_add(sb, ",\"partition\":", 13);
+	if (part)
+		ndjson_dump_string(sb, part, strlen(part));
+	else
+		strbuf_add(sb, "null", 4);
+	strbuf_add(sb, ",\"rows\":", 8);
+	if (val[3])
+		strbuf_add(sb, val[3], strlen(val[3]));
+	else
+		strbuf_add(sb, "0", 1);
+	strbuf_add(sb, ",\"loaded_at\":", 13);
+	if (at)
+		ndjson_dump_string(sb, at, strlen(at));
+	else
+		strbuf_add(sb, "null", 4);
+	strbuf_add(sb, "}", 2);            /* with the NUL */
+	sc->alerts[sc->nloads - 1] = strcmp(ds, "alerts") == 0 ? strtoll(val[0], NULL, 10) : 0;
+	*sc->last = strtoll(val[0], NULL, 10);
+	return 0;
+}
+
+/* Push the loads after *last; 0, or a SERVE_DB_ failure. */
+static int
+scan(struct serve_db *db, long long *last)
+{
+	struct scan sc = { .db = db, .last = last };
+	char from[24];
+	const char *p[1] = { from };
 	int rc;
 
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_prepare_v2(db, "SELECT load_id, dataset, partition, rows, loaded_at"
-	    " FROM nc_loads WHERE load_id > ? ORDER BY load_id", -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, *last);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct strbuf sb = { 0 };
-		long long id = sqlite3_column_int64(st, 0);
-		const char *ds = col(st, 1), *part = col(st, 2), *at = col(st, 4);
-		char num[24];
+	do {
+		long long before = *last;
 
-		strbuf_add(&sb, "{\"load_id\":", 11);
-		strbuf_add(&sb, num, (size_t)ndjson_fmt_long(num, id));
-		strbuf_add(&sb, ",\"dataset\":", 11);
-		ndjson_dump_string(&sb, ds, strlen(ds));
-		strbuf_add(&sb, ",\"partition\":", 13);
-		if (part)
-			ndjson_dump_string(&sb, part, strlen(part));
-		else
-			strbuf_add(&sb, "null", 4);
-		strbuf_add(&sb, ",\"rows\":", 8);
-		strbuf_add(&sb, num, (size_t)ndjson_fmt_long(num, sqlite3_column_int64(st, 3)));
-		strbuf_add(&sb, ",\"loaded_at\":", 13);
-		if (at)
-			ndjson_dump_string(&sb, at, strlen(at));
-		else
-			strbuf_add(&sb, "null", 4);
-		strbuf_add(&sb, "}", 2);            /* with the NUL */
-		if (strcmp(ds, "alerts") == 0)
-			push_alerts(db, id);
-		push("load", NULL, NULL, sb.s);
-		*last = id;
-	}
-	sqlite3_finalize(st);
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	return rc == SQLITE_DONE ? 0 : -1;
+		snprintf(from, sizeof(from), "%lld", *last);
+		sc.more = 0;
+		sc.nloads = 0;
+		if ((rc = db->ops->begin(db)) != SERVE_DB_OK)
+			return rc;
+		rc = db->ops->query(db, "SELECT load_id, dataset, partition, rows, loaded_at"
+		    " FROM nc_loads WHERE load_id > CAST(? AS BIGINT) ORDER BY load_id", 1, p,
+		    load_row, &sc);
+		for (int i = 0; i < sc.nloads; i++) {
+			if (rc == SERVE_DB_OK && sc.alerts[i] > 0) {
+				char id[24];
+				const char *q[1] = { id };
+
+				snprintf(id, sizeof(id), "%lld", sc.alerts[i]);
+				rc = db->ops->query(db, "SELECT record FROM alerts"
+				    " WHERE _load = CAST(? AS BIGINT) ORDER BY _seq", 1, q, alert_row, NULL);
+			}
+			if (rc == SERVE_DB_OK)
+				push("load", NULL, NULL, sc.loads[i].s);
+			else
+				strbuf_release(&sc.loads[i]);
+			sc.loads[i].s = NULL;
+			sc.loads[i].len = sc.loads[i].cap = 0;
+		}
+		db->ops->end(db);
+		if (rc != SERVE_DB_OK)
+			*last = before;
+	} while (rc == SERVE_DB_OK && sc.more);
+	return rc;
 }
 
 static long long
-max_load(sqlite3 *db)
+max_load(struct serve_db *db)
 {
-	sqlite3_stmt *st;
-	long long id = -1;
+	char v[64] = "";
 
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(load_id), 0) FROM nc_loads", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (db->ops->query(db, "SELECT coalesce(max(load_id), 0) FROM nc_loads", 0, NULL,
+	    first_value, v) != SERVE_DB_OK)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return id;
-}
-
-static long long
-data_version(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return strtoll(v, NULL, 10);
 }
 
 static void *
 run(void *arg)
 {
-	sqlite3 *db = NULL;
-	long long last = -1, version = -1, v;
+	struct serve_db *db = NULL;
+	long long last = -1;
 	char why[256];
 	struct timespec ts;
-	int stop;
+	int stop, ch, wait_ms;
 
 	(void)arg;
 	for (;;) {
-		if (db == NULL && serve_db_open(&db, feed.path, why, sizeof(why)) == 0) {
-			version = -1;
+		wait_ms = feed.interval_ms;
+		if (db == NULL && serve_db_open(&db, feed.path, why, sizeof(why)) == SERVE_DB_OK) {
 			if (last < 0)
 				last = max_load(db);
 			if (last < 0)
 				last = 0;       /* no store at the start: every load is new */
 		}
 		if (db != NULL) {
-			v = data_version(db);
-			if (v < 0 || (v != version && scan(db, &last) != 0)) {
-				/* No tables yet, or a failure: open anew next time. */
-				sqlite3_close(db);
-				db = NULL;
-				if (last < 0)
-					last = 0;
-			} else
-				version = v;
+			/* PostgreSQL waits here for a NOTIFY; SQLite answers at once. */
+			ch = db->ops->changed(db, feed.interval_ms);
+			if (ch < 0 || (ch > 0 && scan(db, &last) != SERVE_DB_OK))
+				serve_db_close(&db);    /* no tables yet, or a failure: anew */
+			else if (strcmp(db->ops->kind, "sqlite") != 0)
+				wait_ms = 0;
 		} else if (last < 0)
 			last = 0;
 		pthread_mutex_lock(&feed.mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (long)(feed.interval_ms % 1000) * 1000000L;
-		ts.tv_sec += feed.interval_ms / 1000 + ts.tv_nsec / 1000000000L;
+		ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		ts.tv_sec += wait_ms / 1000 + ts.tv_nsec / 1000000000L;
 		ts.tv_nsec %= 1000000000L;
-		while (!feed.stop && pthread_cond_timedwait(&feed.cond, &feed.mu, &ts) != ETIMEDOUT)
+		while (!feed.stop && wait_ms > 0 &&
+		    pthread_cond_timedwait(&feed.cond, &feed.mu, &ts) != ETIMEDOUT)
 			;
 		stop = feed.stop;
 		pthread_mutex_unlock(&feed.mu);
 		if (stop)
 			break;
 	}
-	sqlite3_close(db);
+	serve_db_close(&db);
 	return NULL;
 }
 

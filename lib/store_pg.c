@@ -370,6 +370,10 @@ pg_load_commit(struct store *s, const struct store_load_info *info)
 	PQclear(execp(g, "UPDATE nc_loads SET rows = $1, rejected = $2, sha256 = $3,"
 	    " source = $4, extracted_at = $5, loaded_at = $6, schema_version = $7"
 	    " WHERE load_id = $8", 8, p));
+	/* nc-serve LISTENs: told at the commit, never of a load rolled back. */
+	p[0] = g->load_id;
+	p[1] = ds->name;
+	PQclear(execp(g, "SELECT pg_notify('nc_loads', $1 || ' ' || $2)", 2, p));
 	exec(g, "COMMIT");
 	return strtoll(g->load_id, NULL, 10);
 }

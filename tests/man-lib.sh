@@ -47,15 +47,20 @@ example_outputs() {
 	}'
 }
 
-# run_page_examples PAGE [SED]: one test per example of man/PAGE; SED, when
-# given, is applied to each example first (only to put a test's own port
-# for a documented default one).
+# run_page_examples PAGE [SED [SKIP]]: one test per example of man/PAGE; SED,
+# when given, is applied to each example first (only to put a test's own
+# port for a documented default one); examples matching the pattern SKIP
+# are left to the test that names them.
 run_page_examples() {
 	man_examples "$SRC_DIR/man/$1" >"$TRASH/.examples"
 	test -s "$TRASH/.examples" || { _report 1 "$1 has EXAMPLES"; return; }
 	_ex_n=0
 	while IFS= read -r _ex; do
 		_ex_n=$((_ex_n + 1))
+		# $3: a pattern of the examples another test runs (named there).
+		if test -n "${3:-}" && printf '%s\n' "$_ex" | grep -q -- "$3"; then
+			continue
+		fi
 		test -z "${2:-}" || _ex=$(printf '%s\n' "$_ex" | sed "$2")
 		printf '%s\n' "$_ex" | example_outputs >"$TRASH/.outputs"
 		_ex_code=0

@@ -1,8 +1,7 @@
 /* Unit tests of lib/serve_api.c: text checks, parameter checks (made
  * before the store is read), errors as JSON, a store that is not there. */
 #include <stdlib.h>
-
-#include <sqlite3.h>
+#include <string.h>
 
 #include "serve.h"
 #include "tap.h"
@@ -14,7 +13,7 @@ get(const char *path, int n, const char *const *kv, const char **detail)
 	static char body[512];
 	struct serve_req rq = { 0 };
 	struct serve_reply r = SERVE_REPLY_INIT;
-	sqlite3 *db = NULL;
+	struct serve_db *db = NULL;
 	int st;
 
 	rq.path = path;
@@ -30,7 +29,7 @@ get(const char *path, int n, const char *const *kv, const char **detail)
 	snprintf(body, sizeof(body), "%.*s", (int)r.body.len, r.body.s ? r.body.s : "");
 	*detail = body;
 	strbuf_release(&r.body);
-	sqlite3_close(db);
+	serve_db_close(&db);
 	return st;
 }
 
@@ -64,5 +63,40 @@ main(void)
 	ok(get("nothing", 0, NULL, &d) == 404, "an unknown endpoint is 404");
 	ok(get("items/010825", 0, NULL, &d) == 503, "an item without a store is 503");
 	ok(get("items/010825", 1, lim0, &d) == 400, "an item takes no parameters");
+
+	/* PostgreSQL's placeholders: ? outside quotes only. */
+	{
+		struct strbuf sb = { 0 };
+
+		serve_db_dollar(&sb, "SELECT record->>'a?b' FROM t WHERE x = ? AND y IN (?, ?)");
+		ok(strcmp(sb.s, "SELECT record->>'a?b' FROM t WHERE x = $1 AND y IN ($2, $3)") == 0,
+		    "? as $n outside quotes: %s", sb.s);
+		strbuf_release(&sb);
+	}
+	/* The pool: 8 slots, then a wait that times out; a slot given back is free. */
+	{
+		struct serve_db *h[SERVE_DB_POOL + 1];
+		int got = 0;
+
+		for (int i = 0; i < SERVE_DB_POOL; i++)
+			got += serve_pool_get(&h[i], 100) == 0 && h[i] == NULL;
+		ok(got == SERVE_DB_POOL, "%d slots, no handle open yet", got);
+		ok(serve_pool_get(&h[SERVE_DB_POOL], 100) == -1, "the ninth waits and times out");
+		serve_pool_put(NULL);
+		ok(serve_pool_get(&h[SERVE_DB_POOL], 100) == 0, "a slot given back is taken");
+		for (int i = 0; i < SERVE_DB_POOL; i++)
+			serve_pool_put(NULL);
+	}
+	/* A store that is not there opens with a reason, classed as passing. */
+	{
+		struct serve_db *db = NULL;
+		char why[256];
+
+		ok(serve_db_open(&db, "/nonexistent/dir/nc.db", why, sizeof(why)) == SERVE_DB_BUSY &&
+		    db == NULL && strstr(why, "cannot open the store") != NULL, "a missing file: %s", why);
+		ok(serve_db_open(&db, "postgresql://nobody@127.0.0.1:1/nc?connect_timeout=2", why,
+		    sizeof(why)) == SERVE_DB_BUSY && db == NULL && strstr(why, "cannot connect") != NULL,
+		    "a PostgreSQL server that is not there: %s", why);
+	}
 	return tap_done();
 }
