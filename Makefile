@@ -22,7 +22,7 @@ LIBS_nc-forecast = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-reorder = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-alert = $(CURL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-serve = $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) \
-	$(SQLITE_LIBS) $(JANSSON_LIBS) -pthread
+	$(SQLITE_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -pthread
 
 # A unit test tests/unit/<name>.c links libnc.a, jansson, and UNIT_LIBS_<name>.
 UNIT_LIBS_http = $(CURL_LIBS)

@@ -107,45 +107,19 @@ log_escape(char *dst, size_t size, const char *s)
 	dst[n] = '\0';
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode %XX in place; a bad escape is kept and marks the connection. */
 static size_t
 unescape(void *cls, struct MHD_Connection *c, char *s)
 {
 	const union MHD_ConnectionInfo *ci;
-	char *w = s;
-	int bad = 0;
+	int bad;
+	size_t n = serve_percent_decode(s, &bad);
 
 	(void)cls;
-	for (char *p = s; *p; p++) {
-		int h, l;
-
-		if (*p == '%' && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
-			/* A NUL would cut the value short: refused. */
-			bad |= h == 0 && l == 0;
-			*w++ = (char)(h << 4 | l);
-			p += 2;
-		} else {
-			bad |= *p == '%';
-			*w++ = *p;
-		}
-	}
-	*w = '\0';
 	if (bad && (ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT)) &&
 	    ci->socket_context != NULL)
 		((struct conn *)ci->socket_context)->bad_escape = 1;
-	return (size_t)(w - s);
+	return n;
 }
 
 static void
@@ -481,7 +455,7 @@ stream(struct MHD_Connection *c, struct req *rq, struct serve_req *sr)
 
 /* ---- dispatch ---- */
 
-enum route { R_NONE, R_PAGE, R_HEALTH, R_API, R_STREAM };
+enum route { R_NONE, R_PAGE, R_HEALTH, R_API, R_STREAM, R_WS };
 
 static enum route
 route(const char *url)
@@ -490,6 +464,8 @@ route(const char *url)
 		return R_PAGE;
 	if (strcmp(url, "/health") == 0)
 		return R_HEALTH;
+	if (strcmp(url, "/ws") == 0)
+		return R_WS;
 	if (strcmp(url, "/api/v1/stream") == 0 || strcmp(url, "/api/v1/alerts/stream") == 0)
 		return R_STREAM;
 	if (strcmp(url, "/api/v1/forecasts") == 0 || strcmp(url, "/api/v1/reorder") == 0 ||
@@ -513,7 +489,6 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	const char *auth;
 
 	(void)cls;
-	(void)version;
 	(void)upload;
 	if (rq == NULL) {
 		rq = xcalloc(1, sizeof(*rq));
@@ -607,6 +582,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			return send_error(c, rq, 401, "unauthorized",
 			    auth ? "the token is not right" : "an Authorization: Bearer token is needed");
 	}
+	if (rt == R_WS)             /* lib/serve_ws_hub.c */
+		return serve_ws_answer(c, method, version, cors_origin(c) != NULL,
+		    &rq->status) == MHD_YES ? MHD_YES : MHD_NO;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &sr);
 	if (rt == R_STREAM)
 		return stream(c, rq, &sr);
@@ -769,8 +747,11 @@ main(int argc, char *argv[])
 
 	if (serve_feed_start(cfg.db, (int)interval) != 0)
 		errx(NC_FAIL, "error: cannot start the feed thread");
+	serve_raise_nofile(conns);
+	if (serve_ws_start((int)timeout, cfg.keepalive_s) != 0)
+		errx(NC_FAIL, "error: cannot start the WebSocket thread");
 	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	    MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE | (v6 ? MHD_USE_IPv6 : 0);
 	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, logger, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -814,6 +795,7 @@ main(int argc, char *argv[])
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
 	}
+	serve_ws_stop();            /* close 1001 to every WebSocket */
 	for (int i = 0; i < 1000 && atomic_load(&cfg.active) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
