@@ -109,7 +109,7 @@ struct ws_reader {
 	struct strbuf msg;
 };
 
-enum ws_got { WS_MORE, WS_TEXT, WS_BINARY, WS_PING, WS_PONG, WS_CLOSE, WS_FAIL };
+enum ws_got { WS_MORE, WS_PART, WS_TEXT, WS_BINARY, WS_PING, WS_PONG, WS_CLOSE, WS_FAIL };
 
 struct ws_event {
 	enum ws_got got;
@@ -122,7 +122,8 @@ struct ws_event {
 
 /*
  * Read a client's frame at buf[0..len): the bytes it took, or 0 (ev.got
- * WS_MORE: ev.need bytes are needed; WS_FAIL: close with ev.code).  The
+ * WS_MORE: ev.need bytes are needed; WS_FAIL: close with ev.code).  A
+ * fragment that does not end its message is WS_PART.  The
  * payload is unmasked in place.  A text or binary message comes out once
  * its last fragment is in.
  */

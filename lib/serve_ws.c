@@ -173,6 +173,7 @@ ws_read(struct ws_reader *r, unsigned char *buf, size_t len, struct ws_event *ev
 	if (op != 0)
 		r->op = (int)op;
 	strbuf_add(&r->msg, (const char *)p, (size_t)plen);
+	ev->got = WS_PART;
 	if (fin) {
 		r->done = 1;
 		if (r->op == 1 && !text_utf8_valid(r->msg.s ? r->msg.s : "", r->msg.len))
