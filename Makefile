@@ -80,7 +80,7 @@ test: all $(UNITBIN)
 # for CHECK_FUZZ_SECONDS.  The readers of programs (csv, inmet, bcb) leave
 # their buffers behind when they errx() (a fatal input error, made to
 # return to the harness), so they run without leak detection.  The input of a finding is left in build-fuzz/.
-FUZZERS = flat date ndjson csv inmet bcb
+FUZZERS = flat date ndjson csv inmet bcb serve
 FUZZ_CC = clang
 FUZZ_B = build-fuzz
 FUZZ_SECONDS = 60
@@ -92,6 +92,7 @@ FUZZ_LIBS_ndjson = $(JANSSON_LIBS)
 FUZZ_LIBS_csv = $(CSV_LIBS) $(JANSSON_LIBS)
 FUZZ_LIBS_inmet = $(CURL_LIBS) $(CSV_LIBS) $(JANSSON_LIBS)
 FUZZ_LIBS_bcb = $(CURL_LIBS) $(JANSSON_LIBS)
+FUZZ_LIBS_serve = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
 fuzz-build: deps
 	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
