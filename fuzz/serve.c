@@ -214,7 +214,7 @@ message(const uint8_t *data, size_t size)
 			if (ws_sub_wants(&sub, &ev)) {
 				json_t *o;
 
-				FUZZ_CHECK(l < 4, "an unknown level let through");
+				FUZZ_CHECK(l < 4 || sub.levels == 0, "an unknown level let through a level filter");
 				ws_event_message(&sb, &ev);
 				o = json_loadb(sb.s, sb.len, 0, NULL);
 				FUZZ_CHECK(json_is_object(o), "an event message that is not JSON");
@@ -234,7 +234,7 @@ accept_key(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if (ws_accept_key(s, acc) == 0) {
-		FUZZ_CHECK(size == 24 && strlen(s) == 24, "a key of another length taken");
+		FUZZ_CHECK(strlen(s) == 24, "a key of another length taken");
 		FUZZ_CHECK(strlen(acc) == WS_ACCEPT_LEN, "an accept key of another length");
 	}
 	free(s);

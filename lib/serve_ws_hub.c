@@ -5,7 +5,8 @@
  * set, sockets non-blocking, and wakes on a socket or on the feed's
  * eventfd.  Each client reads the feed's ring at its own pace: events are
  * framed into its queue only while the queue holds less than WS_QUEUE_LOW
- * bytes, so a client's memory is bounded whatever it does.  A client that
+ * bytes (and the answers to its own pings and messages while under
+ * WS_QUEUE_MAX), so a client's memory is bounded whatever it does.  A client that
  * falls a whole ring behind, or whose socket takes nothing for the
  * timeout, is dropped; it never holds up the others.
  */
@@ -32,6 +33,7 @@
 #include "serve.h"
 
 #define WS_QUEUE_LOW 65536      /* frame more events only below this many queued bytes */
+#define WS_QUEUE_MAX (4 * WS_QUEUE_LOW)  /* pongs and errors to a client that does not read */
 #define WS_READ_MAX 65536       /* bytes read from one client per wake-up */
 #define WS_CLOSE_WAIT 2         /* seconds to wait for the peer's close */
 
@@ -417,6 +419,8 @@ run(void *arg)
 			flush(c, now);
 			if (c->closing && now >= c->deadline)
 				c->dead = 1;
+			else if (c->out.len - c->off > WS_QUEUE_MAX)
+				c->dead = 1;    /* pings it does not read the pongs of */
 			else if (c->off < c->out.len && now - c->moved > hub.timeout_s)
 				c->dead = 1;    /* takes nothing: dropped */
 			else if (now - c->seen > hub.timeout_s + hub.keepalive_s)

@@ -16,12 +16,18 @@ and bench/serve-stream.
       each waits for N alerts.  Prints one JSON summary: clients, alerts
       received per client (min, max), lost, duplicated, and with LOADS (lines
       "alert_id<TAB>epoch seconds the load started") latency p50 and p99.
+  ws-client.py swarm PORT -w WS -s SSE -n N -l LOADS -L LATFILE [-r READY] [-t SECONDS]
+      as many, on bare asyncio protocols (no library, a regular expression
+      for the alert_id) so that one process keeps up with more clients:
+      for bench/serve-stream, which runs several.  The summary has no
+      percentiles; each delivery's latency in ms goes to LATFILE.
 The token, if any, is in $WS_TOKEN (never on the command line).
 """
 import asyncio
 import base64
 import json
 import os
+import re
 import socket
 import struct
 import sys
@@ -307,6 +313,140 @@ async def many(port, nws, nsse, want, loads, secs):
                       "p50_ms": pct(0.5), "p99_ms": pct(0.99)}))
 
 
+ALERT_ID = re.compile(rb'"alert_id":"((?:[^"\\]|\\.)*)"')
+
+
+class Swarm(asyncio.Protocol):
+    """One stream client: WebSocket (kind "ws") or SSE; alert ids and times."""
+
+    def __init__(self, kind, port, want, on_ready, on_done):
+        self.kind, self.port, self.want = kind, port, want
+        self.on_ready, self.on_done = on_ready, on_done
+        self.buf = b""
+        self.head = True
+        self.got, self.t = [], []
+        self.subscribed = False
+        self.finished = False
+
+    def connection_made(self, tr):
+        self.tr = tr
+        auth = "".join("%s: %s\r\n" % kv for kv in headers().items())
+        if self.kind == "ws":
+            key = base64.b64encode(os.urandom(16)).decode()
+            tr.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                      "Sec-WebSocket-Version: 13\r\n%s\r\n" % (self.port, key, auth)).encode())
+        else:
+            tr.write(("GET /api/v1/alerts/stream HTTP/1.0\r\nHost: x\r\n%s\r\n" % auth).encode())
+
+    def alert(self, payload, now):
+        m = ALERT_ID.search(payload)
+        if m:
+            self.got.append(m.group(1).decode())
+            self.t.append(now)
+            if len(self.got) == self.want and not self.finished:
+                self.finished = True
+                self.on_done()
+
+    def data_received(self, data):
+        now = time.time()
+        self.buf += data
+        if self.head:
+            i = self.buf.find(b"\r\n\r\n")
+            if i < 0:
+                return
+            self.buf = self.buf[i + 4:]
+            self.head = False
+            if self.kind == "ws":
+                self.tr.write(frame(1, b'{"type":"subscribe"}'))
+            else:
+                self.on_ready()
+        if self.kind == "sse":
+            *events, self.buf = self.buf.split(b"\n\n")
+            for e in events:
+                if b"\nevent: alert\n" in e or e.startswith(b"event: alert\n"):
+                    self.alert(e, now)
+            return
+        b = self.buf
+        i = 0
+        while len(b) - i >= 2:
+            op, n, hl = b[i] & 0x0f, b[i + 1] & 0x7f, 2
+            if n == 126:
+                if len(b) - i < 4:
+                    break
+                n, hl = struct.unpack("!H", b[i + 2:i + 4])[0], 4
+            elif n == 127:
+                if len(b) - i < 10:
+                    break
+                n, hl = struct.unpack("!Q", b[i + 2:i + 10])[0], 10
+            if len(b) - i < hl + n:
+                break
+            p = b[i + hl:i + hl + n]
+            i += hl + n
+            if op == 1:
+                if p.startswith(b'{"type":"alert"'):
+                    self.alert(p, now)
+                elif p.startswith(b'{"type":"subscribed"') and not self.subscribed:
+                    self.subscribed = True
+                    self.on_ready()
+            elif op == 9:
+                self.tr.write(frame(10, p))
+        self.buf = b[i:]
+
+
+async def swarm(port, nws, nsse, want, loads, latfile, readyfile, secs):
+    loop = asyncio.get_running_loop()
+    n = nws + nsse
+    state = {"ready": 0, "done": 0}
+    all_done = loop.create_future()
+
+    def on_ready():
+        state["ready"] += 1
+        if state["ready"] == n:
+            touch(readyfile)
+
+    def on_done():
+        state["done"] += 1
+        if state["done"] == n and not all_done.done():
+            all_done.set_result(True)
+
+    clients = []
+    errors = 0
+    for i in range(n):
+        kind = "ws" if i < nws else "sse"
+        try:
+            _, c = await loop.create_connection(
+                lambda: Swarm(kind, port, want, on_ready, on_done), "127.0.0.1", port)
+            clients.append(c)
+        except OSError:
+            errors += 1
+    try:
+        await asyncio.wait_for(all_done, secs)
+    except asyncio.TimeoutError:
+        pass
+    await asyncio.sleep(1)     # a duplicate would come in it
+    t_load = {}
+    for line in open(loads):
+        k, v = line.rstrip("\n").split("\t")
+        t_load[k] = float(v)
+    expected = set(t_load)
+    counts, lost, dup = [], 0, 0
+    with open(latfile, "w") as f:
+        for c in clients:
+            counts.append(len(c.got))
+            dup += len(c.got) - len(set(c.got))
+            lost += len(expected - set(c.got))
+            for a, t in zip(c.got, c.t):
+                if a in t_load:
+                    f.write("%.1f\n" % ((t - t_load[a]) * 1000))
+    for c in clients:
+        c.tr.close()
+    print(json.dumps({"clients": n, "ws": nws, "sse": nsse, "connected": len(clients),
+                      "min": min(counts) if counts else 0, "max": max(counts) if counts else 0,
+                      "lost": lost + errors * len(expected), "duplicated": dup,
+                      "errors": errors}))
+
+
 def main():
     a = sys.argv[1:]
     if a[0] == "listen":
@@ -320,6 +460,11 @@ def main():
         port, opts = int(a[1]), dict(zip(a[2::2], a[3::2]))
         asyncio.run(many(port, int(opts.get("-w", 0)), int(opts.get("-s", 0)),
                          int(opts["-n"]), opts.get("-l"), float(opts.get("-t", 60))))
+    elif a[0] == "swarm":
+        port, opts = int(a[1]), dict(zip(a[2::2], a[3::2]))
+        asyncio.run(swarm(port, int(opts.get("-w", 0)), int(opts.get("-s", 0)),
+                          int(opts["-n"]), opts["-l"], opts["-L"], opts.get("-r", "ready"),
+                          float(opts.get("-t", 300))))
     else:
         sys.exit("usage: see the top of " + sys.argv[0])
 
