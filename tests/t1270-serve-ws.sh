@@ -298,4 +298,16 @@ expect_success 'SIGTERM with a WebSocket open: it gets close 1001, nc-serve exit
 	grep -q "the server is stopping" bye.err
 '
 
+# Pings whose pongs are never read: dropped once 256 KiB are owed, long
+# before -t 60 would drop a client that takes nothing.
+LOG=flood.log serve_start -d nc.db -t 60 ||
+	{ echo "Bail out! nc-serve did not start again"; cat flood.log; exit 1; }
+expect_success 'a client that sends pings and reads no pong is dropped (256 KiB owed)' '
+	$WS raw "$PORT" ping-flood >flood.out 2>&1
+	cat flood.out
+	grep -qx dropped flood.out
+'
+st=0; serve_stop || st=$?
+expect_success 'and nc-serve stops with exit 0' "test $st = 0"
+
 done_testing

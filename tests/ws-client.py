@@ -9,7 +9,8 @@ and bench/serve-stream.
       close with 1000 and print "closed CODE" (the code the server echoed).
   ws-client.py raw PORT CASE
       a hand-made socket for what a library will not send: prints the close
-      frame's code and reason the server sent ("close 1002 ...") or "eof".
+      frame's code and reason the server sent ("close 1002 ...") or "eof";
+      "stuck" and "ping-flood" are clients that do not read.
   ws-client.py many PORT -w WS -s SSE -n N [-l LOADS] [-t SECONDS]
       WS WebSocket and SSE Server-Sent-Events clients at once (asyncio, one
       process): each subscribes to everything, ./ready when all are in, then
@@ -132,6 +133,9 @@ def raw(port, case):
     if case == "stuck":
         stuck(s, buf)
         return
+    if case == "ping-flood":
+        ping_flood(s)
+        return
     for f in CASES[case]:
         try:
             s.sendall(f)
@@ -178,6 +182,29 @@ def raw(port, case):
                 return
     except OSError as e:
         print("no eof: %s" % e)
+
+
+def ping_flood(s):
+    """40,000 pings (5 MB), their pongs never read: "dropped" or "open"."""
+    ping = frame(9, b"x" * 125)
+    try:
+        for _ in range(40000):
+            s.sendall(ping)
+    except socket.timeout:
+        print("open")
+        return
+    except OSError:
+        print("dropped")
+        return
+    s.settimeout(3)
+    try:
+        while s.recv(1 << 20):
+            pass
+        print("dropped")
+    except socket.timeout:
+        print("open")
+    except OSError:
+        print("dropped")
 
 
 def stuck(s, buf):
