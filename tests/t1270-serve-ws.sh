@@ -160,6 +160,13 @@ expect_success 'item_ids and level: only those alerts' '
 '
 kill $one 2>/dev/null || :
 
+listen fc 1
+expect_success 'a new forecast run within 2 s: the load event of dataset forecasts' '
+	nc-store load -d nc.db -p 2026-11-27 -k forecast_id forecasts <"$FC" 2>>load.err
+	wait_lines 3 fc.out
+	msg fc.out load | jq -e ".data.dataset == \"forecasts\" and .data.partition == \"2026-11-27\" and .data.rows == $(wc -l <"$FC")"
+'
+
 expect_success 'bad messages get an error and the connection stays' '
 	$WS raw "$PORT" bad-json >bad.out
 	grep -q "\"type\":\"error\",\"error\":\"bad message\"" bad.out
