@@ -477,10 +477,10 @@ serve_ws_stop(void)
 	atomic_store(&hub.stop, 1);
 	wake();
 	pthread_join(hub.thread, NULL);
-	hub.running = 0;
 	serve_feed_notify(-1);
 	/* Handed over after the thread ended. */
 	pthread_mutex_lock(&hub.mu);
+	hub.running = 0;
 	while ((c = hub.fresh) != NULL) {
 		hub.fresh = c->nextnew;
 		MHD_upgrade_action(c->urh, MHD_UPGRADE_ACTION_CLOSE);
