@@ -22,7 +22,7 @@ LIBS_nc-forecast = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-reorder = $(GSL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-alert = $(CURL_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_nc-serve = $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) \
-	$(SQLITE_LIBS) $(PQ_LIBS) $(JANSSON_LIBS) -pthread
+	$(SQLITE_LIBS) $(PQ_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) -pthread
 
 # A unit test tests/unit/<name>.c links libnc.a, jansson, and UNIT_LIBS_<name>.
 UNIT_LIBS_http = $(CURL_LIBS)
@@ -35,6 +35,7 @@ UNIT_LIBS_regression = $(GSL_LIBS)
 UNIT_LIBS_reorder = $(GSL_LIBS)
 UNIT_LIBS_store = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS)
 UNIT_LIBS_serve = $(SQLITE_LIBS) $(PQ_LIBS) -pthread
+UNIT_LIBS_serve_ws = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS) -pthread
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(JANSSON_CFLAGS) $(GSL_CFLAGS) \
 	$(CURL_CFLAGS) $(PQ_CFLAGS) $(SQLITE_CFLAGS)
@@ -80,7 +81,7 @@ test: all $(UNITBIN)
 # for CHECK_FUZZ_SECONDS.  The readers of programs (csv, inmet, bcb) leave
 # their buffers behind when they errx() (a fatal input error, made to
 # return to the harness), so they run without leak detection.  The input of a finding is left in build-fuzz/.
-FUZZERS = flat date ndjson csv inmet bcb store
+FUZZERS = flat date ndjson csv inmet bcb store serve
 FUZZ_CC = clang
 FUZZ_B = build-fuzz
 FUZZ_SECONDS = 60
@@ -93,6 +94,7 @@ FUZZ_LIBS_csv = $(CSV_LIBS) $(JANSSON_LIBS)
 FUZZ_LIBS_inmet = $(CURL_LIBS) $(CSV_LIBS) $(JANSSON_LIBS)
 FUZZ_LIBS_bcb = $(CURL_LIBS) $(JANSSON_LIBS)
 FUZZ_LIBS_store = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
+FUZZ_LIBS_serve = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
 
 fuzz-build: deps
 	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \

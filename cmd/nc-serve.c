@@ -143,9 +143,12 @@ main(int argc, char *argv[])
 
 	if (serve_feed_start(serve_cfg.db, (int)interval) != 0)
 		errx(NC_FAIL, "error: cannot start the feed thread");
+	serve_raise_nofile(conns);
+	if (serve_ws_start((int)timeout, serve_cfg.keepalive_s) != 0)
+		errx(NC_FAIL, "error: cannot start the WebSocket thread");
 	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0) |
-	    (cert ? MHD_USE_TLS : 0);
+	    MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE |
+	    (v6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
 	d = MHD_start_daemon(flags, 0, NULL, NULL, serve_dispatch, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, serve_mhd_logger, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -191,6 +194,7 @@ main(int argc, char *argv[])
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
 	}
+	serve_ws_stop();            /* close 1001 to every WebSocket */
 	for (int i = 0; i < 1000 && atomic_load(&serve_cfg.active) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);

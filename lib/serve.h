@@ -144,6 +144,97 @@ int serve_feed_get(unsigned long long seq, struct serve_event *ev, int wait_ms);
 void serve_feed_wake(void);
 void serve_event_release(struct serve_event *ev);
 
+/*
+ * WebSocket (RFC 6455), serve_ws.c: the protocol without sockets.
+ *
+ *	struct ws_reader r = { .max_message = WS_MAX_MESSAGE };
+ *	struct ws_event ev;
+ *	size_t used = ws_read(&r, buf, len, &ev);   // 0: ev.got is WS_MORE or WS_FAIL
+ */
+#define WS_ACCEPT_LEN 28
+#define WS_MAX_CONTROL 125
+#define WS_MAX_MESSAGE 16384           /* a client's message, bytes */
+#define WS_MAX_ITEMS 256               /* item ids in one subscribe */
+#define WS_MAX_ITEM_LEN 200
+
+/* Sec-WebSocket-Accept of a Sec-WebSocket-Key: 0, or -1 if the key is
+ * not the base64 of 16 bytes. */
+int ws_accept_key(const char *key, char accept[WS_ACCEPT_LEN + 1]);
+/* 1 if a close frame may carry code. */
+int ws_close_code_ok(int code);
+
+struct ws_reader {
+	size_t max_message;            /* set by the caller */
+	int op;                        /* the message being put together: 1 text, 2 binary */
+	int done;
+	struct strbuf msg;
+};
+
+enum ws_got { WS_MORE, WS_PART, WS_TEXT, WS_BINARY, WS_PING, WS_PONG, WS_CLOSE, WS_FAIL };
+
+struct ws_event {
+	enum ws_got got;
+	const char *data;              /* the message or control payload, until the next call */
+	size_t len;
+	size_t need;                   /* WS_MORE: the bytes the frame needs at least */
+	int code;                      /* WS_CLOSE: the peer's (1005: none); WS_FAIL: to send */
+	const char *why;               /* WS_FAIL: the reason, for the close frame */
+};
+
+/*
+ * Read a client's frame at buf[0..len): the bytes it took, or 0 (ev.got
+ * WS_MORE: ev.need bytes are needed; WS_FAIL: close with ev.code).  A
+ * fragment that does not end its message is WS_PART.  The
+ * payload is unmasked in place.  A text or binary message comes out once
+ * its last fragment is in.
+ */
+size_t ws_read(struct ws_reader *r, unsigned char *buf, size_t len, struct ws_event *ev);
+void ws_reader_release(struct ws_reader *r);
+/* Append a server frame (final, unmasked) or a close frame (1005: no code). */
+void ws_frame(struct strbuf *sb, int opcode, const void *data, size_t len);
+void ws_close_frame(struct strbuf *sb, int code, const char *reason);
+
+/* What a client subscribed to: no items and no levels is everything. */
+struct ws_sub {
+	int active;
+	unsigned levels;               /* bit per level */
+	char **items;
+	size_t nitems;
+};
+#define WS_SUBSCRIBE 1
+#define WS_UNSUBSCRIBE 2
+/* A client's message: WS_SUBSCRIBE (s replaced), WS_UNSUBSCRIBE, or -1
+ * (s unchanged, why says why). */
+int ws_sub_parse(struct ws_sub *s, const char *msg, size_t len, char *why, size_t whysize);
+int ws_sub_wants(const struct ws_sub *s, const struct serve_event *ev);
+void ws_sub_release(struct ws_sub *s);
+/* {"type": kind, "id": seq, "data": record}. */
+void ws_event_message(struct strbuf *sb, const struct serve_event *ev);
+
+/* Decode %XX in place: the new length; *bad if an escape is malformed or
+ * decodes to NUL (the escape is then kept as it was). */
+size_t serve_percent_decode(char *s, int *bad);
+
+/*
+ * The WebSocket connections, serve_ws_hub.c: one thread, epoll, every
+ * socket non-blocking; each client reads the feed at its pace through a
+ * bounded queue.
+ */
+struct MHD_Connection;
+/* Start the hub (timeout: a client silent or not reading that long is
+ * dropped; keepalive: ping after that long idle). */
+int serve_ws_start(int timeout_s, int keepalive_s);
+/* Close every client with 1001 and stop. */
+void serve_ws_stop(void);
+/* Answer GET /ws: 101 and the socket goes to the hub, or an error.
+ * Returns MHD_YES or MHD_NO; *status is the HTTP status sent. */
+int serve_ws_answer(struct MHD_Connection *c, const char *method, const char *version,
+    int origin_ok, int *status);
+/* Raise the soft limit of open files to hold conns connections. */
+void serve_raise_nofile(long conns);
+/* The feed writes to fd (an eventfd) after each new event. */
+void serve_feed_notify(int fd);
+
 /* The buyers' page. */
 extern const char serve_page_html[];
 

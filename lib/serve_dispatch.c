@@ -34,7 +34,7 @@ wants_ndjson(struct MHD_Connection *c)
 	return a != NULL && strstr(a, "application/x-ndjson") != NULL;
 }
 
-enum route { R_NONE, R_PAGE, R_HEALTH, R_API, R_STREAM };
+enum route { R_NONE, R_PAGE, R_HEALTH, R_API, R_STREAM, R_WS };
 
 static enum route
 route(const char *url)
@@ -43,6 +43,8 @@ route(const char *url)
 		return R_PAGE;
 	if (strcmp(url, "/health") == 0)
 		return R_HEALTH;
+	if (strcmp(url, "/ws") == 0)
+		return R_WS;
 	if (strcmp(url, "/api/v1/stream") == 0 || strcmp(url, "/api/v1/alerts/stream") == 0)
 		return R_STREAM;
 	if (strcmp(url, "/api/v1/forecasts") == 0 || strcmp(url, "/api/v1/reorder") == 0 ||
@@ -126,9 +128,13 @@ page(struct MHD_Connection *c, struct serve_hreq *rq)
 	return ret;
 }
 
-/* /api/v1/...: the token first (it is never logged), then the query. */
+/*
+ * /api/v1/... and /ws: the token first (it is never logged), then the
+ * query, or the WebSocket handshake (lib/serve_ws_hub.c).
+ */
 static enum MHD_Result
-api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *url)
+api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *url,
+    const char *method, const char *version)
 {
 	struct serve_reply r = SERVE_REPLY_INIT;
 	struct serve_req sr = { 0 };
@@ -142,6 +148,9 @@ api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *
 			return serve_send_error(c, rq, 401, "unauthorized",
 			    auth ? "the token is not right" : "an Authorization: Bearer token is needed");
 	}
+	if (rt == R_WS)
+		return serve_ws_answer(c, method, version, serve_cors_origin(c) != NULL,
+		    &rq->status) == MHD_YES ? MHD_YES : MHD_NO;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &sr);
 	if (rt == R_STREAM)
 		return serve_stream(c, rq, &sr);
@@ -173,7 +182,6 @@ serve_dispatch(void *cls, struct MHD_Connection *c, const char *url, const char 
 	int reused;
 
 	(void)cls;
-	(void)version;
 	(void)upload;
 	if (rq == NULL) {
 		*con_cls = serve_hreq_new(c, method, url);
@@ -219,7 +227,8 @@ serve_dispatch(void *cls, struct MHD_Connection *c, const char *url, const char 
 		break;
 	case R_STREAM:
 	case R_API:
-		return api(c, rq, rt, url);
+	case R_WS:
+		return api(c, rq, rt, url, method, version);
 	}
 	return MHD_NO;
 }

@@ -9,14 +9,18 @@
  * load of the alerts dataset that load's records (by _load, an indexed
  * scan of one load).  Events go to a ring
  * of FEED_RING; clients read it by sequence number, each at its pace; a
- * client that falls a whole ring behind is told so and dropped.
+ * client that falls a whole ring behind is told so and dropped.  The
+ * WebSocket hub (serve_ws_hub.c) sleeps in epoll, not on the condition:
+ * it gives an eventfd that every new event writes to.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -33,8 +37,10 @@ static struct {
 	struct serve_event ring[FEED_RING];
 	unsigned long long head;        /* the next event's seq */
 	int stop, started, interval_ms;
+	int notify_fd;                  /* an eventfd to write after each event, or -1 */
 	char *path;
-} feed = { .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+} feed = { .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
+    .notify_fd = -1 };
 
 void
 serve_event_release(struct serve_event *ev)
@@ -59,6 +65,21 @@ push(const char *kind, const char *level, char *item_id, char *data)
 	ev->item_id = item_id;
 	ev->data = data;
 	pthread_cond_broadcast(&feed.cond);
+	if (feed.notify_fd >= 0) {
+		uint64_t one = 1;
+		/* Non-blocking: a full counter already says "something new". */
+		ssize_t w = write(feed.notify_fd, &one, sizeof(one));
+
+		(void)w;
+	}
+	pthread_mutex_unlock(&feed.mu);
+}
+
+void
+serve_feed_notify(int fd)
+{
+	pthread_mutex_lock(&feed.mu);
+	feed.notify_fd = fd;
 	pthread_mutex_unlock(&feed.mu);
 }
 

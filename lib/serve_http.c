@@ -47,45 +47,19 @@ log_escape(char *dst, size_t size, const char *s)
 	dst[n] = '\0';
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode %XX in place; a bad escape is kept and marks the connection. */
 size_t
 serve_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
 	const union MHD_ConnectionInfo *ci;
-	char *w = s;
-	int bad = 0;
+	int bad;
+	size_t n = serve_percent_decode(s, &bad);
 
 	(void)cls;
-	for (char *p = s; *p; p++) {
-		int h, l;
-
-		if (*p == '%' && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
-			/* A NUL would cut the value short: refused. */
-			bad |= h == 0 && l == 0;
-			*w++ = (char)(h << 4 | l);
-			p += 2;
-		} else {
-			bad |= *p == '%';
-			*w++ = *p;
-		}
-	}
-	*w = '\0';
 	if (bad && (ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT)) &&
 	    ci->socket_context != NULL)
 		((struct serve_conn *)ci->socket_context)->bad_escape = 1;
-	return (size_t)(w - s);
+	return n;
 }
 
 void
