@@ -328,7 +328,13 @@ static void
 drop(struct wsc *c)
 {
 	epoll_ctl(hub.ep, EPOLL_CTL_DEL, c->fd, NULL);
-	/* libmicrohttpd closes the socket and counts the connection out. */
+	/*
+	 * libmicrohttpd closes the socket and counts the connection out, but
+	 * in its own time (the connection's thread): shut it down now, so
+	 * that a client whose writes the hub no longer reads sees the end at
+	 * once instead of a full window.
+	 */
+	shutdown(c->fd, SHUT_RDWR);
 	MHD_upgrade_action(c->urh, MHD_UPGRADE_ACTION_CLOSE);
 	ws_reader_release(&c->rd);
 	ws_sub_release(&c->sub);
