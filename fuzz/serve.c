@@ -65,7 +65,7 @@ query(const uint8_t *data, size_t size)
 	}
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct serve_reply r = SERVE_REPLY_INIT;
-		sqlite3 *db = NULL;
+		struct serve_db *db = NULL;
 		json_t *o;
 
 		rq.path = paths[i];
@@ -79,7 +79,7 @@ query(const uint8_t *data, size_t size)
 		    json_is_string(json_object_get(o, "detail")), "an error that is not JSON");
 		json_decref(o);
 		strbuf_release(&r.body);
-		sqlite3_close(db);
+		serve_db_close(&db);
 	}
 	free(s);
 }
