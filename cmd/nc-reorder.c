@@ -76,12 +76,10 @@ static const char synopsis[] =
 
 struct totals {
 	unsigned long rows, series, out;
-	struct rp_sim all;
-	double value, cycles_ok;
-	int have_value;
 };
 
 static struct totals tot;
+static struct ro_simtot simtot;
 
 /* A finished key, to catch a series whose rows are not together. */
 struct keyset {
@@ -176,18 +174,6 @@ series_reject(struct ro_opts *o, struct ro_series *s, const char *reason)
 	json_decref(rec);
 }
 
-static int
-row_cmp(const void *pa, const void *pb)
-{
-	const struct ro_row *a = pa, *b = pb;
-
-	if (a->as_of != b->as_of)
-		return a->as_of < b->as_of ? -1 : 1;
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;
-	return (a->horizon > b->horizon) - (a->horizon < b->horizon);
-}
-
 /* The latest origin, or the last history date when no row has as_of. */
 static long
 series_as_of(const struct ro_series *s)
@@ -209,7 +195,7 @@ latest_rows(struct ro_series *s, long as_of)
 {
 	size_t lo = 0;
 
-	qsort(s->rows, s->n, sizeof(*s->rows), row_cmp);
+	qsort(s->rows, s->n, sizeof(*s->rows), ro_row_cmp);
 	while (lo < s->n && s->rows[lo].as_of != NO_DATE && s->rows[lo].as_of < as_of)
 		lo++;
 	return lo;
@@ -295,166 +281,6 @@ emit_policy(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, doub
 	rp_profile_release(&p);
 }
 
-/* Add a/n to days [0, n) of the window at offset off (horizon h wins the day
- * over longer horizons). */
-static void
-spread_actual(double *act, long *ah, long wlen, long off, const struct ro_row *r)
-{
-	for (int i = 0; i < r->ndays; i++) {
-		long t = off + i;
-
-		if (t < 0 || t >= wlen || r->horizon >= ah[t])
-			continue;
-		act[t] = r->actual / r->ndays;
-		ah[t] = r->horizon;
-	}
-}
-
-static void
-emit_simulation(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, double sl)
-{
-	struct rp_profile p = RP_PROFILE_INIT;
-	struct ro_policy pol;
-	struct rp_sim sim;
-	struct strbuf sb = { 0 };
-	long amax = NO_DATE, wlen = o->simulate, w0, missing = 0, nstock = 0, nod = 0;
-	double *act, *pp, *S, *cap, init = NAN, before_pp = NAN, before_cap = NAN, cost, value;
-	unsigned char *od, before_od = 0;
-	long *ah;
-	size_t i, j;
-
-	qsort(s->rows, s->n, sizeof(*s->rows), row_cmp);
-	for (i = 0; i < s->n; i++)
-		if (!isnan(s->rows[i].actual) && s->rows[i].date + s->rows[i].ndays - 1 > amax)
-			amax = s->rows[i].date + s->rows[i].ndays - 1;
-	if (amax == NO_DATE) {
-		series_reject(o, s, "--simulate: no actual_demand (backtest rows needed)");
-		return;
-	}
-	w0 = amax - wlen + 1;
-	act = xcalloc((size_t)wlen, sizeof(*act));
-	pp = xcalloc((size_t)wlen, sizeof(*pp));
-	S = xcalloc((size_t)wlen, sizeof(*S));
-	ah = xcalloc((size_t)wlen, sizeof(*ah));
-	od = xcalloc((size_t)wlen, 2);  /* od[t]; od[wlen + t]: set by an origin */
-	cap = xcalloc((size_t)wlen, sizeof(*cap));
-	for (long t = 0; t < wlen; t++) {
-		pp[t] = S[t] = cap[t] = NAN;
-		ah[t] = LONG_MAX;
-	}
-	for (i = 0; i < s->n; i = j) {
-		for (j = i; j < s->n && s->rows[j].as_of == s->rows[i].as_of; j++)
-			if (!isnan(s->rows[j].actual) && !s->rows[j].settling)
-				spread_actual(act, ah, wlen, s->rows[j].date - w0, &s->rows[j]);
-		/* The policy set at the end of day as_of, with what was known then. */
-		long t = s->rows[i].as_of - w0;
-
-		if (s->rows[i].as_of == NO_DATE || t >= wlen)
-			continue;
-		if (ro_series_policy(o, s, s->rows + i, j - i, s->rows[i].as_of, li, sl, &p,
-		    &pol) != 0) {
-			if (o->method == RP_CLASSIC) {
-				series_reject(o, s, pol.why);
-				goto out;
-			}
-			continue;
-		}
-		if (t < 0) {            /* the latest before the window sets the start */
-			before_cap = o->method == RP_FORECAST ? pol.d12 : NAN;
-			init = fmin(pol.res.order_up_to, isnan(before_cap) ? INFINITY : before_cap);
-			before_pp = pol.res.reorder_point;
-			before_od = (unsigned char)pol.ondemand;
-			continue;
-		}
-		pp[t] = pol.res.reorder_point;
-		S[t] = pol.res.order_up_to;
-		cap[t] = o->method == RP_FORECAST ? pol.d12 : NAN;
-		od[t] = (unsigned char)pol.ondemand;
-		od[wlen + t] = 1;
-		if (pol.ondemand)
-			nod++;
-		else
-			nstock++;
-	}
-	/* A day without an origin of its own keeps the latest policy (weekly
-	 * or monthly forecasts set one a period). */
-	for (long t = 0; t < wlen; t++) {
-		missing += ah[t] == LONG_MAX;
-		if (isnan(init) && !isnan(S[t]))
-			init = S[t];
-		if (!od[wlen + t]) {
-			pp[t] = t > 0 ? pp[t - 1] : before_pp;
-			S[t] = t > 0 ? S[t - 1] : init;
-			od[t] = t > 0 ? od[t - 1] : before_od;
-			cap[t] = t > 0 ? cap[t - 1] : before_cap;
-		}
-	}
-	rp_simulate((size_t)wlen, act, pp, S, od, cap, (long)ceil(li->lt - 1e-9),
-	    o->review >= 1 ? (long)o->review : 1, isnan(init) ? 0 : ceil(init), o->backorders,
-	    &sim);
-	cost = ro_attr_num(s, F_COST);
-	value = isnan(cost) ? NAN : sim.avg_stock * cost;
-	strbuf_addc(&sb, '{');
-	strbuf_add(&sb, s->out_keys.s, s->out_keys.len);
-	ro_put_str(&sb, "scope", "item");
-	ro_put_str(&sb, "unmet", o->backorders ? "backordered" : "lost");
-	ro_put_str(&sb, "method", o->method == RP_CLASSIC ? "classic" :
-	    o->method == RP_ONDEMAND ? "on-demand" : "forecast");
-	ro_put_date(&sb, "from", w0);
-	ro_put_date(&sb, "to", amax);
-	ro_put_num(&sb, "lead_time_days", li->lt);
-	ro_put_num(&sb, "service_level", sl);
-	ro_put_num(&sb, "review_days", o->review);
-	ro_put_num(&sb, "initial_stock", isnan(init) ? 0 : ceil(init));
-	ro_put_int(&sb, "origins_in_stock", (double)nstock);
-	ro_put_int(&sb, "origins_on_demand", (double)nod);
-	ro_put_sim(&sb, &sim, value);
-	ro_put_int(&sb, "orders_on_demand", (double)sim.ondemand_orders);
-	ro_put_int(&sb, "missing_actual_days", (double)missing);
-	strbuf_add(&sb, "}\n", 2);
-	nc_write(stdout, sb.s, sb.len);
-	tot.out++;
-	tot.all.days += sim.days;
-	tot.all.cycles += sim.cycles;
-	tot.all.stockout_cycles += sim.stockout_cycles;
-	tot.all.stockout_days += sim.stockout_days;
-	tot.all.orders += sim.orders;
-	tot.all.ondemand_orders += sim.ondemand_orders;
-	tot.all.demand += sim.demand;
-	tot.all.served += sim.served;
-	tot.all.avg_stock += sim.avg_stock;
-	if (!isnan(value)) {
-		tot.value += value;
-		tot.have_value = 1;
-	}
-out:
-	strbuf_release(&sb);
-	rp_profile_release(&p);
-	free(act);
-	free(pp);
-	free(S);
-	free(ah);
-	free(od);
-	free(cap);
-}
-
-static void
-emit_overall(void)
-{
-	struct strbuf sb = { 0 };
-	struct rp_sim *a = &tot.all;
-
-	a->cycle_service_level = a->cycles ? (double)(a->cycles - a->stockout_cycles) / a->cycles : NAN;
-	a->fill_rate = a->demand > 0 ? a->served / a->demand : NAN;
-	strbuf_add(&sb, "{\"scope\":\"overall\"", 18);
-	ro_put_int(&sb, "series", (double)tot.out);
-	ro_put_sim(&sb, a, tot.have_value ? tot.value : NAN);
-	strbuf_add(&sb, "}\n", 2);
-	/* "days" is the sum of the series' days; avg_stock the sum of theirs. */
-	nc_write(stdout, sb.s, sb.len);
-	strbuf_release(&sb);
-}
-
 /*
  * The series' numbers against SD_SCALE_MAX (see there).  Returns NULL, or
  * the reason to reject the series, in why.
@@ -510,9 +336,14 @@ series_finish(struct ro_opts *o, struct ro_series *s)
 		return;
 	}
 	sl = series_service_level(o, s, s->item);
-	if (o->simulate > 0)
-		emit_simulation(o, s, &li, sl);
-	else
+	if (o->simulate > 0) {
+		const char *bad = ro_simulate_series(o, s, &li, sl, &simtot);
+
+		if (bad != NULL)
+			series_reject(o, s, bad);
+		else
+			tot.out++;
+	} else
 		emit_policy(o, s, &li, sl);
 }
 
@@ -768,7 +599,7 @@ run(struct ro_opts *o, struct input *in)
 	}
 	series_finish(o, &s);
 	if (o->simulate > 0 && tot.out > 0)
-		emit_overall();
+		ro_simulate_overall(&simtot, tot.out);
 	strbuf_release(&s.key);
 	strbuf_release(&s.out_keys);
 	strbuf_release(&s.first_line);

@@ -162,4 +162,18 @@ int ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct 
     size_t n, long as_of, const struct ro_lt *li, double sl, struct rp_profile *p,
     struct ro_policy *pol);
 
+/* reorder_sim.c */
+struct ro_simtot {
+	struct rp_sim all;              /* summed over the series */
+	double value;                   /* avg_stock_value summed */
+	int have_value;
+	long cov_n, cov_ok;             /* protection checks, covered */
+	char why[128];
+};
+int ro_row_cmp(const void *a, const void *b);
+/* One series' replay, written; NULL, or the reason to reject it. */
+const char *ro_simulate_series(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li,
+    double sl, struct ro_simtot *tot);
+void ro_simulate_overall(struct ro_simtot *tot, unsigned long series);
+
 #endif
