@@ -52,6 +52,8 @@ static const char synopsis[] =
     "      --stocking file     stock or order on demand, per item (NDJSON)\n"
     "      --min-requests n    requests a year below which: on demand (default 2)\n"
     "      --max-value value   a value above which: on demand (default: none)\n"
+    "      --rollout-sites n   bursts of n sites are a rollout's: on demand\n"
+    "                          (default 3; 0: off)\n"
     "      --order-cost cost   the cost of one order, for the order quantity\n"
     "      --holding-rate r    the yearly holding cost rate\n"
     "      --simulate days     simulate the policy over the backtest rows\n"
@@ -633,12 +635,14 @@ main(int argc, char *argv[])
 		{ "stocking", required_argument, NULL, 'K' },
 		{ "min-requests", required_argument, NULL, 'Q' },
 		{ "max-value", required_argument, NULL, 'W' },
+		{ "rollout-sites", required_argument, NULL, 'U' },
 		{ "backorders", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ro_opts o = {
 		.service_level = 0.95, .lead_time = NAN, .review = 7, .method = RP_FORECAST,
 		.delivery = 7, .min_requests = 2, .first_day = NO_DATE,
+		.rollout_sites = 3,
 	};
 	const char *hist_file = NULL, *stock_file = NULL;
 	int use_stdin;
@@ -690,6 +694,15 @@ main(int argc, char *argv[])
 		case 'W':
 			o.max_value = ro_parse_pos(optarg, "--max-value", 1);
 			break;
+		case 'U': {
+			double d = ro_parse_pos(optarg, "--rollout-sites", 1);
+
+			if (d > 1000 || d != floor(d))
+				errx(NC_USAGE, "--rollout-sites: a whole number of sites up to "
+				    "1000, not '%s'", optarg);
+			o.rollout_sites = (int)d;
+			break;
+		}
 		case 's':
 			o.service_level = ro_parse_level(optarg, "--service-level");
 			break;

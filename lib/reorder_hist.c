@@ -43,6 +43,7 @@ rp_hist_load(struct rp_hist *h, const char *path, const char *const *keys,
 
 	memset(h, 0, sizeof(*h));
 	h->index = json_object();
+	h->sites = json_object();
 	h->first = LONG_MAX;
 	h->last = LONG_MIN;
 	flat_init(&fl, buf, sizeof(buf) / sizeof(*buf));
@@ -51,6 +52,7 @@ rp_hist_load(struct rp_hist *h, const char *path, const char *const *keys,
 		json_t *rec = NULL, *pos;
 		const struct flat_field *df;
 		struct rp_hist_series *s;
+		const struct flat_field *sf;
 		long date;
 		double q;
 		int bad;
@@ -81,6 +83,22 @@ rp_hist_load(struct rp_hist *h, const char *path, const char *const *keys,
 			s->cap = s->cap ? 2 * s->cap : 16;
 			s->date = xrealloc(s->date, s->cap * sizeof(*s->date));
 			s->qty = xrealloc(s->qty, s->cap * sizeof(*s->qty));
+			s->site = xrealloc(s->site, s->cap * sizeof(*s->site));
+		}
+		/* The site, numbered in order of appearance (from 1; 0: none). */
+		s->site[s->n] = 0;
+		sf = flat_get(&fl, "site_id", 7);
+		if (sf != NULL && sf->type == FLAT_STRING) {
+			json_t *id;
+
+			key.len = 0;
+			flat_dump_value(&key, sf);
+			strbuf_addc(&key, '\0');
+			if ((id = json_object_get(h->sites, key.s)) == NULL) {
+				id = json_integer((json_int_t)json_object_size(h->sites) + 1);
+				json_object_set_new(h->sites, key.s, id);
+			}
+			s->site[s->n] = (int)json_integer_value(id);
 		}
 		s->date[s->n] = date;
 		s->qty[s->n++] = q;
@@ -127,8 +145,10 @@ rp_hist_release(struct rp_hist *h)
 	for (size_t i = 0; i < h->n; i++) {
 		free(h->s[i].date);
 		free(h->s[i].qty);
+		free(h->s[i].site);
 	}
 	free(h->s);
 	json_decref(h->index);
+	json_decref(h->sites);
 	memset(h, 0, sizeof(*h));
 }

@@ -21,6 +21,7 @@
 struct rp_hist_series {
 	long *date;
 	double *qty;
+	int *site;                      /* site_id's number (rp_hist), or NULL */
 	size_t n, cap;
 };
 
@@ -28,6 +29,7 @@ struct rp_hist {
 	json_t *index;                  /* key -> position in s */
 	struct rp_hist_series *s;
 	size_t n, cap;
+	json_t *sites;                  /* site_id -> its number; null: 0 */
 	long first, last;               /* dates over all series; LONG_MAX/MIN */
 };
 

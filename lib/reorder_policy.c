@@ -1,5 +1,6 @@
 /* reorder_policy.c: the policy of one series at one origin (reorder_tool.h). */
 #include <err.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ const struct rp_hist_series *
 ro_series_history(const struct ro_opts *o, struct ro_series *s)
 {
 	if (o->have_hist) {
-		static const struct rp_hist_series none = { NULL, NULL, 0, 0 };
+		static const struct rp_hist_series none = { 0 };
 		const struct rp_hist_series *h = rp_hist_get(&o->hist, s->key.s, s->key.len);
 
 		return h != NULL ? h : &none;
@@ -41,7 +42,11 @@ ro_window_first(const struct ro_opts *o, const struct rp_hist_series *h)
 {
 	long first = o->first_day;
 
-	for (size_t i = 0; first == NO_DATE && h != NULL && i < h->n; i++)
+	if (first != NO_DATE)
+		return first;
+	if (o->have_hist && o->hist.first != LONG_MAX)
+		return o->hist.first;
+	for (size_t i = 0; h != NULL && i < h->n; i++)
 		if (first == NO_DATE || h->date[i] < first)
 			first = h->date[i];
 	return first;
@@ -128,6 +133,7 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 	double pdem = NAN, smean = NAN, ssd = NAN, dper = NAN, oneoff = -1, days;
 	long first = NO_DATE;
 	int ndays = 0;
+	struct ro_rollout ro;
 
 	memset(pol, 0, sizeof(*pol));
 	pol->requests_year = NAN;
@@ -231,6 +237,14 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 			pol->stocking = "sob encomenda";
 			pol->reason = dper < 1 ? "no demand in the history" :
 			    "a single request in the history";
+		} else if (o->rollout_sites > 0 && o->method == RP_FORECAST &&
+		    ro_rollout(h, first == NO_DATE ? LONG_MIN : first, as_of, o->rollout_sites,
+		    &ro)) {
+			pol->stocking = "sob encomenda";
+			snprintf(pol->why, sizeof(pol->why), "rollout: %.0f%% of the units in %d "
+			    "burst%s of %d+ sites, of %d", ro.share * 100, ro.waves,
+			    ro.waves == 1 ? "" : "s", o->rollout_sites, ro.bursts);
+			pol->reason = pol->why;
 		} else if (isnan(pol->requests_year))
 			pol->reason = "no occurrence data";
 		else if (pol->requests_year < o->min_requests) {

@@ -78,6 +78,7 @@ struct ro_opts {
 	double delivery;                    /* --delivery */
 	json_t *stocking;                   /* --stocking: item -> "estoque"|... */
 	double min_requests, max_value;
+	int rollout_sites;                  /* --rollout-sites, 0: off */
 	struct rp_hist hist;                /* --history */
 	int have_hist;
 	long first_day;                     /* the data's first day, or NO_DATE */
@@ -161,6 +162,20 @@ void ro_params_of(const struct ro_opts *o, const struct ro_series *s, double lt,
 int ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_row *r,
     size_t n, long as_of, const struct ro_lt *li, double sl, struct rp_profile *p,
     struct ro_policy *pol);
+
+/* reorder_rollout.c: the requests of the RO_BURST_DAYS days from a burst's
+ * first request are the burst; a series of at most RO_ROLLOUT_BURSTS bursts,
+ * at least half of whose units came in bursts that reached min_sites sites,
+ * is a rollout's. */
+#define RO_BURST_DAYS 14
+#define RO_ROLLOUT_BURSTS 3
+struct ro_rollout {
+	int bursts, waves;              /* bursts (counted up to one past the
+					 * limit), those of min_sites sites */
+	double share;                   /* of the units, in the latter */
+};
+int ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites,
+    struct ro_rollout *out);
 
 /* reorder_sim.c */
 struct ro_simtot {

@@ -1,0 +1,86 @@
+/*
+ * reorder_rollout.c: whether a series' demand came in rollouts, the
+ * bursts of a project that takes a part to several sites at once, rather
+ * than maintenance's one request at a time (nc-reorder(1), "Stock or
+ * order on demand").
+ */
+#include <stdlib.h>
+
+#include "nc.h"
+#include "reorder_tool.h"
+
+struct req {
+	long date;
+	int site;
+	double qty;
+};
+
+static int
+req_cmp(const void *pa, const void *pb)
+{
+	const struct req *a = pa, *b = pb;
+
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->site > b->site) - (a->site < b->site);
+}
+
+static int
+int_cmp(const void *pa, const void *pb)
+{
+	int a = *(const int *)pa, b = *(const int *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* The distinct sites of n requests (site 0, unknown, is one). */
+static int
+count_sites(const struct req *r, size_t n, int *tmp)
+{
+	int k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = r[i].site;
+	qsort(tmp, n, sizeof(*tmp), int_cmp);
+	for (size_t i = 0; i < n; i++)
+		k += i == 0 || tmp[i] != tmp[i - 1];
+	return k;
+}
+
+int
+ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites,
+    struct ro_rollout *out)
+{
+	struct req *r;
+	int *tmp;
+	size_t n = 0, i, j;
+	double all = 0, wave = 0;
+
+	out->bursts = out->waves = 0;
+	out->share = 0;
+	if (h == NULL || h->site == NULL || min_sites < 1)
+		return 0;
+	r = xcalloc(h->n + 1, sizeof(*r));
+	for (i = 0; i < h->n; i++)
+		if (h->qty[i] > 0 && h->date[i] >= first && h->date[i] <= as_of)
+			r[n++] = (struct req){ h->date[i], h->site[i], h->qty[i] };
+	qsort(r, n, sizeof(*r), req_cmp);
+	tmp = xcalloc(n + 1, sizeof(*tmp));
+	for (i = 0; i < n && out->bursts <= RO_ROLLOUT_BURSTS; i = j) {
+		double units = r[i].qty;
+
+		for (j = i + 1; j < n && r[j].date - r[i].date < RO_BURST_DAYS; j++)
+			units += r[j].qty;
+		out->bursts++;
+		all += units;
+		if (count_sites(r + i, j - i, tmp) >= min_sites) {
+			out->waves++;
+			wave += units;
+		}
+	}
+	free(tmp);
+	free(r);
+	out->share = all > 0 ? wave / all : 0;
+	return out->bursts <= RO_ROLLOUT_BURSTS && out->waves > 0 &&
+	    out->share >= 0.5;
+}
