@@ -54,6 +54,7 @@ static const char synopsis[] =
     "      --max-value value   a value above which: on demand (default: none)\n"
     "      --rollout-sites n   bursts of n sites are a rollout's: on demand\n"
     "                          (default 3; 0: off)\n"
+    "      --keep-lumps        stock for the rate of the forecasts' lumps too\n"
     "      --order-cost cost   the cost of one order, for the order quantity\n"
     "      --holding-rate r    the yearly holding cost rate\n"
     "      --simulate days     simulate the policy over the backtest rows\n"
@@ -137,16 +138,6 @@ keyset_release(struct keyset *ks)
 	for (size_t k = 0; k < ks->cap; k++)
 		free(ks->v[k]);
 	free(ks->v);
-}
-
-static int
-fdate(const struct flat_field *f, long *d)
-{
-	if (f == NULL || f->type == FLAT_NULL)
-		return 0;
-	if (f->type != FLAT_STRING || date_parse_n(f->val, f->vlen, d) != 0)
-		return -1;
-	return 1;
 }
 
 /* The service level of the series: item, then family, then the default. */
@@ -260,6 +251,7 @@ emit_policy(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, doub
 	ro_put_num(&sb, "lead_time_demand", res->lead_time_demand);
 	ro_put_num(&sb, "protection_days", res->protection);
 	ro_put_num(&sb, "protection_demand", res->protection_demand);
+	ro_put_num(&sb, "lump_demand_excluded", pol.lump_day * res->protection);
 	ro_put_num(&sb, "safety_stock", res->safety_stock);
 	ro_put_num(&sb, "reorder_point", res->reorder_point);
 	ro_put_num(&sb, "review_days", o->review);
@@ -349,71 +341,6 @@ series_finish(struct ro_opts *o, struct ro_series *s)
 		emit_policy(o, s, &li, sl);
 }
 
-/*
- * The sd of a row: forecast_sd; else from its widest upper quantile q<P>
- * against q50 (or the forecast); else from ci_upper at ci_level; else 0.
- * Returns 0, or -1 with a reason in why when the field it would use is
- * not a finite number (an sd is also >= 0).
- */
-static int
-row_sd(const struct flat *fl, const struct flat_field **f, double mean, double *out,
-    char *why, size_t whysize)
-{
-	double sd, hi, lv, center, qp, best = NAN, bp = 0;
-	int st;
-
-	if ((st = flat_get_number(f[F_SD], &sd)) != 0) {
-		if (st < 0 || sd < 0) {
-			snprintf(why, whysize, "forecast_sd: not a finite number >= 0");
-			return -1;
-		}
-		*out = sd;
-		return 0;
-	}
-	if (flat_get_number(f[F_Q50], &center) != 1)
-		center = mean;
-	for (size_t i = 0; i < fl->n; i++) {
-		const struct flat_field *x = &fl->f[i];
-		char pbuf[16];
-		double p;
-
-		if (x->klen < 3 || x->klen > 10 || x->key[0] != 'q' ||
-		    strspn(x->key + 1, "0123456789_") < x->klen - 1)
-			continue;
-		memcpy(pbuf, x->key + 1, x->klen - 1);
-		pbuf[x->klen - 1] = '\0';
-		for (char *c = pbuf; *c; c++)
-			if (*c == '_')
-				*c = '.';
-		p = strtod(pbuf, NULL) / 100;
-		if (!(p > 0.5 && p < 1))
-			continue;
-		if ((st = flat_get_number(x, &qp)) < 0) {
-			snprintf(why, whysize, "%.*s: not a finite number", (int)x->klen, x->key);
-			return -1;
-		}
-		if (p > bp && st == 1 && !isnan(sd = rp_sd_from_upper(center, qp, p))) {
-			best = sd;
-			bp = p;
-		}
-	}
-	if (!isnan(best)) {
-		*out = best;
-		return 0;
-	}
-	if ((st = flat_get_number(f[F_CIHI], &hi)) < 0) {
-		snprintf(why, whysize, "ci_upper: not a finite number");
-		return -1;
-	}
-	if (st == 1 && flat_get_number(f[F_CILEVEL], &lv) == 1 &&
-	    lv > 0 && lv < 100 && !isnan(sd = rp_sd_from_upper(mean, hi, 0.5 + lv / 200))) {
-		*out = sd;
-		return 0;
-	}
-	*out = 0;
-	return 0;
-}
-
 /* Read one row into the current series.  Returns NULL, or a reject reason. */
 static const char *
 take_row(struct ro_opts *o, struct ro_series *s, struct keyset *done, const struct flat *fl,
@@ -422,10 +349,7 @@ take_row(struct ro_opts *o, struct ro_series *s, struct keyset *done, const stru
 {
 	const struct flat_field *f[NFIELDS] = { 0 };
 	struct strbuf key = { 0 }, outk = { 0 };
-	struct ro_row r = { .as_of = NO_DATE, .actual = NAN, .horizon = 0, .one_off = -1,
-		.pdem = NAN, .smean = NAN, .ssd = NAN, .dper = NAN };
-	double h;
-	const struct flat_field *period;
+	struct ro_row r;
 
 	static size_t field_len[NFIELDS];
 
@@ -459,64 +383,8 @@ take_row(struct ro_opts *o, struct ro_series *s, struct keyset *done, const stru
 		strbuf_addc(&outk, ':');
 		flat_dump_value(&outk, kf);
 	}
-	if (fdate(f[F_DATE], &r.date) != 1) {
-		snprintf(why, whysize, "date: %s", f[F_DATE] ? "not a date" : "missing");
+	if (ro_parse_row(o, fl, f, &r, why, whysize) != 0)
 		goto bad;
-	}
-	if (fdate(f[F_ASOF], &r.as_of) < 0) {
-		snprintf(why, whysize, "as_of: not a date");
-		goto bad;
-	}
-	period = f[F_PERIOD];
-	if (period == NULL || period->type == FLAT_NULL)
-		r.ndays = 1;
-	else if (period->type != FLAT_STRING ||
-	    (r.ndays = rp_period_days(period->val, period->vlen, r.date)) < 0) {
-		snprintf(why, whysize, "period: not day, week or month");
-		goto bad;
-	}
-	if (f[F_MEAN] != NULL && f[F_MEAN]->type != FLAT_NULL) {
-		if (flat_get_number(f[F_MEAN], &r.mean) != 1 || r.mean < 0) {
-			snprintf(why, whysize, "forecasted_demand: not a number >= 0");
-			goto bad;
-		}
-		if (row_sd(fl, f, r.mean, &r.sd, why, whysize) != 0)
-			goto bad;
-	} else if (flat_get_number(f[F_QUANTITY], &r.mean) == 1) {
-		r.sd = 0;               /* a history row (item-day, feature) */
-		r.history = 1;
-	} else {
-		snprintf(why, whysize, "forecasted_demand: missing");
-		goto bad;
-	}
-	if (flat_get_number(f[F_ACTUAL], &r.actual) < 0) {
-		snprintf(why, whysize, "actual_demand: not a number");
-		goto bad;
-	}
-	if (flat_get_number(f[F_HORIZON], &h) == 1)
-		r.horizon = (long)h;
-	r.settling = f[F_SETTLING] != NULL && f[F_SETTLING]->type == FLAT_TRUE;
-	if (f[F_ONEOFF] != NULL &&
-	    (f[F_ONEOFF]->type == FLAT_TRUE || f[F_ONEOFF]->type == FLAT_FALSE))
-		r.one_off = f[F_ONEOFF]->type == FLAT_TRUE;
-	if (flat_get_number(f[F_PDEM], &r.pdem) < 0 ||
-	    (!isnan(r.pdem) && !(r.pdem >= 0 && r.pdem <= 1))) {
-		snprintf(why, whysize, "p_demand: not a number in [0, 1]");
-		goto bad;
-	}
-	if (flat_get_number(f[F_SMEAN], &r.smean) < 0 || r.smean < 0 ||
-	    flat_get_number(f[F_SSD], &r.ssd) < 0 || r.ssd < 0) {
-		snprintf(why, whysize, "size_mean, size_sd: not numbers >= 0");
-		goto bad;
-	}
-	if (flat_get_number(f[F_DPER], &r.dper) < 0) {
-		snprintf(why, whysize, "demand_periods: not a number");
-		goto bad;
-	}
-	if (r.as_of == NO_DATE && o->simulate > 0) {
-		snprintf(why, whysize, "as_of: missing (--simulate reads backtest rows)");
-		goto bad;
-	}
 	/* A new series? */
 	if (!s->active || key.len != s->key.len || memcmp(key.s, s->key.s, key.len) != 0) {
 		series_finish(o, s);
@@ -636,6 +504,7 @@ main(int argc, char *argv[])
 		{ "min-requests", required_argument, NULL, 'Q' },
 		{ "max-value", required_argument, NULL, 'W' },
 		{ "rollout-sites", required_argument, NULL, 'U' },
+		{ "keep-lumps", no_argument, NULL, 'J' },
 		{ "backorders", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -690,6 +559,9 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			o.backorders = 1;
+			break;
+		case 'J':
+			o.keep_lumps = 1;
 			break;
 		case 'W':
 			o.max_value = ro_parse_pos(optarg, "--max-value", 1);

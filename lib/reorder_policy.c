@@ -181,19 +181,33 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 			 * item. */
 			oneoff = dper <= 1;
 		}
+		long hmin = LONG_MAX;
+
+		for (size_t i = 0; i < n; i++)
+			if (!r[i].settling && !r[i].history && r[i].horizon < hmin)
+				hmin = r[i].horizon;
 		for (size_t i = 0; i < n; i++) {
 			const struct ro_row *x = &r[i];
+			double mean = x->mean, sd = x->sd;
 
 			if (x->settling)
 				continue;
+			/* A lump is a project's: stock is not held for its rate, a
+			 * later one is ordered for its requester. */
+			if (!o->keep_lumps && x->lump_rate > 0) {
+				mean = fmax(0, mean - x->lump_rate);
+				sd = sqrt(fmax(0, sd * sd - x->lump_var));
+				if (x->horizon == hmin)
+					pol->lump_day += x->lump_rate / x->ndays;
+			}
 			if (!isnan(x->pdem) && !isnan(x->smean))
-				rp_profile_add_compound(p, x->date, x->ndays, x->mean, x->sd,
+				rp_profile_add_compound(p, x->date, x->ndays, mean, sd,
 				    x->pdem, x->smean, x->ssd);
 			else if (!x->history && pol->occ_from_history)
-				rp_profile_add_compound(p, x->date, x->ndays, x->mean, x->sd,
+				rp_profile_add_compound(p, x->date, x->ndays, mean, sd,
 				    pdem, smean, ssd);
 			else
-				rp_profile_add(p, x->date, x->ndays, x->mean, x->sd);
+				rp_profile_add(p, x->date, x->ndays, mean, sd);
 		}
 	}
 	pol->first = p->first;

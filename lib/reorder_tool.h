@@ -32,7 +32,7 @@
 enum {
 	F_DATE, F_PERIOD, F_MEAN, F_SD, F_CIHI, F_CILEVEL, F_Q50, F_ASOF,
 	F_QUANTITY, F_ACTUAL, F_HORIZON, F_PDEM, F_SMEAN, F_SSD, F_SETTLING,
-	F_ONEOFF, F_DPER, F_FID,
+	F_ONEOFF, F_DPER, F_FID, F_LUMPS, F_OODEM, F_HPER,
 	/* Attributes: the series' last row gives them. */
 	F_ITEM_NAME, F_FAMILY, F_SUPPLIER, F_COST, F_STOCK, F_ONORDER, F_LT, F_LTSTD,
 	F_STATUS, F_LTOBS, NFIELDS
@@ -52,6 +52,8 @@ struct ro_row {
 	int one_off;                    /* one_off: -1 absent, 0 false, 1 true */
 	double pdem, smean, ssd;        /* p_demand, size_mean, size_sd; NAN absent */
 	double dper;                    /* demand_periods; NAN absent */
+	double lump_rate, lump_var;     /* the lumps' excess a period, its
+					 * variance; 0: none */
 };
 
 struct ro_series {
@@ -79,6 +81,7 @@ struct ro_opts {
 	json_t *stocking;                   /* --stocking: item -> "estoque"|... */
 	double min_requests, max_value;
 	int rollout_sites;                  /* --rollout-sites, 0: off */
+	int keep_lumps;                     /* --keep-lumps */
 	struct rp_hist hist;                /* --history */
 	int have_hist;
 	long first_day;                     /* the data's first day, or NO_DATE */
@@ -117,6 +120,7 @@ struct ro_policy {
 	double requests_year;           /* expected demand occurrences a year */
 	double pending;                 /* settling rows' actual demand */
 	double d12;                     /* demand of the 12 months to as_of; NAN */
+	double lump_day;                /* the lumps' rate left out, a day */
 	int ondemand, occ_from_history;
 };
 
@@ -176,6 +180,10 @@ struct ro_rollout {
 };
 int ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites,
     struct ro_rollout *out);
+
+/* reorder_row.c */
+int ro_parse_row(const struct ro_opts *o, const struct flat *fl, const struct flat_field **f,
+    struct ro_row *r, char *why, size_t whysize);
 
 /* reorder_sim.c */
 struct ro_simtot {
