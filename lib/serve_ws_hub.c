@@ -5,8 +5,11 @@
  * set, sockets non-blocking, and wakes on a socket or on the feed's
  * eventfd.  Each client reads the feed's ring at its own pace: events are
  * framed into its queue only while the queue holds less than WS_QUEUE_LOW
- * bytes (and the answers to its own pings and messages while under
- * WS_QUEUE_MAX), so a client's memory is bounded whatever it does.  A client that
+ * bytes.  The answers a client asks for (pongs, replies to its messages)
+ * are queued whatever it reads, up to WS_QUEUE_MAX owed: the answer that
+ * would go past it drops the client at once (close 1008, then a reset).
+ * The kernel's send buffer of each socket is fixed at WS_SNDBUF, so what
+ * a client costs is bounded and the same on every machine.  A client that
  * falls a whole ring behind, or whose socket takes nothing for the
  * timeout, is dropped; it never holds up the others.
  */
@@ -33,7 +36,8 @@
 #include "serve.h"
 
 #define WS_QUEUE_LOW 65536      /* frame more events only below this many queued bytes */
-#define WS_QUEUE_MAX (4 * WS_QUEUE_LOW)  /* pongs and errors to a client that does not read */
+#define WS_QUEUE_MAX (4 * WS_QUEUE_LOW)  /* answers owed to a client that does not read */
+#define WS_SNDBUF (256 * 1024)  /* SO_SNDBUF of each socket (Linux doubles it) */
 #define WS_READ_MAX 65536       /* bytes read from one client per wake-up */
 #define WS_CLOSE_WAIT 2         /* seconds to wait for the peer's close */
 
@@ -54,6 +58,7 @@ struct wsc {
 	int closing;                    /* our close is queued: wait for theirs */
 	int finish;                     /* end once the queue is written */
 	int dead;
+	int abort;                      /* dropped for what it owes: reset, not FIN */
 	time_t deadline;                /* closing: end by then */
 	struct wsc *nextnew;
 };
@@ -86,6 +91,30 @@ queue_text(struct wsc *c, const char *s, size_t n)
 	ws_frame(&c->out, 1, s, n);
 }
 
+static void flush(struct wsc *c, time_t now);
+
+/*
+ * Queue an answer the client asked for (op 1 text, 10 pong): 0, or -1 if
+ * it would take what the client is owed past WS_QUEUE_MAX.  Then the
+ * client is dropped: close 1008 is queued and written if the socket takes
+ * it, and the connection is reset rather than left to drain.  Its input
+ * is no longer read.
+ */
+static int
+answer(struct wsc *c, int op, const char *s, size_t n, time_t now)
+{
+	if (c->out.len - c->off + n + 10 > WS_QUEUE_MAX) {
+		ws_close_frame(&c->out, 1008, "too many answers owed: read them");
+		c->closing = c->finish = 1;
+		flush(c, now);
+		c->abort = 1;
+		c->dead = 1;
+		return -1;
+	}
+	ws_frame(&c->out, op, s, n);
+	return 0;
+}
+
 /* Queue our close and wait for theirs (finish: end once it is written). */
 static void
 start_close(struct wsc *c, int code, const char *why, int finish, time_t now)
@@ -101,7 +130,7 @@ start_close(struct wsc *c, int code, const char *why, int finish, time_t now)
 }
 
 static void
-reply_error(struct wsc *c, const char *error, const char *detail)
+reply_error(struct wsc *c, const char *error, const char *detail, time_t now)
 {
 	struct strbuf sb = { 0 };
 
@@ -110,23 +139,23 @@ reply_error(struct wsc *c, const char *error, const char *detail)
 	strbuf_add(&sb, ",\"detail\":", 10);
 	ndjson_dump_string(&sb, detail, strlen(detail));
 	strbuf_add(&sb, "}", 1);
-	queue_text(c, sb.s, sb.len);
+	answer(c, 1, sb.s, sb.len, now);
 	strbuf_release(&sb);
 }
 
 static void
-on_message(struct wsc *c, const char *msg, size_t len)
+on_message(struct wsc *c, const char *msg, size_t len, time_t now)
 {
 	char why[160], num[24];
 	struct strbuf sb = { 0 };
 	int rc = ws_sub_parse(&c->sub, msg, len, why, sizeof(why));
 
 	if (rc < 0) {
-		reply_error(c, "bad message", why);
+		reply_error(c, "bad message", why, now);
 		return;
 	}
 	if (rc == WS_UNSUBSCRIBE) {
-		queue_text(c, "{\"type\":\"unsubscribed\"}", 23);
+		answer(c, 1, "{\"type\":\"unsubscribed\"}", 23, now);
 		return;
 	}
 	/* From now on: what was loaded before is not sent. */
@@ -163,7 +192,7 @@ on_message(struct wsc *c, const char *msg, size_t len)
 		strbuf_addc(&sb, ']');
 	}
 	strbuf_addc(&sb, '}');
-	queue_text(c, sb.s, sb.len);
+	answer(c, 1, sb.s, sb.len, now);
 	strbuf_release(&sb);
 }
 
@@ -177,7 +206,7 @@ parse(struct wsc *c, time_t now)
 		struct ws_event ev;
 		size_t used;
 
-		if (c->finish) {        /* closed: the rest is dropped */
+		if (c->finish || c->dead) {     /* closed: the rest is dropped */
 			at = c->inlen;
 			break;
 		}
@@ -194,14 +223,14 @@ parse(struct wsc *c, time_t now)
 		switch (ev.got) {
 		case WS_TEXT:
 			if (!c->closing)
-				on_message(c, ev.data, ev.len);
+				on_message(c, ev.data, ev.len, now);
 			break;
 		case WS_BINARY:
 			start_close(c, 1003, "binary messages are not taken", 1, now);
 			break;
 		case WS_PING:
 			if (!c->closing)
-				ws_frame(&c->out, 10, ev.data, ev.len);
+				answer(c, 10, ev.data, ev.len, now);
 			break;
 		case WS_CLOSE:
 			if (c->closing)
@@ -235,7 +264,7 @@ readable(struct wsc *c, time_t now)
 {
 	size_t got = 0;
 
-	while (got < WS_READ_MAX) {
+	while (got < WS_READ_MAX && !c->dead) {
 		ssize_t n;
 
 		/* What is left after parse() is less than one frame: at most
@@ -327,13 +356,21 @@ flush(struct wsc *c, time_t now)
 static void
 drop(struct wsc *c)
 {
+	static const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
 	epoll_ctl(hub.ep, EPOLL_CTL_DEL, c->fd, NULL);
 	/*
 	 * libmicrohttpd closes the socket and counts the connection out, but
-	 * in its own time (the connection's thread): shut it down now, so
-	 * that a client whose writes the hub no longer reads sees the end at
-	 * once instead of a full window.
+	 * in its own time (the connection's thread): end it now.  A client
+	 * dropped for what it owes gets a reset (connect(2) to AF_UNSPEC
+	 * aborts a TCP connection), so the kernel frees both buffers at once
+	 * and a client blocked writing to us sees the end, whatever its window;
+	 * with TLS the socket is libmicrohttpd's socketpair, where this fails
+	 * and the shutdown below ends it.  Any other client gets a FIN after
+	 * what was written.
 	 */
+	if (c->abort)
+		(void)connect(c->fd, &unspec, sizeof(unspec));
 	shutdown(c->fd, SHUT_RDWR);
 	MHD_upgrade_action(c->urh, MHD_UPGRADE_ACTION_CLOSE);
 	ws_reader_release(&c->rd);
@@ -425,8 +462,6 @@ run(void *arg)
 			flush(c, now);
 			if (c->closing && now >= c->deadline)
 				c->dead = 1;
-			else if (c->out.len - c->off > WS_QUEUE_MAX)
-				c->dead = 1;    /* pings it does not read the pongs of */
 			else if (c->off < c->out.len && now - c->moved > hub.timeout_s)
 				c->dead = 1;    /* takes nothing: dropped */
 			else if (now - c->seen > hub.timeout_s + hub.keepalive_s)
@@ -522,6 +557,9 @@ upgraded(void *cls, struct MHD_Connection *connection, void *con_cls, const char
 	}
 	fl = fcntl(sock, F_GETFL);
 	fcntl(sock, F_SETFL, fl | O_NONBLOCK);
+	/* Not autotuned: what the kernel holds for a client is bounded. */
+	fl = WS_SNDBUF;
+	setsockopt(sock, SOL_SOCKET, SO_SNDBUF, &fl, sizeof(fl));
 	pthread_mutex_lock(&hub.mu);
 	if (!hub.running || atomic_load(&hub.stop)) {
 		pthread_mutex_unlock(&hub.mu);
