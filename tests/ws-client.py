@@ -7,6 +7,11 @@ and bench/serve-stream.
       {"type":"subscribe"}; --fragment: in 3 continuation frames), print the
       answer, touch ./ready, then print N event messages, one a line; then
       close with 1000 and print "closed CODE" (the code the server echoed).
+  ws-client.py proto PORT
+      python3-websockets as a browser's page: no Authorization, the token
+      (if any) as the subprotocol nc.bearer.TOKEN beside nc.v1; prints
+      "subprotocol NAME", the hello and the answer to a subscribe, or
+      "status N" if the handshake is refused.
   ws-client.py raw PORT CASE
       a hand-made socket for what a library will not send: prints the close
       frame's code and reason the server sent ("close 1002 ...") or "eof";
@@ -65,6 +70,20 @@ async def listen(port, n, message, fragment):
         print("pong", flush=True)
         await ws.close(1000, "done")
         print("closed %s" % ws.close_code, flush=True)
+
+
+async def proto(port):
+    tok = os.environ.get("WS_TOKEN")
+    offer = ["nc.v1"] + (["nc.bearer." + tok] if tok else [])
+    try:
+        async with websockets.connect("ws://127.0.0.1:%d/ws" % port,
+                                      subprotocols=offer) as ws:
+            print("subprotocol %s" % ws.subprotocol, flush=True)
+            print(await ws.recv(), flush=True)
+            await ws.send('{"type":"subscribe"}')
+            print(await ws.recv(), flush=True)
+    except websockets.exceptions.InvalidStatusCode as e:
+        print("status %d" % e.status_code)
 
 
 def frame(op, payload, fin=True, mask=True, rsv=0, length=None):
@@ -483,6 +502,8 @@ def main():
         a = [x for x in a if x != "--fragment"]
         msg = a[3] if len(a) > 3 else '{"type":"subscribe"}'
         asyncio.run(listen(int(a[1]), int(a[2]), msg, frag))
+    elif a[0] == "proto":
+        asyncio.run(proto(int(a[1])))
     elif a[0] == "raw":
         raw(int(a[1]), a[2])
     elif a[0] == "many":
