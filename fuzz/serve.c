@@ -8,13 +8,17 @@
  *   1  bytes from a WebSocket client (lib/serve_ws.c ws_read), read whole
  *      and in pieces of made-up sizes, as the hub reads a socket;
  *   2  a WebSocket message (ws_sub_parse) and the events it lets through;
- *   3  a Sec-WebSocket-Key (ws_accept_key).
+ *   3  a Sec-WebSocket-Key (ws_accept_key);
+ *   4  a Sec-WebSocket-Protocol (ws_protocols).
  * Properties: a decoded string is no longer than its source and has no
  * NUL unless flagged bad; an API answer is 400 or 404 with a JSON error, or
  * 503 (no store) when the parameters pass; the frames read in pieces are
  * the frames read whole; a text message is valid UTF-8 and within the
  * limit; a control payload is at most 125 bytes; a failure's close code
- * is 1002, 1007 or 1009; a subscription holds at most 256 valid ids.
+ * is 1002, 1007 or 1009; a subscription holds at most 256 valid ids; a
+ * Sec-WebSocket-Protocol taken offers nc.v1, its token is a non-empty
+ * run of token characters inside the header, and a refusal's reason
+ * never quotes the header.
  */
 #include "fuzz.h"
 
@@ -240,16 +244,42 @@ accept_key(const uint8_t *data, size_t size)
 	free(s);
 }
 
+static void
+protocols(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	struct ws_proto p;
+	const char *why;
+
+	memcpy(s, data, size);
+	s[size] = '\0';
+	if (ws_protocols(s, &p, &why) == 0) {
+		FUZZ_CHECK(p.offered && p.v1 && strstr(s, "nc.v1") != NULL, "taken without nc.v1");
+		if (p.tok != NULL) {
+			FUZZ_CHECK(p.tok >= s + 10 && p.tok + p.toklen <= s + strlen(s) && p.toklen > 0,
+			    "a token outside the header");
+			FUZZ_CHECK(memcmp(p.tok - 10, "nc.bearer.", 10) == 0, "a token not after nc.bearer.");
+			for (size_t i = 0; i < p.toklen; i++)
+				FUZZ_CHECK(p.tok[i] > ' ' && p.tok[i] < 127 && p.tok[i] != ',',
+				    "a token with a character outside tokens");
+		}
+	} else
+		FUZZ_CHECK(why != NULL && strncmp(why, "Sec-WebSocket-Protocol: ", 24) == 0,
+		    "a refusal without its reason");
+	free(s);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0: query(data + 1, size - 1); break;
 	case 1: frames(data + 1, size - 1); break;
 	case 2: message(data + 1, size - 1); break;
 	case 3: accept_key(data + 1, size - 1); break;
+	case 4: protocols(data + 1, size - 1); break;
 	}
 	return 0;
 }

@@ -163,6 +163,28 @@ int ws_accept_key(const char *key, char accept[WS_ACCEPT_LEN + 1]);
 /* 1 if a close frame may carry code. */
 int ws_close_code_ok(int code);
 
+/*
+ * The subprotocols a client offers (Sec-WebSocket-Protocol): browsers
+ * cannot set Authorization on a WebSocket, so a page offers
+ * "nc.v1, nc.bearer.TOKEN" and the server selects nc.v1.
+ *
+ *	ws_protocols("nc.v1, nc.bearer.s3cr3t", &p, &why)  // 0, p.v1, p.tok "s3cr3t" (6)
+ *	ws_protocols(NULL, &p, &why)                       // 0, nothing offered
+ *	ws_protocols("nc.v1,,x", &p, &why)                 // -1, why says what is wrong
+ *
+ * 0, or -1 with *why (a static string that never quotes the header) if
+ * the value is not a comma-separated list of tokens, has two nc.bearer.
+ * elements or an empty one, or does not offer nc.v1.  p->tok points into
+ * h (not NUL-terminated).
+ */
+struct ws_proto {
+	int offered;                   /* the header is there */
+	int v1;                        /* nc.v1 is among them */
+	const char *tok;               /* nc.bearer.TOKEN's TOKEN, or NULL */
+	size_t toklen;
+};
+int ws_protocols(const char *h, struct ws_proto *p, const char **why);
+
 struct ws_reader {
 	size_t max_message;            /* set by the caller */
 	int op;                        /* the message being put together: 1 text, 2 binary */
@@ -226,10 +248,17 @@ struct MHD_Connection;
 int serve_ws_start(int timeout_s, int keepalive_s);
 /* Close every client with 1001 and stop. */
 void serve_ws_stop(void);
-/* Answer GET /ws: 101 and the socket goes to the hub, or an error.
- * Returns MHD_YES or MHD_NO; *status is the HTTP status sent. */
+/* Answer GET /ws (the token already checked): 101 and the socket goes
+ * to the hub, or an error; with v1, the 101 selects the subprotocol
+ * nc.v1.  Returns MHD_YES or MHD_NO; *status is the HTTP status sent.
+ * In serve_ws_shake.c, as are serve_raise_nofile() and the handshake's
+ * other checks. */
 int serve_ws_answer(struct MHD_Connection *c, const char *method, const char *version,
-    int origin_ok, int *status);
+    int origin_ok, int v1, int *status);
+/* 1 while the hub takes new sockets (not stopping). */
+int serve_ws_open(void);
+/* A 101 response whose socket goes to the hub, or NULL. */
+struct MHD_Response *serve_ws_response(void);
 /* Raise the soft limit of open files to hold conns connections. */
 void serve_raise_nofile(long conns);
 /* The feed writes to fd (an eventfd) after each new event. */

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nc.h"
 #include "serve_http.h"
@@ -128,9 +129,54 @@ page(struct MHD_Connection *c, struct serve_hreq *rq)
 	return ret;
 }
 
+static enum MHD_Result
+count_protocol(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Sec-WebSocket-Protocol") == 0)
+		(*(int *)cls)++;
+	return MHD_YES;
+}
+
 /*
- * /api/v1/... and /ws: the token first (it is never logged), then the
- * query, or the WebSocket handshake (lib/serve_ws_hub.c).
+ * /ws: the token from Authorization or, since a browser cannot set that
+ * on a WebSocket, from the subprotocol nc.bearer.TOKEN offered beside
+ * nc.v1 (lib/serve_ws.c ws_protocols); each one given must be right.
+ * Neither is ever logged nor quoted.  Then the handshake
+ * (lib/serve_ws_shake.c).
+ */
+static enum MHD_Result
+ws(struct MHD_Connection *c, struct serve_hreq *rq, const char *method, const char *version)
+{
+	struct ws_proto p;
+	const char *why, *auth;
+	int n = 0, given, right;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_protocol, &n);
+	if (n > 1)
+		return serve_send_error(c, rq, 400, "bad request",
+		    "Sec-WebSocket-Protocol: give it once");
+	if (ws_protocols(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Sec-WebSocket-Protocol"), &p, &why) != 0)
+		return serve_send_error(c, rq, 400, "bad request", why);
+	if (serve_cfg.token != NULL) {
+		auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+		given = auth != NULL || p.tok != NULL;
+		right = given &&
+		    (auth == NULL || (strncmp(auth, "Bearer ", 7) == 0 && serve_token_ok(auth + 7)));
+		right &= p.tok == NULL || serve_token_okn(p.tok, p.toklen);
+		if (!right)
+			return serve_send_error(c, rq, 401, "unauthorized",
+			    given ? "the token is not right" : "a token is needed: Authorization: "
+			    "Bearer, or the subprotocol nc.bearer.TOKEN beside nc.v1");
+	}
+	return serve_ws_answer(c, method, version, serve_cors_origin(c) != NULL, p.v1,
+	    &rq->status) == MHD_YES ? MHD_YES : MHD_NO;
+}
+
+/*
+ * /api/v1/...: the token first (it is never logged), then the query.
  */
 static enum MHD_Result
 api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *url,
@@ -142,15 +188,14 @@ api(struct MHD_Connection *c, struct serve_hreq *rq, enum route rt, const char *
 	const char *auth;
 	int reused;
 
+	if (rt == R_WS)
+		return ws(c, rq, method, version);
 	if (serve_cfg.token != NULL) {
 		auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 		if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 || !serve_token_ok(auth + 7))
 			return serve_send_error(c, rq, 401, "unauthorized",
 			    auth ? "the token is not right" : "an Authorization: Bearer token is needed");
 	}
-	if (rt == R_WS)
-		return serve_ws_answer(c, method, version, serve_cors_origin(c) != NULL,
-		    &rq->status) == MHD_YES ? MHD_YES : MHD_NO;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &sr);
 	if (rt == R_STREAM)
 		return serve_stream(c, rq, &sr);

@@ -138,7 +138,12 @@ serve_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 int
 serve_token_ok(const char *given)
 {
-	size_t n = given ? strlen(given) : 0;
+	return serve_token_okn(given, given ? strlen(given) : 0);
+}
+
+int
+serve_token_okn(const char *given, size_t n)
+{
 	unsigned char diff = (unsigned char)(n != serve_cfg.toklen);
 
 	for (size_t i = 0; i < serve_cfg.toklen; i++)

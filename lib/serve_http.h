@@ -81,6 +81,9 @@ void serve_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 struct serve_hreq *serve_hreq_new(struct MHD_Connection *c, const char *method, const char *url);
 /* 1 if "Authorization: Bearer <token>" matches (constant time). */
 int serve_token_ok(const char *given);
+/* The same for the n bytes at given (no NUL needed): the time depends
+ * only on the token's length. */
+int serve_token_okn(const char *given, size_t n);
 /* The Origin if --cors allows it, else NULL. */
 const char *serve_cors_origin(struct MHD_Connection *c);
 void serve_common_headers(struct MHD_Connection *c, struct MHD_Response *resp);

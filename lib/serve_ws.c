@@ -60,6 +60,67 @@ ws_close_code_ok(int code)
 	    (code >= 3000 && code <= 4999);
 }
 
+/* RFC 7230's tchar: what a subprotocol's name is made of. */
+static int
+tchar(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	    (ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
+static int
+proto_bad(const char **why, const char *what)
+{
+	*why = what;
+	return -1;
+}
+
+int
+ws_protocols(const char *h, struct ws_proto *p, const char **why)
+{
+	static const char bearer[] = "nc.bearer.";
+	const size_t bl = sizeof(bearer) - 1;
+
+	memset(p, 0, sizeof(*p));
+	*why = NULL;
+	if (h == NULL)
+		return 0;
+	p->offered = 1;
+	for (;;) {
+		const char *s, *e;
+		size_t n;
+
+		while (*h == ' ' || *h == '\t')
+			h++;
+		for (s = h; tchar((unsigned char)*h); h++)
+			;
+		e = h;
+		while (*h == ' ' || *h == '\t')
+			h++;
+		if (*h != ',' && *h != '\0')
+			return proto_bad(why, "Sec-WebSocket-Protocol: not a comma-separated list of tokens");
+		n = (size_t)(e - s);
+		if (n == 0)
+			return proto_bad(why, "Sec-WebSocket-Protocol: an empty element");
+		if (n == 5 && memcmp(s, "nc.v1", 5) == 0)
+			p->v1 = 1;
+		else if (n >= bl && memcmp(s, bearer, bl) == 0) {
+			if (n == bl)
+				return proto_bad(why, "Sec-WebSocket-Protocol: nc.bearer. without a token");
+			if (p->tok != NULL)
+				return proto_bad(why, "Sec-WebSocket-Protocol: two nc.bearer. tokens");
+			p->tok = s + bl;
+			p->toklen = n - bl;
+		}
+		if (*h == '\0')
+			break;
+		h++;
+	}
+	if (!p->v1)
+		return proto_bad(why, "Sec-WebSocket-Protocol: nc.v1 is not offered (the only one spoken)");
+	return 0;
+}
+
 void
 ws_reader_release(struct ws_reader *r)
 {

@@ -1,12 +1,15 @@
 /*
  * serve_ws_hub.c: nc-serve's WebSocket connections.  GET /ws is answered
- * by libmicrohttpd (101 Switching Protocols, MHD_create_response_for_upgrade);
- * the socket then comes here.  One thread holds every client in an epoll
+ * by libmicrohttpd (101 Switching Protocols, MHD_create_response_for_upgrade,
+ * the checks in serve_ws_shake.c); the socket then comes here.  One thread holds every client in an epoll
  * set, sockets non-blocking, and wakes on a socket or on the feed's
  * eventfd.  Each client reads the feed's ring at its own pace: events are
  * framed into its queue only while the queue holds less than WS_QUEUE_LOW
- * bytes (and the answers to its own pings and messages while under
- * WS_QUEUE_MAX), so a client's memory is bounded whatever it does.  A client that
+ * bytes.  The answers a client asks for (pongs, replies to its messages)
+ * are queued whatever it reads, up to WS_QUEUE_MAX owed: the answer that
+ * would go past it drops the client at once (close 1008, then a reset).
+ * The kernel's send buffer of each socket is fixed at WS_SNDBUF, so what
+ * a client costs is bounded and the same on every machine.  A client that
  * falls a whole ring behind, or whose socket takes nothing for the
  * timeout, is dropped; it never holds up the others.
  */
@@ -18,10 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,7 +34,8 @@
 #include "serve.h"
 
 #define WS_QUEUE_LOW 65536      /* frame more events only below this many queued bytes */
-#define WS_QUEUE_MAX (4 * WS_QUEUE_LOW)  /* pongs and errors to a client that does not read */
+#define WS_QUEUE_MAX (4 * WS_QUEUE_LOW)  /* answers owed to a client that does not read */
+#define WS_SNDBUF (256 * 1024)  /* SO_SNDBUF of each socket (Linux doubles it) */
 #define WS_READ_MAX 65536       /* bytes read from one client per wake-up */
 #define WS_CLOSE_WAIT 2         /* seconds to wait for the peer's close */
 
@@ -54,6 +56,7 @@ struct wsc {
 	int closing;                    /* our close is queued: wait for theirs */
 	int finish;                     /* end once the queue is written */
 	int dead;
+	int abort;                      /* dropped for what it owes: reset, not FIN */
 	time_t deadline;                /* closing: end by then */
 	struct wsc *nextnew;
 };
@@ -86,6 +89,30 @@ queue_text(struct wsc *c, const char *s, size_t n)
 	ws_frame(&c->out, 1, s, n);
 }
 
+static void flush(struct wsc *c, time_t now);
+
+/*
+ * Queue an answer the client asked for (op 1 text, 10 pong): 0, or -1 if
+ * it would take what the client is owed past WS_QUEUE_MAX.  Then the
+ * client is dropped: close 1008 is queued and written if the socket takes
+ * it, and the connection is reset rather than left to drain.  Its input
+ * is no longer read.
+ */
+static int
+answer(struct wsc *c, int op, const char *s, size_t n, time_t now)
+{
+	if (c->out.len - c->off + n + 10 > WS_QUEUE_MAX) {
+		ws_close_frame(&c->out, 1008, "too many answers owed: read them");
+		c->closing = c->finish = 1;
+		flush(c, now);
+		c->abort = 1;
+		c->dead = 1;
+		return -1;
+	}
+	ws_frame(&c->out, op, s, n);
+	return 0;
+}
+
 /* Queue our close and wait for theirs (finish: end once it is written). */
 static void
 start_close(struct wsc *c, int code, const char *why, int finish, time_t now)
@@ -101,7 +128,7 @@ start_close(struct wsc *c, int code, const char *why, int finish, time_t now)
 }
 
 static void
-reply_error(struct wsc *c, const char *error, const char *detail)
+reply_error(struct wsc *c, const char *error, const char *detail, time_t now)
 {
 	struct strbuf sb = { 0 };
 
@@ -110,23 +137,23 @@ reply_error(struct wsc *c, const char *error, const char *detail)
 	strbuf_add(&sb, ",\"detail\":", 10);
 	ndjson_dump_string(&sb, detail, strlen(detail));
 	strbuf_add(&sb, "}", 1);
-	queue_text(c, sb.s, sb.len);
+	answer(c, 1, sb.s, sb.len, now);
 	strbuf_release(&sb);
 }
 
 static void
-on_message(struct wsc *c, const char *msg, size_t len)
+on_message(struct wsc *c, const char *msg, size_t len, time_t now)
 {
 	char why[160], num[24];
 	struct strbuf sb = { 0 };
 	int rc = ws_sub_parse(&c->sub, msg, len, why, sizeof(why));
 
 	if (rc < 0) {
-		reply_error(c, "bad message", why);
+		reply_error(c, "bad message", why, now);
 		return;
 	}
 	if (rc == WS_UNSUBSCRIBE) {
-		queue_text(c, "{\"type\":\"unsubscribed\"}", 23);
+		answer(c, 1, "{\"type\":\"unsubscribed\"}", 23, now);
 		return;
 	}
 	/* From now on: what was loaded before is not sent. */
@@ -163,7 +190,7 @@ on_message(struct wsc *c, const char *msg, size_t len)
 		strbuf_addc(&sb, ']');
 	}
 	strbuf_addc(&sb, '}');
-	queue_text(c, sb.s, sb.len);
+	answer(c, 1, sb.s, sb.len, now);
 	strbuf_release(&sb);
 }
 
@@ -177,7 +204,7 @@ parse(struct wsc *c, time_t now)
 		struct ws_event ev;
 		size_t used;
 
-		if (c->finish) {        /* closed: the rest is dropped */
+		if (c->finish || c->dead) {     /* closed: the rest is dropped */
 			at = c->inlen;
 			break;
 		}
@@ -194,14 +221,14 @@ parse(struct wsc *c, time_t now)
 		switch (ev.got) {
 		case WS_TEXT:
 			if (!c->closing)
-				on_message(c, ev.data, ev.len);
+				on_message(c, ev.data, ev.len, now);
 			break;
 		case WS_BINARY:
 			start_close(c, 1003, "binary messages are not taken", 1, now);
 			break;
 		case WS_PING:
 			if (!c->closing)
-				ws_frame(&c->out, 10, ev.data, ev.len);
+				answer(c, 10, ev.data, ev.len, now);
 			break;
 		case WS_CLOSE:
 			if (c->closing)
@@ -235,7 +262,7 @@ readable(struct wsc *c, time_t now)
 {
 	size_t got = 0;
 
-	while (got < WS_READ_MAX) {
+	while (got < WS_READ_MAX && !c->dead) {
 		ssize_t n;
 
 		/* What is left after parse() is less than one frame: at most
@@ -327,13 +354,21 @@ flush(struct wsc *c, time_t now)
 static void
 drop(struct wsc *c)
 {
+	static const struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
 	epoll_ctl(hub.ep, EPOLL_CTL_DEL, c->fd, NULL);
 	/*
 	 * libmicrohttpd closes the socket and counts the connection out, but
-	 * in its own time (the connection's thread): shut it down now, so
-	 * that a client whose writes the hub no longer reads sees the end at
-	 * once instead of a full window.
+	 * in its own time (the connection's thread): end it now.  A client
+	 * dropped for what it owes gets a reset (connect(2) to AF_UNSPEC
+	 * aborts a TCP connection), so the kernel frees both buffers at once
+	 * and a client blocked writing to us sees the end, whatever its window;
+	 * with TLS the socket is libmicrohttpd's socketpair, where this fails
+	 * and the shutdown below ends it.  Any other client gets a FIN after
+	 * what was written.
 	 */
+	if (c->abort)
+		(void)connect(c->fd, &unspec, sizeof(unspec));
 	shutdown(c->fd, SHUT_RDWR);
 	MHD_upgrade_action(c->urh, MHD_UPGRADE_ACTION_CLOSE);
 	ws_reader_release(&c->rd);
@@ -425,8 +460,6 @@ run(void *arg)
 			flush(c, now);
 			if (c->closing && now >= c->deadline)
 				c->dead = 1;
-			else if (c->out.len - c->off > WS_QUEUE_MAX)
-				c->dead = 1;    /* pings it does not read the pongs of */
 			else if (c->off < c->out.len && now - c->moved > hub.timeout_s)
 				c->dead = 1;    /* takes nothing: dropped */
 			else if (now - c->seen > hub.timeout_s + hub.keepalive_s)
@@ -499,7 +532,7 @@ serve_ws_stop(void)
 	hub.n = hub.cap = 0;
 }
 
-/* ---- the handshake ---- */
+/* ---- the socket from libmicrohttpd (the handshake is in serve_ws_shake.c) ---- */
 
 static void
 upgraded(void *cls, struct MHD_Connection *connection, void *con_cls, const char *extra,
@@ -522,6 +555,9 @@ upgraded(void *cls, struct MHD_Connection *connection, void *con_cls, const char
 	}
 	fl = fcntl(sock, F_GETFL);
 	fcntl(sock, F_SETFL, fl | O_NONBLOCK);
+	/* Not autotuned: what the kernel holds for a client is bounded. */
+	fl = WS_SNDBUF;
+	setsockopt(sock, SOL_SOCKET, SO_SNDBUF, &fl, sizeof(fl));
 	pthread_mutex_lock(&hub.mu);
 	if (!hub.running || atomic_load(&hub.stop)) {
 		pthread_mutex_unlock(&hub.mu);
@@ -536,134 +572,14 @@ upgraded(void *cls, struct MHD_Connection *connection, void *con_cls, const char
 	wake();
 }
 
-/* 1 if the comma-separated header value h has the token t (any case). */
-static int
-has_token(const char *h, const char *t)
-{
-	size_t tl = strlen(t);
-
-	while (h != NULL && *h) {
-		const char *e;
-
-		while (*h == ' ' || *h == '\t' || *h == ',')
-			h++;
-		e = h;
-		while (*e && *e != ',')
-			e++;
-		{
-			const char *end = e;
-
-			while (end > h && (end[-1] == ' ' || end[-1] == '\t'))
-				end--;
-			if ((size_t)(end - h) == tl && strncasecmp(h, t, tl) == 0)
-				return 1;
-		}
-		h = e;
-	}
-	return 0;
-}
-
-/* The Origin is this server's own (http or https, the Host header). */
-static int
-same_origin(const char *origin, const char *host)
-{
-	const char *rest;
-
-	if (host == NULL)
-		return 0;
-	if (strncmp(origin, "http://", 7) == 0)
-		rest = origin + 7;
-	else if (strncmp(origin, "https://", 8) == 0)
-		rest = origin + 8;
-	else
-		return 0;
-	return strcasecmp(rest, host) == 0;
-}
-
-static int
-answer_error(struct MHD_Connection *c, int status, const char *error, const char *detail,
-    int *st)
-{
-	struct serve_reply r = SERVE_REPLY_INIT;
-	struct MHD_Response *resp;
-	int ret;
-
-	serve_error(&r, status, error, detail);
-	resp = MHD_create_response_from_buffer(r.body.len, r.body.s, MHD_RESPMEM_MUST_COPY);
-	strbuf_release(&r.body);
-	if (resp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (status == 426) {
-		MHD_add_response_header(resp, "Sec-WebSocket-Version", "13");
-		MHD_add_response_header(resp, "Upgrade", "websocket");
-	}
-	*st = status;
-	ret = MHD_queue_response(c, (unsigned)status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
 int
-serve_ws_answer(struct MHD_Connection *c, const char *method, const char *version,
-    int origin_ok, int *st)
+serve_ws_open(void)
 {
-	const char *key, *ver, *origin;
-	char accept[WS_ACCEPT_LEN + 1];
-	struct MHD_Response *resp;
-	int ret;
-
-	if (strcmp(method, "GET") != 0)
-		return answer_error(c, 400, "bad request", "a WebSocket handshake is a GET", st);
-	if (strcmp(version, MHD_HTTP_VERSION_1_1) != 0)
-		return answer_error(c, 400, "bad request", "a WebSocket handshake needs HTTP/1.1", st);
-	if (MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL) > 0)
-		return answer_error(c, 400, "unknown parameter",
-		    "/ws takes no parameters: subscribe with a message", st);
-	if (!has_token(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Upgrade"), "websocket") ||
-	    !has_token(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Connection"), "upgrade"))
-		return answer_error(c, 426, "upgrade required",
-		    "/ws is a WebSocket: Upgrade: websocket and Connection: Upgrade", st);
-	ver = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-WebSocket-Version");
-	if (ver == NULL || strcmp(ver, "13") != 0)
-		return answer_error(c, 426, "upgrade required", "Sec-WebSocket-Version: 13 only", st);
-	key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-WebSocket-Key");
-	if (ws_accept_key(key, accept) != 0)
-		return answer_error(c, 400, "bad request",
-		    "Sec-WebSocket-Key: not the base64 of 16 bytes", st);
-	/* A page of another site must not open a socket with the user's
-	 * credentials: its Origin is ours or given with --cors. */
-	origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-	if (origin != NULL && !origin_ok &&
-	    !same_origin(origin, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
-		return answer_error(c, 403, "forbidden", "Origin: not this server nor a --cors origin",
-		    st);
-	if (!hub.running || atomic_load(&hub.stop))
-		return answer_error(c, 503, "unavailable", "the server is stopping", st);
-	resp = MHD_create_response_for_upgrade(upgraded, NULL);
-	if (resp == NULL)
-		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_UPGRADE, "websocket");
-	MHD_add_response_header(resp, "Sec-WebSocket-Accept", accept);
-	*st = 101;
-	ret = MHD_queue_response(c, MHD_HTTP_SWITCHING_PROTOCOLS, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return hub.running && !atomic_load(&hub.stop);
 }
 
-void
-serve_raise_nofile(long conns)
+struct MHD_Response *
+serve_ws_response(void)
 {
-	struct rlimit rl;
-	rlim_t want = (rlim_t)conns + 64;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
-		return;
-	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur < want)
-		fprintf(stderr, "%s: warning: open files limited to %llu: fewer than -c %ld "
-		    "connections can be held (raise ulimit -n)\n", nc_progname,
-		    (unsigned long long)rl.rlim_cur, conns);
+	return MHD_create_response_for_upgrade(upgraded, NULL);
 }

@@ -3,7 +3,8 @@
 # from Debian, driven by python3-selenium: tests/serve-page.py), on a store
 # made by the toolkit from the ERP sample (silver, nc-forecast, nc-reorder,
 # nc-alert): the page loads with no console errors, shows the alerts in the
-# store, shows a new alert within 2 s of an nc-store load without a reload,
+# store, shows a new alert within 2 s of an nc-store load without a reload
+# (the events over /ws; with a token too, sent as a subprotocol),
 # draws an item's demand, forecast band and reorder point, and reads as
 # Portuguese (pt-BR numbers, money and dates; filters that ignore accents).
 . "$(dirname "$0")/lib.sh"
@@ -122,6 +123,32 @@ expect_success 'the level filter keeps only that level' '
 	jq -e ".rows_red | length > 0 and all(.level == \"VERMELHO\")" page.json
 '
 
+expect_success 'the live events come over /ws, not the SSE stream' '
+	grep -q " GET /ws 101 " serve.log
+	refute grep -q "/stream" serve.log
+'
+
+st=0; serve_stop || st=$?
+expect_success 'SIGTERM: exits 0' "test $st = 0"
+
+# With a token: the page sends it as Authorization to the API and as the
+# subprotocol nc.bearer.TOKEN to /ws; the same session, from the first run.
+nc-store load -d nc.db -p 2025-10-08 alerts <al1.ndjson 2>>store.log
+NC_API_TOKEN=pagetok LOG=tok.log serve_start -d nc.db -i 100 ||
+	{ echo "Bail out! nc-serve did not start with a token"; cat tok.log; exit 1; }
+expect_success 'with a token: the session runs, live over /ws, no console message' '
+	NC_PAGE_TOKEN=pagetok timeout 120 /usr/bin/python3 "$TESTS_DIR/serve-page.py" "$U/" \
+		"nc-store load -d $TRASH/nc.db -p 2025-10-08 alerts <$TRASH/al.ndjson 2>/dev/null" \
+		tok.json "$fam" 2>browser.err || { sed "s/^/# /" browser.err; exit 1; }
+	jq -e ".console | length == 0" tok.json
+	jq -e ".status == \"ao vivo\" and .new_ms != null and .new_ms <= 2000" tok.json
+	jq -r ".new_rows[].item" tok.json | sort >got
+	tail -n 3 al.ndjson | jq -r .item_id | sort >want
+	cmp_files want got
+	grep -q " GET /ws 101 " tok.log
+	refute grep -q " 401 " tok.log
+	refute grep -q pagetok tok.log
+'
 st=0; serve_stop || st=$?
 expect_success 'SIGTERM: exits 0' "test $st = 0"
 

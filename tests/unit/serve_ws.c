@@ -1,7 +1,8 @@
 /* Unit tests of lib/serve_ws.c against RFC 6455's own examples: the
  * accept key (section 1.3), the masked "Hello" and its fragments
  * (section 5.7), a ping, the server's frames, lengths of 126 and 65536,
- * and the refusals with their close codes. */
+ * and the refusals with their close codes; the subprotocols of
+ * Sec-WebSocket-Protocol (nc.v1 and the token nc.bearer.TOKEN). */
 #include <stdlib.h>
 
 #include "serve.h"
@@ -58,6 +59,8 @@ main(void)
 	struct strbuf sb = { 0 };
 	char acc[WS_ACCEPT_LEN + 1];
 	char *big;
+	struct ws_proto pr;
+	const char *why, *h;
 	size_t used, n, m;
 
 	ok(ws_accept_key("dGhlIHNhbXBsZSBub25jZQ==", acc) == 0, "the RFC's key is taken");
@@ -66,6 +69,32 @@ main(void)
 	ok(ws_accept_key("dGhlIHNhbXBsZSBub25jZR==", acc) == -1, "a key with stray bits: refused");
 	ok(ws_accept_key("dGhlIHNhbX*sZSBub25jZQ==", acc) == -1, "a key not base64: refused");
 	ok(ws_accept_key(NULL, acc) == -1, "no key: refused");
+
+	ok(ws_protocols(NULL, &pr, &why) == 0 && !pr.offered && !pr.v1 && pr.tok == NULL,
+	    "no Sec-WebSocket-Protocol: nothing offered");
+	h = "nc.v1, nc.bearer.s3cr3t";
+	ok(ws_protocols(h, &pr, &why) == 0 && pr.offered && pr.v1 && pr.tok == h + 17 &&
+	    pr.toklen == 6, "nc.v1 and a bearer token");
+	ok(ws_protocols("nc.bearer.a-b_c.d~9\t ,\tnc.v1 ", &pr, &why) == 0 && pr.v1 &&
+	    pr.toklen == 9 && memcmp(pr.tok, "a-b_c.d~9", 9) == 0,
+	    "the token first, spaces and tabs around the commas");
+	ok(ws_protocols("nc.v1", &pr, &why) == 0 && pr.v1 && pr.tok == NULL, "nc.v1 alone: no token");
+	ok(ws_protocols("chat, nc.v1", &pr, &why) == 0 && pr.v1, "another protocol beside: ignored");
+	ok(ws_protocols("nc.bearer.x", &pr, &why) == -1 && strstr(why, "nc.v1") != NULL,
+	    "a token without nc.v1: refused");
+	ok(ws_protocols("chat", &pr, &why) == -1, "only another protocol: refused");
+	ok(ws_protocols("NC.V1", &pr, &why) == -1, "names are compared as they are (NC.V1 is not nc.v1)");
+	ok(ws_protocols("", &pr, &why) == -1, "an empty value: refused");
+	ok(ws_protocols("nc.v1,", &pr, &why) == -1, "a trailing comma: refused");
+	ok(ws_protocols("nc.v1,,nc.bearer.x", &pr, &why) == -1, "an empty element: refused");
+	ok(ws_protocols("nc.v1, nc.bearer.", &pr, &why) == -1, "nc.bearer. without a token: refused");
+	ok(ws_protocols("nc.v1, nc.bearer.a, nc.bearer.b", &pr, &why) == -1 &&
+	    strstr(why, "two") != NULL, "two tokens: refused");
+	ok(ws_protocols("nc.v1, nc.bearer.a/b=", &pr, &why) == -1, "a token with separators: refused");
+	ok(ws_protocols("nc.v1 nc.bearer.a", &pr, &why) == -1, "no comma between: refused");
+	ok(ws_protocols("nc.v1, nc.bearer.\xc3\xa9", &pr, &why) == -1, "a token not ASCII: refused");
+	ok(ws_protocols("nc.v1, nc.bearer.secret\x01", &pr, &why) == -1 &&
+	    strstr(why, "secret") == NULL, "a control character: refused, the reason quotes nothing");
 
 	ev = read1(&r, hello, sizeof(hello), &used);
 	ok(ev.got == WS_TEXT && used == sizeof(hello) && ev.len == 5 &&
