@@ -25,26 +25,27 @@ req_cmp(const void *pa, const void *pb)
 	return (a->site > b->site) - (a->site < b->site);
 }
 
+/*
+ * Whether some RO_WAVE_DAYS days of the n requests of a burst (sorted by
+ * date) reach min_sites distinct sites: a project's orders placed
+ * together, not maintenance's requests that happen to fall in a burst.
+ */
 static int
-int_cmp(const void *pa, const void *pb)
+reaches_sites(const struct req *r, size_t n, int min_sites, int *seen)
 {
-	int a = *(const int *)pa, b = *(const int *)pb;
+	for (size_t a = 0; a < n; a++) {
+		int k = 0;
 
-	return (a > b) - (a < b);
-}
+		for (size_t b = a; b < n && r[b].date - r[a].date < RO_WAVE_DAYS; b++) {
+			int known = 0;
 
-/* The distinct sites of n requests (site 0, unknown, is one). */
-static int
-count_sites(const struct req *r, size_t n, int *tmp)
-{
-	int k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = r[i].site;
-	qsort(tmp, n, sizeof(*tmp), int_cmp);
-	for (size_t i = 0; i < n; i++)
-		k += i == 0 || tmp[i] != tmp[i - 1];
-	return k;
+			for (int x = 0; x < k && !known; x++)
+				known = seen[x] == r[b].site;
+			if (!known && (seen[k++] = r[b].site, k >= min_sites))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 int
@@ -52,7 +53,7 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
     struct ro_rollout *out)
 {
 	struct req *r;
-	int *tmp;
+	int *seen;
 	size_t n = 0, i, j;
 	double all = 0, wave = 0;
 
@@ -65,7 +66,7 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
 		if (h->qty[i] > 0 && h->date[i] >= first && h->date[i] <= as_of)
 			r[n++] = (struct req){ h->date[i], h->site[i], h->qty[i] };
 	qsort(r, n, sizeof(*r), req_cmp);
-	tmp = xcalloc(n + 1, sizeof(*tmp));
+	seen = xcalloc((size_t)min_sites, sizeof(*seen));
 	for (i = 0; i < n && out->bursts <= RO_ROLLOUT_BURSTS; i = j) {
 		double units = r[i].qty;
 
@@ -73,12 +74,12 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
 			units += r[j].qty;
 		out->bursts++;
 		all += units;
-		if (count_sites(r + i, j - i, tmp) >= min_sites) {
+		if (reaches_sites(r + i, j - i, min_sites, seen)) {
 			out->waves++;
 			wave += units;
 		}
 	}
-	free(tmp);
+	free(seen);
 	free(r);
 	out->share = all > 0 ? wave / all : 0;
 	return out->bursts <= RO_ROLLOUT_BURSTS && out->waves > 0 &&

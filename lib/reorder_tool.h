@@ -169,9 +169,10 @@ int ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct 
 
 /* reorder_rollout.c: the requests of the RO_BURST_DAYS days from a burst's
  * first request are the burst; a series of at most RO_ROLLOUT_BURSTS bursts,
- * at least half of whose units came in bursts that reached min_sites sites,
- * is a rollout's. */
+ * at least half of whose units came in bursts where some RO_WAVE_DAYS days
+ * reached min_sites sites, is a rollout's. */
 #define RO_BURST_DAYS 14
+#define RO_WAVE_DAYS 4
 #define RO_ROLLOUT_BURSTS 3
 struct ro_rollout {
 	int bursts, waves;              /* bursts (counted up to one past the

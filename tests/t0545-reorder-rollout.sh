@@ -64,6 +64,16 @@ expect_success 'bursts of fewer sites than --rollout-sites, or the rule off: sto
 		.[2].stocking == \"sob encomenda\"" five off four
 '
 
+expect_success 'sites that fall in one burst but days apart are maintenance: stocked' '
+	# Four sites in 13 days, no 4 days of which reach 3 sites.
+	hist A 2026-01-05 T1 40 2026-01-09 T2 40 2026-01-13 T3 40 2026-01-17 T4 40 >spread &&
+	nc-reorder --history spread fc >out &&
+	jq -e ".stocking == \"estoque\"" out &&
+	hist A 2026-01-05 T1 40 2026-01-08 T2 40 2026-01-08 T3 40 2026-01-17 T4 40 >close &&
+	nc-reorder --history close fc >out &&
+	jq -e ".stocking == \"sob encomenda\"" out
+'
+
 expect_success 'a history without site_id cannot tell a rollout: stocked' '
 	jq -c "del(.site_id)" h >nosite &&
 	nc-reorder --history nosite fc >out &&
