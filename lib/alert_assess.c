@@ -229,9 +229,15 @@ alert_assess(const struct alert_opts *o, const json_t *rec, struct alert *a)
 	}
 	if (a->has_stockout && has_asof && !isnan(lt) && sod - aod <= lt) {
 		a->level = AL_VERMELHO;
-		SAY(o->en ? "stockout projected on %s, within the lead time of %s days: buy now" :
-		    "ruptura prevista em %s, dentro do prazo de entrega de %s dias: compre já",
-		    a->stockout, alert_fmt2(lt, b1));
+		/* Nothing on hand or on order: the stockout is now, not a date. */
+		if (pos <= 0)
+			SAY(o->en ? "no stock and nothing on order: buy now (lead time %s days)" :
+			    "sem estoque e sem pedido em aberto: compre já (prazo de entrega de "
+			    "%s dias)", alert_fmt2(lt, b1));
+		else
+			SAY(o->en ? "stockout projected on %s, within the lead time of %s days: "
+			    "buy now" : "ruptura prevista em %s, dentro do prazo de entrega de %s "
+			    "dias: compre já", a->stockout, alert_fmt2(lt, b1));
 		return NULL;
 	}
 	/* Stock at the order-up-to level: just replenished, nothing to buy. */

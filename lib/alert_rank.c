@@ -265,7 +265,9 @@ alert_summary_write(const struct alert_opts *o, struct alert_summary *s, const c
 		put_col(&sb, name ? name : "-", 18);
 		snprintf(pc, sizeof(pc), isnan(e->a.p_stockout) ? "?" : "%.0f%%",
 		    100 * e->a.p_stockout);
-		if (e->a.has_stockout)
+		if (e->a.stock <= 0 && e->a.level == AL_VERMELHO)
+			strcpy(dd, "já");     /* out of stock now */
+		else if (e->a.has_stockout)
 			snprintf(dd, sizeof(dd), "%.2s/%.2s", e->a.stockout + 8, e->a.stockout + 5);
 		else
 			strcpy(dd, "-");

@@ -42,7 +42,7 @@ expect_success 'alerts: reasons with decimal commas, codes as text, names kept' 
 	nc-csv --to-csv --excel "$F/alerts-demo.ndjson" >out
 	head -n 1 out >hdr
 	grep -q "^.*alert_id;item_id;item_name;level;urgency;reason;current_stock;" hdr
-	grep -q "^010000|VERMELHO|2025-10-25;\"=\"\"010000\"\"\";CLIPS CROSBY 3/8;VERMELHO;critical;ruptura prevista em 2025-10-20, dentro do prazo de entrega de 16,62 dias: compre já;0,0;68,6211;" out
+	grep -q "^010000|VERMELHO|2025-10-25;\"=\"\"010000\"\"\";CLIPS CROSBY 3/8;VERMELHO;critical;sem estoque e sem pedido em aberto: compre já (prazo de entrega de 16,62 dias);0,0;68,6211;" out
 	grep -q ";\"=\"\"010006\"\"\";SUPORTE PARA TRAVAQUEDAS 500MM GF;VERMELHO;low;estoque 17 <= 0,8 x ponto de pedido 32,03 (25,63): compre já;17,0;" out
 	grep -q "(149,82): planeje a compra;106,0;124,8496;" out
 '
@@ -57,7 +57,7 @@ expect_success 'alerts: sizes in item names follow the comma, fractions do not' 
 
 expect_success 'without --excel, text is written as it is' '
 	nc-csv --to-csv "$F/alerts-demo.ndjson" >out
-	grep -q ",010000,CLIPS CROSBY 3/8,VERMELHO,critical,\"ruptura prevista em 2025-10-20, dentro do prazo de entrega de 16.62 dias: compre já\",0.0," out
+	grep -q ",010000,CLIPS CROSBY 3/8,VERMELHO,critical,sem estoque e sem pedido em aberto: compre já (prazo de entrega de 16.62 dias),0.0," out
 	grep -q ",ABRACADEIRA HELLERMAN PRETA 7.6 x 300," out
 	refute grep -q "=\"" out
 '

@@ -39,6 +39,15 @@ expect_success 'a stockout projected within the lead time is VERMELHO whatever t
 	jq -se ".[0].reason | test(\"ruptura prevista em 2026-12-10, dentro do prazo de entrega de 14 dias\")" out
 '
 
+expect_success 'out of stock, nothing on order: the reason and the summary say now, not a date' '
+	rec a 0 100 20 1 14 2026-12-07 | nc-alert $NOW --all --summary sum >out &&
+	jq -e ".level == \"VERMELHO\" and (.reason | startswith(\"sem estoque e sem pedido em aberto: compre já\"))" out &&
+	grep " a  " sum | grep -q " já\$" &&
+	rec b 5 100 20 1 14 2026-12-07 | nc-alert $NOW --all --summary sum2 >out2 &&
+	jq -e ".reason | startswith(\"ruptura prevista em 2026-12-07\")" out2 &&
+	grep -q " 07/12\$" sum2
+'
+
 expect_success 'urgency from the slack, days to stockout - lead time: <= 0, < 7, < 30' '
 	{ rec a 14 100 20 1; rec b 20.9 100 20 1; rec c 21 100 20 1; rec d 43.9 100 20 1
 	  rec e 44 100 20 1; rec f 10 100 20 0; } | nc-alert $NOW --all >out &&

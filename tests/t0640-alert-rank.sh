@@ -59,8 +59,8 @@ expect_success '--summary FILE: counts per level, order values, the top N with n
 	  Valor total dos pedidos a fazer (VERMELHO + AMARELO): R$ 6.900
 	As 3 de maior valor em risco (valor do pedido x chance de ruptura no prazo):
 	 # nível    item            material           comprar chance     em risco ruptura
-	 1 VERMELHO dear            CONECTOR ÓPTICO D~      50   100%     R$ 5.000   28/11
-	 2 VERMELHO mid             PARAFUSO                10   100%     R$ 1.000       -
+	 1 VERMELHO dear            CONECTOR ÓPTICO D~      50   100%     R$ 5.000     já
+	 2 VERMELHO mid             PARAFUSO                10   100%     R$ 1.000     já
 	 3 VERMELHO half            CABO                    79    50%       R$ 395       -
 	EOF
 	cmp_files want sum
