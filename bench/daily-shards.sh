@@ -95,7 +95,7 @@ echo
 echo "nc-daily --date $last (FEATURES=$features, PERIOD=$period, HORIZON=$horizon), seconds:"
 printf '  %-16s %10s %14s %16s\n' stage "one host" "$shards hosts" "shards alone"
 for stg in extract-erp extract-weather extract-economic bronze silver gate features forecast \
-	reorder shards gather alert commit; do
+	reorder pool shards gather alert commit; do
 	printf '  %-16s %10s %14s %16s\n' "$stg" "$(stage_time single "$stg")" \
 		"$(stage_time sharded "$stg")" "$(stage_time alone "$stg")"
 done
@@ -103,10 +103,10 @@ printf '  %-16s %10s %14s %16s\n' total "$(cat "$work/single.total")" \
 	"$(cat "$work/sharded.total")" "$(cat "$work/alone.total")"
 echo
 # same FILE: the runs' FILE of the day, sorted, the same in all three
-# (forecasts but for size_cv: nc-daily(1), CAVEATS).
+# (byte for byte, size_cv included: the pool stage's pool).
 same() {
 	for _r in single sharded alone; do
-		sed 's/,"size_cv":[^,]*,/,/' "$work/$_r/log/latest/$last/$1" | LC_ALL=C sort >"$work/$_r.$1"
+		LC_ALL=C sort "$work/$_r/log/latest/$last/$1" >"$work/$_r.$1"
 	done
 	if cmp -s "$work/single.$1" "$work/sharded.$1" && cmp -s "$work/single.$1" "$work/alone.$1"; then
 		echo "the same ($(wc -l <"$work/single.$1") rows)"
@@ -114,7 +114,7 @@ same() {
 		echo "DIFFERENT ($(wc -l <"$work/single.$1"), $(wc -l <"$work/sharded.$1"), $(wc -l <"$work/alone.$1") rows)"
 	fi
 }
-echo "the three runs' results, sorted: forecasts (but size_cv): $(same forecast.ndjson);"
+echo "the three runs' results, sorted: forecasts: $(same forecast.ndjson);"
 echo "reorder: $(same reorder.ndjson); alerts: $(same alerts.ndjson)"
 echo
 echo "per shard: $shards at once on this machine (host) | each alone, one after another:"
@@ -127,8 +127,8 @@ echo
 echo "inside each shard alone (nc-daily-shard's own timings), seconds:"
 sed -n 's/^shard \([0-9]*\/[0-9]*\) on [^:]*: nc-daily-shard: seconds: /  shard \1  /p' \
 	"$work/alone/log/latest/$last/shards-attempts.log" | sort
-echo "  (each shard's dump reads the whole silver table: nc-store filters by the"
-echo "  shard hash on the client, so that part does not shrink with more hosts)"
+echo "  (each shard's dump makes the server scan the whole silver table, though it"
+echo "  sends only the shard's rows, so that part does not shrink with more hosts)"
 coord=$(awk -v t="$(cat "$work/sharded.total")" -v s="$(stage_time sharded shards)" 'BEGIN { printf "%.1f", t - s }')
 maxalone=$(awk -F '\t' 'NR > 1 && $4 > m { m = $4 } END { printf "%.1f", m }' "$(jl alone)")
 # From the shards alone: the mean dump (the whole table each time), the
@@ -143,6 +143,7 @@ dump=$1 split=$2 rest=$3
 echo
 echo "projection: hosts like this one (2 cores), each running one shard alone:"
 printf '  %-46s %8.1f s\n' "the coordinator's stages (sharded run)" "$coord"
+printf '  %-46s %8s s\n' "  of which the pool stage" "$(stage_time sharded pool)"
 printf '  %-46s %8.1f s\n' "+ the slowest shard alone" "$maxalone"
 printf '  %-46s %8.1f s   (one host: %s s)\n' "= $shards real hosts" \
 	"$(awk -v a="$coord" -v b="$maxalone" 'BEGIN { print a + b }')" "$(cat "$work/single.total")"

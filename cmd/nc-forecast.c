@@ -23,6 +23,7 @@
 #include "forecast_pool.h"
 #include "forecast_series.h"
 #include "forecast_shape.h"
+#include "forecast_sizepool.h"
 #include "input.h"
 #include "nc.h"
 #include "reject.h"
@@ -33,6 +34,7 @@ static const char synopsis[] =
     "                   [--as-of date] [--backtest k] [--cv origins] [--ensemble]\n"
     "                   [--level levels] [--model name] [--now timestamp]\n"
     "                   [--period day|week|month] [--max-periods n]\n"
+    "                   [--pool file] [--pool-only]\n"
     "                   [--quantiles probs] [--settle days] [--start date]\n"
     "                   [--stopped alpha] [--summary] [--weights name=w,...]\n"
     "                   [file ...]\n"
@@ -65,6 +67,8 @@ static const char synopsis[] =
     "      --backtest k     forecast from each of the last k origins instead\n"
     "      --summary        with --backtest: error and coverage summaries\n"
     "      --now time       the created_at of every record (RFC 3339)\n"
+    "      --pool-only      write what is pooled across series (JSON), no forecasts\n"
+    "      --pool file      use that pool (of --pool-only) instead of the input's\n"
     "  -h, --help           this help\n"
     "  -V, --version        the version\n"
     "See nc-forecast(1).\n";
@@ -291,7 +295,7 @@ batch_obs(const struct fc_read_opts *ro)
 	return mem / 4 / (sizeof(struct fc_obs) + ro->k * sizeof(double));
 }
 
-enum { OPT_SUMMARY = 256, OPT_STOPPED };
+enum { OPT_SUMMARY = 256, OPT_STOPPED, OPT_POOL, OPT_POOL_ONLY };
 
 int
 main(int argc, char *argv[])
@@ -307,6 +311,8 @@ main(int argc, char *argv[])
 		{ "model", required_argument, NULL, 'M' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "period", required_argument, NULL, 'P' },
+		{ "pool", required_argument, NULL, OPT_POOL },
+		{ "pool-only", no_argument, NULL, OPT_POOL_ONLY },
 		{ "quantiles", required_argument, NULL, 'Q' },
 		{ "settle", required_argument, NULL, 'U' },
 		{ "max-periods", required_argument, NULL, 'X' },
@@ -320,13 +326,15 @@ main(int argc, char *argv[])
 	struct fc_read_opts ro = { 0 };
 	struct rejects rej;
 	struct input in;
-	const char *reject_path = NULL, *keys = "item_id", *exog = NULL;
-	long max_rejects = 0, as_of = 0, start = 0, settle = 0, end, last_end;
+	const char *reject_path = NULL, *keys = "item_id", *exog = NULL, *pool = NULL;
+	struct fc_sizepool sp = { 0 };
+	char why[256];
+	long max_rejects = 0, as_of = 0, start = 0, settle = 0, end, last_end, cutoff;
 	long max_periods = 5000;
 	long long now = (long long)time(NULL);
 	char created[TS_BUFSZ];
 	int ch, rval, nthreads = default_workers(), have_as_of = 0, period = -1;
-	int stopped_set = 0, have_start = 0;
+	int stopped_set = 0, have_start = 0, pool_only = 0;
 
 	nc_init(argv[0]);
 	gsl_set_error_handler_off();
@@ -406,6 +414,12 @@ main(int argc, char *argv[])
 		case 'T':
 			ro.sort.dir = optarg;
 			break;
+		case OPT_POOL:
+			pool = optarg;
+			break;
+		case OPT_POOL_ONLY:
+			pool_only = 1;
+			break;
 		case OPT_SUMMARY:
 			r.summary = 1;
 			break;
@@ -429,6 +443,10 @@ main(int argc, char *argv[])
 		errx(NC_USAGE, "--weights goes with neither --ensemble nor --model");
 	if (stopped_set && (r.plan.nweights > 0 || strcmp(r.plan.model, "auto") != 0))
 		errx(NC_USAGE, "--stopped is for the automatic mode: not with --model or --weights");
+	if (pool_only && (pool != NULL || r.summary))
+		errx(NC_USAGE, "--pool-only goes with neither --pool nor --summary");
+	if (pool != NULL && fc_sizepool_read(pool, &sp, why, sizeof(why)) != 0)
+		errx(NC_FAIL, "--pool: %s: %s", pool, why);
 	ro.keys = split(keys, &ro.nkeys);
 	if (ro.nkeys == 0)
 		errx(NC_USAGE, "-k: no key fields");
@@ -444,6 +462,8 @@ main(int argc, char *argv[])
 	input_init(&in, argc, argv);
 	fc_read(&r.set, &in, &ro, &rej);
 	rval = input_release(&in);
+	if (pool != NULL)      /* the whole input's dates, not these series' */
+		fc_sizepool_apply(&sp, &r.set);
 
 	r.period = period >= 0 ? (enum fc_period)period : fc_infer_period(&r.set);
 	r.m = r.period == FC_DAY ? 7 : r.period == FC_WEEK ? 52 : 12;
@@ -473,10 +493,14 @@ main(int argc, char *argv[])
 	r.rc.nkeys = ro.nkeys;
 	/* Pooled from what the earliest backtest origin could see. */
 	/* Two passes over the series, a range of them in memory at a time:
-	 * the pooled cv of sizes, then the forecasts. */
-	{
+	 * the pooled cv of sizes (or --pool's), then the forecasts. */
+	cutoff = fc_period_add(r.period, r.last, 1 - (long)r.backtest);
+	if (pool != NULL) {
+		if (fc_sizepool_check(&sp, r.period, cutoff, why, sizeof(why)) != 0)
+			errx(NC_USAGE, "--pool: %s: %s", pool, why);
+		r.cv_pool = sp.size_cv;
+	} else {
 		struct fc_cvsum cs = { 0 };
-		long cutoff = fc_period_add(r.period, r.last, 1 - (long)r.backtest);
 
 		for (size_t lo = 0, hi; lo < r.set.n; lo = hi) {
 			hi = fc_set_load(&r.set, lo, batch_obs(&ro));
@@ -485,11 +509,21 @@ main(int argc, char *argv[])
 			fc_set_unload(&r.set, lo, hi);
 		}
 		r.cv_pool = fc_size_cv_finish(&cs);
+		sp.size_cv = r.cv_pool;
+		sp.pairs = cs.n;
+	}
+	if (pool_only) {
+		sp.series = r.set.n;
+		sp.period = r.period;
+		sp.cutoff = cutoff;
+		fc_sizepool_dates(&sp, &r.set);
+		if (fc_sizepool_write(stdout, &sp) != 0)
+			err(NC_FAIL, "write error");
 	}
 	fc_set_rewind(&r.set);
 	if (r.backtest > 0)
 		r.acc = xcalloc(r.set.n + 1, sizeof(*r.acc));
-	for (size_t lo = 0, hi; lo < r.set.n; lo = hi) {
+	for (size_t lo = 0, hi; lo < r.set.n && !pool_only; lo = hi) {
 		hi = fc_set_load(&r.set, lo, batch_obs(&ro));
 		r.base = lo;
 		fc_pool_run(hi - lo, nthreads, work, &r, isatty(2) && !nc_verbose);

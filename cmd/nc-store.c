@@ -374,6 +374,8 @@ cmd_dump(int argc, char **argv)
 	flat_init(&d.fl, d.fbuf, 64);
 	json_object_seed(0);
 	spec.want_keys = d.shard_n > 0;
+	spec.shard_k = d.shard_k;
+	spec.shard_n = d.shard_n;
 	s->ops->dump(s, &spec, store_dump_row, &d);
 	store_dump_flush(&d);
 	strbuf_release(&d.buf);

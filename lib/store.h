@@ -65,6 +65,9 @@ struct store_dump {
 	const char *since, *until;         /* date bounds, or NULL */
 	const char *partition;             /* or NULL */
 	int want_keys;                     /* rows need key[]; date is not set */
+	/* --shard k/n: a backend may leave out the rows of other shards (the
+	 * caller filters the rows it gets all the same); 0/0 without. */
+	unsigned long shard_k, shard_n;
 	/* Equalities on key columns or "date", done in SQL. */
 	const char *wcol[STORE_MAX_KEYS * 2];
 	const char *wval[STORE_MAX_KEYS * 2];
@@ -153,5 +156,7 @@ void store_add_keys(struct strbuf *sb, const struct store_dataset *ds, const cha
  */
 uint64_t store_fnv1a64(uint64_t h, const void *p, size_t n);
 #define STORE_FNV_OFFSET 0xcbf29ce484222325ULL
+/* The series' shard hash of a row (its key[]): see nc-store(1), SHARDS. */
+uint64_t store_shard_hash(const struct store_dataset *ds, const struct store_row *r);
 
 #endif

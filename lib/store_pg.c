@@ -444,6 +444,117 @@ split_row(struct pg *g, const char *buf, int n, const char **f, size_t *flen, in
 	return 0;
 }
 
+/*
+ * The series' key fields (those of ds but date) of table alias t as one
+ * text, in SQL: per field "n" when null, else its length, ':' and its
+ * value, so that each tuple of values has its own text.
+ */
+static void
+add_series_text(struct strbuf *sb, const struct store_dataset *ds, const char *t)
+{
+	int n = 0;
+
+	for (int i = 0; i < ds->nkeys; i++) {
+		if (strcmp(ds->keys[i], "date") == 0)
+			continue;
+		add(sb, n++ ? " || CASE WHEN " : "CASE WHEN ");
+		add(sb, t);
+		add_ident(sb, ds->keys[i]);
+		add(sb, " IS NULL THEN 'n' ELSE length(");
+		add(sb, t);
+		add_ident(sb, ds->keys[i]);
+		add(sb, ")::text || ':' || ");
+		add(sb, t);
+		add_ident(sb, ds->keys[i]);
+		add(sb, " END");
+	}
+}
+
+/*
+ * --shard k/n on the server: the dataset's series (their distinct keys)
+ * come here, are hashed as store_shard_hash() hashes a row, and those of
+ * shard k go back into the temporary table nc_shard (their series text,
+ * above), which the dump then joins: the server sends only the shard's
+ * rows, not the whole table.
+ */
+static void
+shard_series(struct pg *g, const struct store_dump *d)
+{
+	const struct store_dataset *ds = d->ds;
+	struct strbuf sb = { 0 }, keep = { 0 };
+	struct store_row row;
+	const char *f[STORE_MAX_KEYS + 1];
+	size_t flen[STORE_MAX_KEYS + 1];
+	int nf = ds->nkeys + 1, n, first = 1;
+	char *buf;
+	PGresult *r;
+
+	memset(&row, 0, sizeof(row));
+	add(&sb, "COPY (SELECT ");
+	for (int i = 0; i < ds->nkeys; i++) {
+		if (strcmp(ds->keys[i], "date") == 0) {
+			add(&sb, "NULL, ");
+			continue;
+		}
+		add(&sb, "s.");
+		add_ident(&sb, ds->keys[i]);
+		add(&sb, ", ");
+	}
+	add_series_text(&sb, ds, "s.");
+	add(&sb, " FROM (SELECT DISTINCT ");
+	for (int i = 0; i < ds->nkeys; i++) {
+		if (strcmp(ds->keys[i], "date") == 0)
+			continue;
+		if (!first)
+			add(&sb, ", ");
+		add_ident(&sb, ds->keys[i]);
+		first = 0;
+	}
+	add(&sb, " FROM ");
+	add_ident(&sb, ds->name);
+	add(&sb, ") s) TO STDOUT");
+	strbuf_addc(&sb, '\0');
+	r = PQexec(g->conn, sb.s);
+	if (PQresultStatus(r) != PGRES_COPY_OUT)
+		check(g, r, "dump: shard");
+	PQclear(r);
+	while ((n = PQgetCopyData(g->conn, &buf, 0)) > 0) {
+		if (split_row(g, buf, n, f, flen, nf) != 0)
+			errx(NC_FAIL, "error: postgresql: dump: a row not as expected");
+		PQfreemem(buf);
+		for (int i = 0; i < ds->nkeys; i++) {
+			row.key[i] = f[i];
+			row.keylen[i] = flen[i];
+		}
+		if (store_shard_hash(ds, &row) % d->shard_n == d->shard_k - 1) {
+			copy_field(&keep, f[ds->nkeys], flen[ds->nkeys]);
+			strbuf_addc(&keep, '\n');
+		}
+	}
+	if (n == -2)
+		die(g, "dump: shard");
+	while ((r = PQgetResult(g->conn)) != NULL) {
+		check(g, r, "dump: shard");
+		PQclear(r);
+	}
+	exec(g, "DROP TABLE IF EXISTS nc_shard;"
+	    "CREATE TEMPORARY TABLE nc_shard (series text COLLATE \"C\")");
+	r = PQexec(g->conn, "COPY nc_shard FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		check(g, r, "dump: shard");
+	PQclear(r);
+	if ((keep.len > 0 && PQputCopyData(g->conn, keep.s, (int)keep.len) != 1) ||
+	    PQputCopyEnd(g->conn, NULL) != 1)
+		die(g, "dump: shard");
+	while ((r = PQgetResult(g->conn)) != NULL) {
+		check(g, r, "dump: shard");
+		PQclear(r);
+	}
+	exec(g, "ANALYZE nc_shard");
+	strbuf_release(&sb);
+	strbuf_release(&keep);
+}
+
 static void
 pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx)
 {
@@ -464,9 +575,16 @@ pg_dump(struct store *s, const struct store_dump *d, store_row_fn *fn, void *ctx
 		add_ident(&sb, ds->keys[i]);
 		add(&sb, ", ");
 	}
+	if (d->shard_n > 1)
+		shard_series(g, d);
 	add(&sb, "record FROM ");
 	add_ident(&sb, ds->name);
 	add(&sb, " WHERE true");
+	if (d->shard_n > 1) {
+		add(&sb, " AND ");
+		add_series_text(&sb, ds, "");
+		add(&sb, " IN (SELECT series FROM nc_shard)");
+	}
 	if (d->since) {
 		add(&sb, " AND date >= ");
 		add_literal(g, &sb, d->since);

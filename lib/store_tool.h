@@ -104,8 +104,6 @@ struct store_dumper {
 	struct strbuf buf;         /* output, written in large pieces */
 };
 
-/* The series' shard hash of a row: see nc-store(1), SHARDS. */
-uint64_t store_shard_hash(const struct store_dataset *ds, const struct store_row *r);
 /* A store_row_fn: the row to the output when it passes. */
 int store_dump_row(void *ctx, const struct store_row *r);
 /* Write what is buffered. */

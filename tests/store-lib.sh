@@ -12,6 +12,21 @@
 F=$FIXTURES/store/silver.ndjson
 TAB=$(printf '\t')
 
+# in_shard K N <lines: each line, the JSON string of a series' key values
+# joined by 0x1f (a null as ""), hashes (FNV-1a 64) into shard K of N.
+in_shard() {
+	python3 -c '
+import json, sys
+k, n = int(sys.argv[1]), int(sys.argv[2])
+for line in sys.stdin:
+    h = 0xcbf29ce484222325
+    for b in json.loads(line).encode():
+        h = ((h ^ b) * 0x100000001b3) % 2**64
+    if h % n != k - 1:
+        sys.exit("wrong shard: " + line)
+' "$1" "$2"
+}
+
 # sorted_by KEYS... <records: the records ordered by the fields' text, byte
 # by byte (C locale), then by "date", nulls ("") first; stable.
 sorted_by() {
@@ -219,15 +234,8 @@ store_tests() {
 		nc-store dump -d "$DB" silver >whole && cmp_files whole merged &&
 		test -s s1 && test -s s2 && test -s s3 &&
 		for k in 1 2 3; do
-			jq -r "[.item_id, (.site_id // \"\")] | join(\"\u001f\")" s$k | python3 -c "
-import sys
-for line in sys.stdin:
-    h = 0xcbf29ce484222325
-    for b in line.rstrip(\"\n\").encode():
-        h = ((h ^ b) * 0x100000001b3) % 2**64
-    if h % 3 != $k - 1:
-        sys.exit(\"wrong shard: \" + line)
-" || exit 1
+			jq -r "[.item_id, (.site_id // \"\")] | join(\"\u001f\") | @json" s$k |
+				in_shard $k 3 || exit 1
 		done
 	'
 
