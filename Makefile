@@ -34,7 +34,7 @@ UNIT_LIBS_intermittent = $(GSL_LIBS)
 UNIT_LIBS_regression = $(GSL_LIBS)
 UNIT_LIBS_reorder = $(GSL_LIBS)
 UNIT_LIBS_store = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS)
-UNIT_LIBS_serve = $(SQLITE_LIBS) $(PQ_LIBS) -pthread
+UNIT_LIBS_serve = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS) -pthread
 UNIT_LIBS_serve_ws = $(SQLITE_LIBS) $(PQ_LIBS) $(CRYPTO_LIBS) -pthread
 
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib $(JANSSON_CFLAGS) $(GSL_CFLAGS) \
