@@ -29,20 +29,37 @@ req_cmp(const void *pa, const void *pb)
  * Whether some RO_WAVE_DAYS days of the n requests of a burst (sorted by
  * date) reach min_sites distinct sites: a project's orders placed
  * together, not maintenance's requests that happen to fall in a burst.
+ * A window slides over the requests; it never holds more than
+ * min_sites - 1 sites (site[], with their counts cnt[]) without the
+ * answer being yes, so each request costs at most min_sites steps.
  */
 static int
-reaches_sites(const struct req *r, size_t n, int min_sites, int *seen)
+reaches_sites(const struct req *r, size_t n, int min_sites, int *site, size_t *cnt)
 {
-	for (size_t a = 0; a < n; a++) {
-		int k = 0;
+	int k = 0;
 
-		for (size_t b = a; b < n && r[b].date - r[a].date < RO_WAVE_DAYS; b++) {
-			int known = 0;
+	for (size_t a = 0, b = 0; b < n; b++) {
+		int x;
 
-			for (int x = 0; x < k && !known; x++)
-				known = seen[x] == r[b].site;
-			if (!known && (seen[k++] = r[b].site, k >= min_sites))
-				return 1;
+		/* The window: r[a..b], within RO_WAVE_DAYS days of r[a]. */
+		for (; r[b].date - r[a].date >= RO_WAVE_DAYS; a++) {
+			for (x = 0; site[x] != r[a].site; x++)
+				;
+			if (--cnt[x] == 0) {
+				site[x] = site[k - 1];
+				cnt[x] = cnt[k - 1];
+				k--;
+			}
+		}
+		for (x = 0; x < k && site[x] != r[b].site; x++)
+			;
+		if (x < k)
+			cnt[x]++;
+		else if (k + 1 >= min_sites)
+			return 1;
+		else {
+			site[k] = r[b].site;
+			cnt[k++] = 1;
 		}
 	}
 	return 0;
@@ -53,7 +70,8 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
     struct ro_rollout *out)
 {
 	struct req *r;
-	int *seen;
+	int *site;
+	size_t *cnt;
 	size_t n = 0, i, j;
 	double all = 0, wave = 0;
 
@@ -66,7 +84,8 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
 		if (h->qty[i] > 0 && h->date[i] >= first && h->date[i] <= as_of)
 			r[n++] = (struct req){ h->date[i], h->site[i], h->qty[i] };
 	qsort(r, n, sizeof(*r), req_cmp);
-	seen = xcalloc((size_t)min_sites, sizeof(*seen));
+	site = xcalloc((size_t)min_sites, sizeof(*site));
+	cnt = xcalloc((size_t)min_sites, sizeof(*cnt));
 	for (i = 0; i < n && out->bursts <= RO_ROLLOUT_BURSTS; i = j) {
 		double units = r[i].qty;
 
@@ -74,12 +93,13 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
 			units += r[j].qty;
 		out->bursts++;
 		all += units;
-		if (reaches_sites(r + i, j - i, min_sites, seen)) {
+		if (reaches_sites(r + i, j - i, min_sites, site, cnt)) {
 			out->waves++;
 			wave += units;
 		}
 	}
-	free(seen);
+	free(site);
+	free(cnt);
 	free(r);
 	out->share = all > 0 ? wave / all : 0;
 	return out->bursts <= RO_ROLLOUT_BURSTS && out->waves > 0 &&
