@@ -32,6 +32,7 @@ static const char synopsis[] =
     "                  [--lead-times file] [--delivery days] [--review days]\n"
     "                  [--history file] [--since date] [--stocking file]\n"
     "                  [--min-requests n] [--max-value value]\n"
+    "                  [--rollout-sites n] [--keep-lumps]\n"
     "                  [--order-cost cost] [--holding-rate rate]\n"
     "                  [--simulate days] [--backorders] [file ...]\n"
     "\n"
