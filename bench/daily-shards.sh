@@ -84,8 +84,14 @@ stage_time() {
 	awk -F '\t' -v s="$2" 'NR > 1 && $2 == s { t += $5 } END { printf "%.1f", t + 0 }' \
 		"$work/$1/log/latest/timings.tsv"
 }
-# Per-shard seconds, from each run's joblog (JobRuntime).
-jl() { echo "$work/$1/log/latest/$last/shards.joblog"; }
+# Per-shard seconds, from each run's joblogs (JobRuntime): phase A (the
+# pool stage) and phase B (the shards stage).
+jl() { echo "$work/$1/log/latest/$last/$2.joblog"; }
+# wall RUN JOBLOG: from the first start to the last end of its jobs.
+wall() {
+	awk -F '\t' 'NR > 1 { e = $3 + $4; if (a == "" || $3 < a) a = $3; if (e > b) b = e }
+		END { printf "%.1f", b - a }' "$(jl "$1" "$2")"
+}
 
 echo "bench/daily: $series series x $days days = $rows item-day rows, PostgreSQL store,"
 echo "$shards shards; one machine: $(nproc) cores shared with other work (figures are noisy)"
@@ -117,36 +123,45 @@ same() {
 echo "the three runs' results, sorted: forecasts: $(same forecast.ndjson);"
 echo "reorder: $(same reorder.ndjson); alerts: $(same alerts.ndjson)"
 echo
-echo "per shard: $shards at once on this machine (host) | each alone, one after another:"
+echo "per shard, phase A (pool) + phase B (shards): $shards at once on this machine (host) |"
+echo "each alone, one after another:"
 awk -F '\t' -v n="$shards" 'FNR == 1 { f++; next }
-	f == 1 { at[$1] = $4; host[$1] = $2 } f == 2 { al[$1] = $4 }
+	f == 1 { a1[$1] = $4; host[$1] = $2 } f == 2 { b1[$1] = $4 }
+	f == 3 { a2[$1] = $4 } f == 4 { b2[$1] = $4 }
 	END { for (k = 1; k <= n; k++)
-		printf "  shard %d/%d %9.1f s (%s) %9.1f s\n", k, n, at[k], host[k], al[k] }' \
-	"$(jl sharded)" "$(jl alone)"
+		printf "  shard %d/%d %7.1f + %7.1f s (%s) %7.1f + %7.1f s\n", k, n, a1[k], b1[k],
+		    host[k], a2[k], b2[k] }' \
+	"$(jl sharded pool)" "$(jl sharded shards)" "$(jl alone pool)" "$(jl alone shards)"
 echo
 echo "inside each shard alone (nc-daily-shard's own timings), seconds:"
-sed -n 's/^shard \([0-9]*\/[0-9]*\) on [^:]*: nc-daily-shard: seconds: /  shard \1  /p' \
+sed -n 's/^\(pool part of \)\{0,1\}shard \([0-9]*\/[0-9]*\) on [^:]*: nc-daily-shard: seconds: /  shard \2  /p' \
 	"$work/alone/log/latest/$last/shards-attempts.log" | sort
 echo "  (each shard's dump makes the server scan the whole silver table, though it"
 echo "  sends only the shard's rows, so that part does not shrink with more hosts)"
-coord=$(awk -v t="$(cat "$work/sharded.total")" -v s="$(stage_time sharded shards)" 'BEGIN { printf "%.1f", t - s }')
-maxalone=$(awk -F '\t' 'NR > 1 && $4 > m { m = $4 } END { printf "%.1f", m }' "$(jl alone)")
+# The coordinator: the sharded run but for the shards' two phases (the
+# pool stage less phase A is the merge).
+coord=$(awk -v t="$(cat "$work/sharded.total")" -v s="$(stage_time sharded shards)" \
+	-v a="$(wall sharded pool)" 'BEGIN { printf "%.1f", t - s - a }')
+maxalone() { awk -F '\t' 'NR > 1 && $4 > m { m = $4 } END { printf "%.1f", m }' "$(jl alone "$1")"; }
+maxa=$(maxalone pool) maxb=$(maxalone shards)
 # From the shards alone: the mean dump (the whole table each time), the
-# work that splits (features, forecast, load, summed over the shards) and
-# the rest of a shard's time (ssh, start, temporary files), per shard.
-set -- $(sed -n 's/.*nc-daily-shard: seconds: dump \([0-9.]*\) features \([0-9.]*\) forecast \([0-9.]*\) load \([0-9.]*\)$/\1 \2 \3 \4/p' \
-	"$work/alone/log/latest/$last/shards-attempts.log" |
-	awk -v total="$(awk -F '\t' 'NR > 1 { t += $4 } END { print t }' "$(jl alone)")" -v n="$shards" '
-		{ dump += $1; work += $2 + $3 + $4 }
+# work that splits (features, part, forecast, load, summed over the
+# shards) and the rest of a shard's time (ssh, start, temporary files),
+# per shard.
+set -- $(sed -n 's/.*nc-daily-shard: seconds: //p' "$work/alone/log/latest/$last/shards-attempts.log" |
+	awk -v total="$(cat "$(jl alone pool)" "$(jl alone shards)" | awk -F '\t' '$1 ~ /^[0-9]/ { t += $4 } END { print t }')" -v n="$shards" '
+		{ for (i = 1; i < NF; i += 2) if ($i == "dump") dump += $(i + 1); else work += $(i + 1) }
 		END { printf "%.1f %.1f %.1f\n", dump / n, work, (total - dump - work) / n }')
 dump=$1 split=$2 rest=$3
 echo
 echo "projection: hosts like this one (2 cores), each running one shard alone:"
 printf '  %-46s %8.1f s\n' "the coordinator's stages (sharded run)" "$coord"
-printf '  %-46s %8s s\n' "  of which the pool stage" "$(stage_time sharded pool)"
-printf '  %-46s %8.1f s\n' "+ the slowest shard alone" "$maxalone"
+printf '  %-46s %8s s\n' "  of which pool outside its shards (merge)" \
+	"$(awk -v p="$(stage_time sharded pool)" -v a="$(wall sharded pool)" 'BEGIN { printf "%.1f", p - a }')"
+printf '  %-46s %8.1f s\n' "+ the slowest shard alone, phase A (pool)" "$maxa"
+printf '  %-46s %8.1f s\n' "+ the slowest shard alone, phase B (shards)" "$maxb"
 printf '  %-46s %8.1f s   (one host: %s s)\n' "= $shards real hosts" \
-	"$(awk -v a="$coord" -v b="$maxalone" 'BEGIN { print a + b }')" "$(cat "$work/single.total")"
+	"$(awk -v a="$coord" -v b="$maxa" -v c="$maxb" 'BEGIN { print a + b + c }')" "$(cat "$work/single.total")"
 echo "  n hosts, n shards: coordinator $coord + dump $dump + other $rest + $split / n:"
 for n in 8 16 32; do
 	printf '  %-46s %8.1f s\n' "$n hosts" \

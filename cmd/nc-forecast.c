@@ -34,7 +34,7 @@ static const char synopsis[] =
     "                   [--as-of date] [--backtest k] [--cv origins] [--ensemble]\n"
     "                   [--level levels] [--model name] [--now timestamp]\n"
     "                   [--period day|week|month] [--max-periods n]\n"
-    "                   [--pool file] [--pool-only]\n"
+    "                   [--pool file] [--pool-only] [--pool-part] [--pool-merge]\n"
     "                   [--quantiles probs] [--settle days] [--start date]\n"
     "                   [--stopped alpha] [--summary] [--weights name=w,...]\n"
     "                   [file ...]\n"
@@ -69,6 +69,8 @@ static const char synopsis[] =
     "      --now time       the created_at of every record (RFC 3339)\n"
     "      --pool-only      write what is pooled across series (JSON), no forecasts\n"
     "      --pool file      use that pool (of --pool-only) instead of the input's\n"
+    "      --pool-part      write this input's part of a pool (JSON), no forecasts\n"
+    "      --pool-merge     write the pool of the parts in the files (of --pool-part)\n"
     "  -h, --help           this help\n"
     "  -V, --version        the version\n"
     "See nc-forecast(1).\n";
@@ -295,7 +297,8 @@ batch_obs(const struct fc_read_opts *ro)
 	return mem / 4 / (sizeof(struct fc_obs) + ro->k * sizeof(double));
 }
 
-enum { OPT_SUMMARY = 256, OPT_STOPPED, OPT_POOL, OPT_POOL_ONLY };
+enum { OPT_SUMMARY = 256, OPT_STOPPED, OPT_POOL, OPT_POOL_ONLY, OPT_POOL_PART,
+    OPT_POOL_MERGE };
 
 int
 main(int argc, char *argv[])
@@ -313,6 +316,8 @@ main(int argc, char *argv[])
 		{ "period", required_argument, NULL, 'P' },
 		{ "pool", required_argument, NULL, OPT_POOL },
 		{ "pool-only", no_argument, NULL, OPT_POOL_ONLY },
+		{ "pool-part", no_argument, NULL, OPT_POOL_PART },
+		{ "pool-merge", no_argument, NULL, OPT_POOL_MERGE },
 		{ "quantiles", required_argument, NULL, 'Q' },
 		{ "settle", required_argument, NULL, 'U' },
 		{ "max-periods", required_argument, NULL, 'X' },
@@ -328,13 +333,14 @@ main(int argc, char *argv[])
 	struct input in;
 	const char *reject_path = NULL, *keys = "item_id", *exog = NULL, *pool = NULL;
 	struct fc_sizepool sp = { 0 };
+	struct fc_cvsum cs = { 0 };
 	char why[256];
 	long max_rejects = 0, as_of = 0, start = 0, settle = 0, end, last_end, cutoff;
 	long max_periods = 5000;
 	long long now = (long long)time(NULL);
 	char created[TS_BUFSZ];
 	int ch, rval, nthreads = default_workers(), have_as_of = 0, period = -1;
-	int stopped_set = 0, have_start = 0, pool_only = 0;
+	int stopped_set = 0, have_start = 0, pool_only = 0, pool_part = 0, pool_merge = 0;
 
 	nc_init(argv[0]);
 	gsl_set_error_handler_off();
@@ -420,6 +426,12 @@ main(int argc, char *argv[])
 		case OPT_POOL_ONLY:
 			pool_only = 1;
 			break;
+		case OPT_POOL_PART:
+			pool_part = cs.by_period = 1;
+			break;
+		case OPT_POOL_MERGE:
+			pool_merge = cs.by_period = 1;
+			break;
 		case OPT_SUMMARY:
 			r.summary = 1;
 			break;
@@ -445,6 +457,10 @@ main(int argc, char *argv[])
 		errx(NC_USAGE, "--stopped is for the automatic mode: not with --model or --weights");
 	if (pool_only && (pool != NULL || r.summary))
 		errx(NC_USAGE, "--pool-only goes with neither --pool nor --summary");
+	if ((pool_part || pool_merge) && (pool_only || pool_part + pool_merge > 1 ||
+	    pool != NULL || r.summary || period < 0))
+		errx(NC_USAGE, "--pool-part, --pool-merge: one of them, with --period, "
+		    "without --pool, --pool-only or --summary");
 	if (pool != NULL && fc_sizepool_read(pool, &sp, why, sizeof(why)) != 0)
 		errx(NC_FAIL, "--pool: %s: %s", pool, why);
 	ro.keys = split(keys, &ro.nkeys);
@@ -459,10 +475,21 @@ main(int argc, char *argv[])
 	rejects_open(&rej, reject_path, max_rejects);
 
 	fc_set_init(&r.set);
-	input_init(&in, argc, argv);
-	fc_read(&r.set, &in, &ro, &rej);
-	rval = input_release(&in);
-	if (pool != NULL)      /* the whole input's dates, not these series' */
+	if (pool_merge) {      /* the operands are parts, not series */
+		rval = NC_OK;
+		for (int i = 0; i < argc || (i == 0 && argc == 0); i++)
+			if (fc_sizepool_read_parts(argc ? argv[i] : "-", &sp, &cs, why,
+			    sizeof(why)) != 0)
+				errx(NC_FAIL, "--pool-merge: %s: %s", argc ? argv[i] : "-", why);
+		if (sp.nparts == 0 || sp.period != (enum fc_period)period)
+			errx(NC_FAIL, "--pool-merge: %s", sp.nparts == 0 ? "no parts" :
+			    "parts pooled by another --period");
+	} else {
+		input_init(&in, argc, argv);
+		fc_read(&r.set, &in, &ro, &rej);
+		rval = input_release(&in);
+	}
+	if (pool != NULL || pool_merge)   /* every series' dates, not these */
 		fc_sizepool_apply(&sp, &r.set);
 
 	r.period = period >= 0 ? (enum fc_period)period : fc_infer_period(&r.set);
@@ -500,26 +527,29 @@ main(int argc, char *argv[])
 			errx(NC_USAGE, "--pool: %s: %s", pool, why);
 		r.cv_pool = sp.size_cv;
 	} else {
-		struct fc_cvsum cs = { 0 };
-
+		/* Parts: by period, all of them (the merge cuts). */
 		for (size_t lo = 0, hi; lo < r.set.n; lo = hi) {
 			hi = fc_set_load(&r.set, lo, batch_obs(&ro));
 			for (size_t i = lo; i < hi; i++)
 				fc_size_cv_add(&cs, r.set.s[i], r.period, cutoff);
 			fc_set_unload(&r.set, lo, hi);
 		}
-		r.cv_pool = fc_size_cv_finish(&cs);
-		sp.size_cv = r.cv_pool;
-		sp.pairs = cs.n;
-	}
-	if (pool_only) {
-		sp.series = r.set.n;
+		if (!pool_part)
+			fc_cvsum_cut(&cs, cutoff);
+		if (!pool_merge) {
+			sp.series = r.set.n;
+			fc_sizepool_dates(&sp, &r.set);
+		}
 		sp.period = r.period;
 		sp.cutoff = cutoff;
-		fc_sizepool_dates(&sp, &r.set);
-		if (fc_sizepool_write(stdout, &sp) != 0)
+		if (pool_part && fc_sizepool_write_part(stdout, &sp, &cs) != 0)
 			err(NC_FAIL, "write error");
+		r.cv_pool = sp.size_cv = fc_size_cv_finish(&cs);
+		sp.pairs = cs.n;
 	}
+	if ((pool_only || pool_merge) && fc_sizepool_write(stdout, &sp) != 0)
+		err(NC_FAIL, "write error");
+	pool_only |= pool_part | pool_merge;   /* no forecasts */
 	fc_set_rewind(&r.set);
 	if (r.backtest > 0)
 		r.acc = xcalloc(r.set.n + 1, sizeof(*r.acc));

@@ -14,7 +14,9 @@
  * 2025-10-21) 2,183 of the 2,511 item x site series are one-off and 1
  * holds a lump; by item 364 of 805 and 8.
  */
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +108,55 @@ cmp_obs(const void *a, const void *b)
 	return (x->date > y->date) - (x->date < y->date);
 }
 
+/* r on the grid: its nearest multiple of 2^-FC_CV_GRID, |r| at most 2^20
+ * (a ratio of sizes past e^(10^6) is no different). */
+static int64_t
+grid(double r)
+{
+	if (!(r < 0x1p20))
+		r = 0x1p20;
+	if (!(r > -0x1p20))
+		r = -0x1p20;
+	return (int64_t)llround(ldexp(r, FC_CV_GRID));
+}
+
+void
+fc_cvsum_put(struct fc_cvsum *cs, const struct fc_cvbucket *b)
+{
+	size_t lo = 0, hi = cs->nb;
+
+	while (lo < hi) {                 /* the first period >= b's */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cs->b[mid].period < b->period)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == cs->nb || cs->b[lo].period != b->period) {
+		if (cs->nb == cs->capb) {
+			cs->capb = cs->capb ? 2 * cs->capb : 64;
+			cs->b = xrealloc(cs->b, cs->capb * sizeof(*cs->b));
+		}
+		memmove(&cs->b[lo + 1], &cs->b[lo], (cs->nb - lo) * sizeof(*cs->b));
+		memset(&cs->b[lo], 0, sizeof(*cs->b));
+		cs->b[lo].period = b->period;
+		cs->nb++;
+	}
+	cs->b[lo].n += b->n;
+	cs->b[lo].s += b->s;
+	cs->b[lo].s2 += b->s2;
+}
+
+void
+fc_cvsum_cut(struct fc_cvsum *cs, long cutoff)
+{
+	for (size_t i = 0; i < cs->nb && cs->b[i].period < cutoff; i++) {
+		cs->n += cs->b[i].n;
+		cs->s += cs->b[i].s;
+		cs->s2 += cs->b[i].s2;
+	}
+}
+
 void
 fc_size_cv_add(struct fc_cvsum *cs, const struct fc_series *se, enum fc_period p,
     long cutoff)
@@ -113,6 +164,8 @@ fc_size_cv_add(struct fc_cvsum *cs, const struct fc_series *se, enum fc_period p
 	size_t k = 0;
 	double prev = NAN;
 
+	if (cs->by_period)
+		cutoff = LONG_MAX;
 	if (se->nobs > cs->cap) {
 		cs->cap = se->nobs;
 		cs->ob = xrealloc(cs->ob, cs->cap * sizeof(*cs->ob));
@@ -130,10 +183,16 @@ fc_size_cv_add(struct fc_cvsum *cs, const struct fc_series *se, enum fc_period p
 		for (; j < k && cs->ob[j].date == d; j++)
 			q += cs->ob[j].qty;
 		if (!isnan(prev)) {
-			double r = log(q / prev);
-			cs->s += r;
-			cs->s2 += r * r;
-			cs->n++;
+			int64_t r = grid(log(q / prev));
+			struct fc_cvbucket b = { d, 1, r, (fc_u128)((fc_i128)r * r) };
+
+			if (cs->by_period)
+				fc_cvsum_put(cs, &b);
+			else {
+				cs->s += b.s;
+				cs->s2 += b.s2;
+				cs->n++;
+			}
 		}
 		prev = q;
 	}
@@ -142,14 +201,16 @@ fc_size_cv_add(struct fc_cvsum *cs, const struct fc_series *se, enum fc_period p
 double
 fc_size_cv_finish(struct fc_cvsum *cs)
 {
-	double var;
+	double var, s = ldexp((double)cs->s, -FC_CV_GRID), s2 = ldexp((double)cs->s2, -2 * FC_CV_GRID);
 
 	free(cs->ob);
+	free(cs->b);
 	cs->ob = NULL;
-	cs->cap = 0;
+	cs->b = NULL;
+	cs->cap = cs->nb = cs->capb = 0;
 	if (cs->n < 2)
 		return NAN;
-	var = (cs->s2 - cs->s * cs->s / (double)cs->n) / (double)(cs->n - 1) / 2;
+	var = (s2 - s * s / (double)cs->n) / (double)(cs->n - 1) / 2;
 	return sqrt(expm1(var));
 }
 

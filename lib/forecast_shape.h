@@ -47,16 +47,44 @@ struct fc_obs;
 /* The pooled cv of sizes of set's series (NAN without two requests in
  * any series), from the periods of p before day cutoff. */
 double fc_size_cv_pool(const struct fc_set *set, enum fc_period p, long cutoff);
-/* The same a series at a time, in the set's order (for loaded ranges of
- * series): add each, then finish (which frees the scratch). */
-struct fc_cvsum {
-	double s, s2;
+/*
+ * The same a series at a time, in any order (for loaded ranges of series,
+ * or the shards of nc-daily): add each, then finish (which frees the
+ * scratch).  Each term r = log(size / previous size) is taken on a grid of
+ * 2^-FC_CV_GRID (rounded to the nearest multiple), so that the sums of r
+ * and r^2 are exact integers: the same whatever the order of the series
+ * and however they are split, for partial sums add up exactly.
+ *
+ * With by_period set, the sums are kept by the period of each term's
+ * later size (b, nb, in the order of period), all periods taken (cutoff
+ * is then ignored), so that a cutoff can be applied later: fc_cvsum_cut
+ * adds the periods before a cutoff into s, s2 and n.  fc_cvsum_put adds a
+ * period's sums (another part's) into b.
+ */
+#define FC_CV_GRID 32
+__extension__ typedef __int128 fc_i128;
+__extension__ typedef unsigned __int128 fc_u128;
+struct fc_cvbucket {
+	long period;            /* its first day (date.h) */
 	size_t n;
+	fc_i128 s;              /* of r, in units of 2^-FC_CV_GRID */
+	fc_u128 s2;             /* of r^2, in units of 2^-2*FC_CV_GRID */
+};
+struct fc_cvsum {
+	fc_i128 s;
+	fc_u128 s2;
+	size_t n;
+	int by_period;
+	struct fc_cvbucket *b;  /* by_period: the sums by period */
+	size_t nb, capb;
 	struct fc_obs *ob;      /* scratch */
 	size_t cap;
 };
 void fc_size_cv_add(struct fc_cvsum *cs, const struct fc_series *se, enum fc_period p,
     long cutoff);
+void fc_cvsum_put(struct fc_cvsum *cs, const struct fc_cvbucket *b);
+void fc_cvsum_cut(struct fc_cvsum *cs, long cutoff);
+/* The pooled cv of s, s2 and n (NAN below two terms); frees b and ob. */
 double fc_size_cv_finish(struct fc_cvsum *cs);
 
 struct fc_shape {

@@ -34,6 +34,7 @@
 #include "fc_models.h"
 
 struct fc_set;
+struct fc_cvsum;
 
 struct fc_sizepool {
 	double size_cv;            /* NAN: none */
@@ -44,6 +45,7 @@ struct fc_sizepool {
 	long min_date, max_date;
 	size_t ndates;
 	int all_month_start, wday;
+	size_t nparts;             /* parts merged (fc_sizepool_read_parts) */
 };
 
 /* Take the input's dates from set. */
@@ -70,5 +72,31 @@ int fc_sizepool_write(FILE *fp, const struct fc_sizepool *sp);
  *		errx(NC_FAIL, "--pool: pool.json: %s", why);
  */
 int fc_sizepool_read(const char *path, struct fc_sizepool *sp, char *why, size_t whylen);
+
+/*
+ * A part of the pool: what one run on some of the series (a shard) adds to
+ * it, so that the parts of every shard give the pool of a run on all of
+ * them, exactly, in any order.  One JSON line:
+ *
+ *	{"pool_part":1,"period":"week","series":103,"min_date":"2024-01-01",
+ *	 "max_date":"2025-06-30","dates":3040,"month_starts":false,
+ *	 "weekday":-1,"sums":[["2024-01-08",17,"-5920355131","98230412..."],...]}
+ *
+ * the input's dates as in a pool, and cs's sums by period
+ * (forecast_shape.h, by_period): the period's first day, the count of
+ * terms, their sum and sum of squares as decimal strings (integers on the
+ * grid: they may be past 2^64).  The cutoff is applied by the merge, whose
+ * run knows every series' dates.
+ */
+int fc_sizepool_write_part(FILE *fp, const struct fc_sizepool *sp, const struct fc_cvsum *cs);
+
+/*
+ * Add the parts in the file at path ("-": standard input), one a line,
+ * into sp (its dates, series and period, sp->nparts counting them; sp
+ * zeroed before the first file) and cs (its sums by period; by_period).
+ * 0, or -1 with why saying what is wrong (the line, the field).
+ */
+int fc_sizepool_read_parts(const char *path, struct fc_sizepool *sp, struct fc_cvsum *cs,
+    char *why, size_t whylen);
 
 #endif

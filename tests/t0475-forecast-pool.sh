@@ -8,15 +8,21 @@ F=$FIXTURES/features
 NOW=--now=2026-11-27T05:00:00Z
 
 # 60 series x 200 days with gaps, null and fractional quantities; two
-# halves by series (every other item), each series whole in one of them.
+# halves by series (every other item), each series whole in one of them,
+# and three thirds (every third item).
 LC_ALL=C awk -v items=60 -v days=200 -f "$F/gen-series.awk" >all.ndjson
-LC_ALL=C awk '{
-	match($0, /"item_id":"[^"]*"/)
-	k = substr($0, RSTART, RLENGTH)
-	if (!(k in h))
-		h[k] = n++ % 2
-	print >("half" h[k] ".ndjson")
-}' all.ndjson
+# split_series N NAME: all.ndjson into NAME0.ndjson .. by series, in turn.
+split_series() {
+	LC_ALL=C awk -v n="$1" -v name="$2" '{
+		match($0, /"item_id":"[^"]*"/)
+		k = substr($0, RSTART, RLENGTH)
+		if (!(k in h))
+			h[k] = s++ % n
+		print >(name h[k] ".ndjson")
+	}' all.ndjson
+}
+split_series 2 half
+split_series 3 third
 
 expect_success '--pool-only writes one JSON object with the pooled statistics' '
 	nc-forecast $NOW --pool-only all.ndjson >pool.json
@@ -110,11 +116,82 @@ expect_success '--pool-only to a full disk: exit 1, write error' '
 	full_disk_fails nc-forecast --pool-only all.ndjson
 '
 
+for p in day week month; do
+	expect_success "--pool-part of two halves, --pool-merge: the whole input's pool, byte for byte ($p)" '
+		nc-forecast $NOW --period '$p' --backtest 2 --pool-only all.ndjson >whole-'$p'.json
+		nc-forecast $NOW --period '$p' --backtest 2 --pool-part half0.ndjson >part0-'$p'.json
+		nc-forecast $NOW --period '$p' --backtest 2 --pool-part half1.ndjson >part1-'$p'.json
+		test "$(wc -l <part0-'$p'.json)" = 1
+		jq -e ".pool_part == 1 and .series == 30 and (.sums | length) > 0" part0-'$p'.json >/dev/null
+		nc-forecast $NOW --period '$p' --backtest 2 --pool-merge part0-'$p'.json part1-'$p'.json >m01.json
+		cmp_files whole-'$p'.json m01.json
+	'
+done
+
+expect_success '... in any order of the parts, from standard input too' '
+	cat part1-week.json part0-week.json |
+		nc-forecast $NOW --period week --backtest 2 --pool-merge >m10.json
+	cmp_files whole-week.json m10.json
+'
+
+expect_success '... the merged pool gives each half the whole run'"'"'s rows' '
+	nc-forecast $NOW --period week -H 4 --backtest 2 all.ndjson | sort >want-week
+	for h in 0 1; do
+		nc-forecast $NOW --period week -H 4 --backtest 2 --pool m10.json half$h.ndjson
+	done | sort >got-week
+	test -s got-week
+	cmp_files want-week got-week
+'
+
+expect_success 'parts of three splits by series merge to the same pool' '
+	for t in 0 1 2; do
+		nc-forecast $NOW --period day --backtest 2 --pool-part third$t.ndjson
+	done >thirds.json
+	test "$(wc -l <thirds.json)" = 3
+	nc-forecast $NOW --period day --backtest 2 --pool-merge thirds.json >m3.json
+	cmp_files whole-day.json m3.json
+'
+
+expect_success '--pool-part of empty input merges with the others, changing nothing' '
+	nc-forecast $NOW --period day --backtest 2 --pool-part </dev/null >part-empty.json
+	jq -e ".series == 0 and .min_date == null and .sums == []" part-empty.json >/dev/null
+	nc-forecast $NOW --period day --backtest 2 --pool-merge part-empty.json part0-day.json \
+		part1-day.json >me.json
+	cmp_files whole-day.json me.json
+'
+
+expect_code 2 '--pool-part without --period, or with --pool-only: usage error' '
+	nc-forecast $NOW --pool-part all.ndjson >out 2>err' '
+	test ! -s out
+	grep -q "^nc-forecast: error: --pool-part, --pool-merge: one of them, with --period" err
+	exits 2 nc-forecast --period day --pool-part --pool-only all.ndjson
+	exits 2 nc-forecast --period day --pool-merge --pool pool.json part0-day.json
+'
+
+jq -c '.sums[0][2] = "1x"' part0-day.json >badsum.json
+for f in pool badsum empty; do
+	expect_code 1 "--pool-merge of a file that is not parts ($f): exit 1, nothing written" '
+		nc-forecast $NOW --period day --pool-merge '$f'.json >out 2>err' '
+		test ! -s out
+		grep -q "^nc-forecast: error: --pool-merge: " err
+	'
+done
+
+expect_code 1 '--pool-merge of parts of another --period: exit 1' '
+	nc-forecast $NOW --period day --pool-merge part0-week.json >out 2>err' '
+	test ! -s out
+	grep -q "parts pooled by another --period" err
+'
+
+expect_success '--pool-part to a full disk: exit 1, write error' '
+	full_disk_fails nc-forecast --period day --pool-part all.ndjson
+'
+
 expect_success '-h names --pool and --pool-only' '
 	nc-forecast -h >h.out
 	grep -q -- "--pool-only  *write what is pooled" h.out
 	grep -q -- "--pool file  *use that pool" h.out
-	grep -q "\[--pool file\] \[--pool-only\]" h.out
+	grep -q "\[--pool file\] \[--pool-only\] \[--pool-part\] \[--pool-merge\]" h.out
 '
 
 done_testing

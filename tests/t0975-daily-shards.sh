@@ -6,8 +6,9 @@
 # whose shard role needs a password.  The union of the shards' forecasts,
 # reorder rows and alerts is the single-host run's, byte for byte after
 # sorting, size_cv included (nc-forecast --pool: the pool stage's pool of
-# every series); a shard that fails once is retried and the day commits; a
-# failed pool stage or a shard that always fails leaves the day
+# every series, merged from the shards' parts); a shard that fails once is
+# retried and the day commits; a failed pool merge, a shard whose part of
+# the pool always fails or a shard that always fails leaves the day
 # uncommitted, and a rerun commits it once.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/daily-lib.sh"
@@ -112,14 +113,20 @@ daily_config shards.conf "$TRASH/shards" "NC_DB='$SHARD_DB'" JOBS=2 REORDER_OPTS
 	"PGPASSFILE=$TRASH/coord/pgpass" "export PGPASSFILE"
 
 # A wrapper of nc-forecast on every host: it fails the first time any
-# shard calls it (fail-once), or every time shard 2 does (fail-always).
+# shard calls it to forecast (fail-once), or every time shard 2 does
+# (fail-always), or every time shard 2 makes its part of the pool
+# (part-always: phase A).
 inject() {
 	for h in $HOSTS; do
 		test -f "$TRASH/$h/bin/nc-forecast.real" ||
 			mv "$TRASH/$h/bin/nc-forecast" "$TRASH/$h/bin/nc-forecast.real"
 		cat >"$TRASH/$h/bin/nc-forecast" <<EOF
 #!/bin/sh
-case $1 in
+part=
+for a; do test "\$a" != --pool-part || part=1; done
+case $1\$part in
+part-always1) test "\$PARALLEL_SEQ" != 2 || { echo "injected failure: part" >&2; exit 1; } ;;
+*1) ;;
 once) mkdir "$TRASH/failed-once" 2>/dev/null && { echo "injected failure: once" >&2; exit 1; } ;;
 always) test "\$PARALLEL_SEQ" != 2 || { echo "injected failure: always" >&2; exit 1; } ;;
 esac
@@ -154,7 +161,9 @@ expect_success 'the gathered forecasts are in the single host'"'"'s order, for n
 '
 expect_success 'the pool stage pooled every series once, here; each shard used it' '
 	jq -e ".series > 0 and (.size_cv | type) == \"number\"" "$RUN1/$D1/pool.json" >/dev/null
-	grep -q "^pool on .*: nc-daily-shard: start, day $D1, the pool of every series" "$RUN1/$D1/pool.log"
+	grep -q "^pool merge on .*: nc-daily-shard: start, day $D1, the pool of 3 parts" "$RUN1/$D1/pool.log"
+	test "$(grep -c "^pool part of shard [123]/3 on h[123]: nc-daily-shard: done" "$RUN1/$D1/pool.log")" = 3
+	grep -q "the features of the pool stage, kept in" "$RUN1/$D1/shards-attempts.log"
 	refute grep -q "no NC_SHARD_POOL" "$RUN1/$D1/shards-attempts.log"
 '
 expect_success 'the failed attempt is in the day'"'"'s attempts log, and was retried' '
@@ -181,13 +190,13 @@ expect_success 'the password reached no log and no command line' '
 	refute grep -r -q "$PW" "$TRASH/shards/log"
 '
 
-# The coordinator's programs, its nc-forecast failing for --pool-only.
+# The coordinator's programs, its nc-forecast failing for --pool-merge.
 mkdir -p "$TRASH/coord-fail/bin"
 cp "$NC_BIN"/nc-* "$SRC_DIR/scripts/nc-daily-shard" "$TRASH/coord-fail/bin/"
 mv "$TRASH/coord-fail/bin/nc-forecast" "$TRASH/coord-fail/bin/nc-forecast.real"
 cat >"$TRASH/coord-fail/bin/nc-forecast" <<EOF
 #!/bin/sh
-for a; do test "\$a" != --pool-only || { echo "injected failure: pool" >&2; exit 1; }; done
+for a; do test "\$a" != --pool-merge || { echo "injected failure: pool" >&2; exit 1; }; done
 exec "\$(dirname "\$0")/nc-forecast.real" "\$@"
 EOF
 chmod +x "$TRASH/coord-fail/bin/nc-forecast"
@@ -208,13 +217,26 @@ expect_success '... no shard ran, the state stays where it was, no gold of the d
 	test ! -s got
 '
 
+inject part-always
+expect_code 44 "$D2 with shard 2's part of the pool failing on every host: not committed, status 44" '
+	"$DAILY" --config shards.conf --date $D2 2>part2.err
+' '
+	grep -q "stage pool failed; state not committed" part2.err
+	RUN=$(ls -d "$TRASH"/shards/log/2*/ | sed -n 3p)
+	test ! -e "$RUN$D2/shards.joblog"
+	test ! -e "$RUN$D2/pool.json"
+	test "$(grep -c "pool part of shard 2/3 on h[123]: injected failure: part" "$RUN$D2/shards-attempts.log")" = 2
+	test ! -e "$TRASH/shards/state/days/$D2"
+	cmp_files alert.state.before "$TRASH/shards/state/alert.state"
+'
+
 inject always
 expect_code 45 "$D2 with shard 2 failing on every host: not committed, status 45" '
 	"$DAILY" --config shards.conf --date $D2 2>shards2.err
 ' '
 	grep -q "stage shards failed; state not committed" shards2.err
 '
-RUN2=$(ls -d "$TRASH"/shards/log/2*/ | sed -n 3p)
+RUN2=$(ls -d "$TRASH"/shards/log/2*/ | sed -n 4p)
 expect_success '... the state stays where it was' '
 	test ! -e "$TRASH/shards/state/days/$D2"
 	cmp_files alert.state.before "$TRASH/shards/state/alert.state"
