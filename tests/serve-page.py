@@ -68,7 +68,7 @@ try:
     before = set(r["item"] for r in res["rows"])
     subprocess.run(["sh", "-c", loadcmd], check=True)
     t0 = time.time()
-    got = wait(lambda: [r for r in rows() if r["item"] not in before], 10)
+    got = wait(lambda: [r for r in rows() if r["item"] not in before], 30)
     res["new_ms"] = round((time.time() - t0) * 1000) if got else None
     res["new_rows"] = got or []
     res["mark"] = drv.execute_script("return window.ncMark || null")
