@@ -182,6 +182,10 @@ struct ro_rollout {
 int ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites,
     struct ro_rollout *out);
 
+/* reorder_emit.c */
+int ro_emit_policy(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, double sl,
+    char *why, size_t whysize);
+
 /* reorder_row.c */
 int ro_parse_row(const struct ro_opts *o, const struct flat *fl, const struct flat_field **f,
     struct ro_row *r, char *why, size_t whysize);

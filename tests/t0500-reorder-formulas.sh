@@ -186,4 +186,14 @@ expect_code 2 'a bad --service-levels file is a usage error' '
 	echo "{\"item_id\":\"A\",\"service_level\":\"high\"}" >bad && nc-reorder --service-levels bad </dev/null
 '
 
+# nc-records(5): stock_status is the series' own, else from current_stock:
+# OUT_OF_STOCK <= 0 < LOW_STOCK <= 10 < OK.
+expect_success 'stock_status from current_stock when the rows have none' '
+	for st in 0 3 11; do
+		printf "{\"item_id\":\"S%s\",\"date\":\"2026-01-05\",\"forecasted_demand\":1,\"forecast_sd\":0.5,\"lead_time_days\":5,\"current_stock\":%s}\n" $st $st
+	done | nc-reorder >out &&
+	test "$(jq -r .stock_status out | paste -sd " " -)" = "OUT_OF_STOCK LOW_STOCK OK" &&
+	refute grep -q ro_stock_status out
+'
+
 done_testing
