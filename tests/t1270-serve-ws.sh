@@ -301,7 +301,8 @@ expect_success '100 clients (80 WebSocket, 20 SSE) each get all 20 alerts once; 
 # A client that does not read is dropped (it has 4096 bytes of socket
 # buffer, nc-serve's kernel send buffer is 512 KiB and its queue 64 KiB:
 # 3 loads of 3,000 alerts are over 5 MB); another gets every one of the
-# 9,000 alerts meanwhile.
+# 9,000 alerts meanwhile.  The waits below are bounds for a loaded machine
+# (the suite runs two tests at once, one of them a browser), not timings.
 rm -f stuck.ready stuck.go
 $WS raw "$PORT" stuck >stuck.out 2>&1 &
 stuck=$!
@@ -313,7 +314,7 @@ expect_success 'a client that does not read holds up no one: another gets 9,000 
 		jq -c --slurpfile a al.ndjson -n "range(1; 601) as \$i | \$a[] | .alert_id += \"-s$r-\(\$i)\"" >big.ndjson
 		test "$(wc -l <big.ndjson)" = 3000
 		nc-store load -d nc.db -p 2026-12-2$r alerts <big.ndjson 2>>load.err
-		wait_lines $((2 + 3000 * r)) fast.out 20
+		wait_lines $((2 + 3000 * r)) fast.out 90
 		test "$(status "$U/api/v1/alerts" -H "Authorization: Bearer tok")" = 200
 	done
 	test "$(msgs fast.out | jq -c "select(.type == \"alert\")" | wc -l)" = 9000
@@ -322,7 +323,7 @@ expect_success 'a client that does not read holds up no one: another gets 9,000 
 expect_success 'and the client that did not read was dropped, having missed alerts' '
 	sleep 4
 	touch stuck.go
-	wait_lines 1 stuck.out 10
+	wait_lines 1 stuck.out 60
 	cat stuck.out
 	grep -q " end eof$" stuck.out
 	n=$(sed -n "s/^alerts \([0-9]*\) .*/\1/p" stuck.out)
@@ -340,7 +341,7 @@ expect_success 'the log has no token (nor the wrong ones), and a 101 line per We
 # over a WebSocket".
 sed -n '/^Follow the red alerts over a WebSocket/,/^\.Ed/p' "$SRC_DIR/man/nc-serve.1" | sed -e '1,2d' -e '$d' \
     -e 's/\\e/\\/g' -e "s/:8080/:$PORT/g" -e "s|^python3 -c|$PY -c|" >example.sh
-NC_API_TOKEN=tok timeout 10 sh example.sh >example.out 2>example.err &
+NC_API_TOKEN=tok timeout 30 sh example.sh >example.out 2>example.err &
 ex=$!
 expect_success 'nc-serve(1) example: the red alerts over a WebSocket' '
 	test -s example.sh
@@ -348,7 +349,7 @@ expect_success 'nc-serve(1) example: the red alerts over a WebSocket' '
 	nc-store load -d nc.db -p 2026-12-29 alerts <al.ndjson 2>>load.err
 	want=$(jq -c "select(.level == \"VERMELHO\")" al.ndjson | wc -l)
 	i=0
-	until test "$(grep -c "\"type\":\"alert\"" example.out)" -ge "$want"; do i=$((i + 1)); test $i -lt 40; sleep 0.05; done
+	until test "$(grep -c "\"type\":\"alert\"" example.out)" -ge "$want"; do i=$((i + 1)); test $i -lt 400; sleep 0.05; done
 	msgs example.out | jq -r "select(.type == \"alert\") | .data.level" | sort -u >levels
 	test "$(cat levels)" = VERMELHO
 '
@@ -360,7 +361,7 @@ st=0; serve_stop || st=$?
 expect_success 'SIGTERM with a WebSocket open: it gets close 1001, nc-serve exits 0' '
 	test '"$st"' = 0
 	i=0
-	until grep -q "1001" bye.err; do i=$((i + 1)); test $i -lt 100; sleep 0.05; done
+	until grep -q "1001" bye.err; do i=$((i + 1)); test $i -lt 600; sleep 0.05; done
 	grep -q "the server is stopping" bye.err
 '
 
