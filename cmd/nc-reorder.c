@@ -33,6 +33,7 @@ static const char synopsis[] =
     "                  [--history file] [--since date] [--stocking file]\n"
     "                  [--min-requests n] [--max-value value]\n"
     "                  [--rollout-sites n] [--keep-lumps]\n"
+    "                  [--history-floor | --no-history-floor]\n"
     "                  [--order-cost cost] [--holding-rate rate]\n"
     "                  [--simulate days] [--backorders] [file ...]\n"
     "\n"
@@ -56,6 +57,9 @@ static const char synopsis[] =
     "      --rollout-sites n   bursts of n sites are a rollout's: on demand\n"
     "                          (default 3; 0: off)\n"
     "      --keep-lumps        stock for the rate of the forecasts' lumps too\n"
+    "      --history-floor     PP no lower than the history's demand quantile\n"
+    "                          over the protection interval (default)\n"
+    "      --no-history-floor  the forecast's distribution alone\n"
     "      --order-cost cost   the cost of one order, for the order quantity\n"
     "      --holding-rate r    the yearly holding cost rate\n"
     "      --simulate days     simulate the policy over the backtest rows\n"
@@ -400,6 +404,8 @@ main(int argc, char *argv[])
 		{ "max-value", required_argument, NULL, 'W' },
 		{ "rollout-sites", required_argument, NULL, 'U' },
 		{ "keep-lumps", no_argument, NULL, 'J' },
+		{ "history-floor", no_argument, NULL, 'F' },
+		{ "no-history-floor", no_argument, NULL, 'G' },
 		{ "backorders", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -407,6 +413,7 @@ main(int argc, char *argv[])
 		.service_level = 0.95, .lead_time = NAN, .review = 7, .method = RP_FORECAST,
 		.delivery = 7, .min_requests = 2, .first_day = NO_DATE,
 		.rollout_sites = 3,
+		.hist_floor = 1,
 	};
 	const char *hist_file = NULL, *stock_file = NULL;
 	int use_stdin;
@@ -454,6 +461,12 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			o.backorders = 1;
+			break;
+		case 'F':
+			o.hist_floor = 1;
+			break;
+		case 'G':
+			o.hist_floor = 0;
 			break;
 		case 'J':
 			o.keep_lumps = 1;

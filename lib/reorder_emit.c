@@ -98,6 +98,8 @@ ro_emit_policy(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, d
 	ro_put_num(&sb, "protection_days", res->protection);
 	ro_put_num(&sb, "protection_demand", res->protection_demand);
 	ro_put_num(&sb, "lump_demand_excluded", pol.lump_day * res->protection);
+	ro_put_num(&sb, "history_floor", pol.floor);
+	ro_put_int(&sb, "history_floor_windows", (double)pol.floor_windows);
 	ro_put_num(&sb, "safety_stock", res->safety_stock);
 	ro_put_num(&sb, "reorder_point", res->reorder_point);
 	ro_put_num(&sb, "review_days", o->review);

@@ -120,6 +120,40 @@ ro_params_of(const struct ro_opts *o, const struct ro_series *s, double lt, doub
 }
 
 /*
+ * The history's floor (reorder_floor.c): the reorder point is raised to
+ * the service-level quantile of the history's demand over T days, where
+ * the history is long enough.  Not for a series whose lumps were left
+ * out: its history holds them.
+ */
+static void
+ro_apply_floor(const struct ro_opts *o, const struct rp_hist_series *h, long first,
+    long as_of, struct ro_policy *pol)
+{
+	struct rp_result *res = &pol->res;
+	double q, up;
+
+	pol->floor = NAN;
+	pol->floor_windows = 0;
+	if (!o->hist_floor || o->method != RP_FORECAST || h == NULL || as_of == NO_DATE ||
+	    first == NO_DATE || pol->lump_day > 0 || !(res->protection >= 1))
+		return;
+	pol->floor_windows = ro_hist_floor(h, first, as_of, lround(res->protection),
+	    pol->par.service_level, &q);
+	if (pol->floor_windows == 0)
+		return;
+	pol->floor = q;
+	up = q - res->reorder_point;
+	if (!(up > 0))
+		return;
+	res->reorder_point += up;
+	res->safety_stock += up;
+	res->order_up_to += up;
+	res->order_qty = ceil(res->order_up_to - pol->par.stock - pol->par.on_order - 1e-9);
+	if (!(res->order_qty > 0))
+		res->order_qty = 0;
+}
+
+/*
  * Compute the policy.  Returns 0, or -1 with a reason in pol->why.
  * The forecast method reads the rows that are not settling; rows without
  * p_demand take the occurrence x size of the history when there is one.
@@ -219,6 +253,7 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 		pol->model = pol->res.compound ? "compound" : "normal";
 	else if (o->method == RP_ONDEMAND)
 		pol->model = "none";
+	ro_apply_floor(o, h, first, as_of, pol);
 	/* Expected occurrences a year, from the profile's split. */
 	days = (double)p->n;
 	if (p->compound_rows > 0 && days > 0) {

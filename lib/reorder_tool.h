@@ -82,6 +82,7 @@ struct ro_opts {
 	double min_requests, max_value;
 	int rollout_sites;                  /* --rollout-sites, 0: off */
 	int keep_lumps;                     /* --keep-lumps */
+	int hist_floor;                     /* --history-floor (1) / --no-history-floor */
 	struct rp_hist hist;                /* --history */
 	int have_hist;
 	long first_day;                     /* the data's first day, or NO_DATE */
@@ -121,6 +122,8 @@ struct ro_policy {
 	double pending;                 /* settling rows' actual demand */
 	double d12;                     /* demand of the 12 months to as_of; NAN */
 	double lump_day;                /* the lumps' rate left out, a day */
+	double floor;                   /* the history's floor; NAN: none */
+	long floor_windows;             /* the windows it was taken from */
 	int ondemand, occ_from_history;
 };
 
@@ -181,6 +184,11 @@ struct ro_rollout {
 };
 int ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites,
     struct ro_rollout *out);
+
+/* reorder_floor.c: the history's floor under the reorder point. */
+#define RO_FLOOR_SPANS 8        /* days of history needed: 8 windows' worth */
+long ro_hist_floor(const struct rp_hist_series *h, long first, long as_of, long t,
+    double sl, double *q);
 
 /* reorder_emit.c */
 int ro_emit_policy(struct ro_opts *o, struct ro_series *s, const struct ro_lt *li, double sl,
