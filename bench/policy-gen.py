@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """bench/policy-gen.py: series of a known demand process, for bench/policy.
 
-Deterministic (seeded).  Two kinds of series, N of each:
+Deterministic (seeded).  Three kinds of series, N of each:
   intermittent  a week has demand with probability p (0.1 .. 0.5), of a
                 size ~ 1 + negative binomial (mean m 2 .. 12, CV 0.6),
                 on one random day of the week;
-  smooth        Poisson daily demand, rate 1 .. 6 a day (p = 1 a week).
+  smooth        Poisson daily demand, rate 1 .. 6 a day (p = 1 a week);
+  heavy         as intermittent, but sizes ~ max(1, round(lognormal)) of
+                mean m 4 .. 40 and CV 1.5 before rounding: a heavier tail
+                than the gamma sizes nc-reorder's compound model assumes,
+                as the company's requests have (its rows carry the sizes'
+                true mean and sd, measured on 200,000 draws).
 Writes, into DIR:
   backtest.ndjson  weekly origins over the last WEEKS weeks (+ 1 before the
                    window), horizons 1..5 weeks, each row with the TRUE
@@ -63,7 +68,12 @@ def poisson(lam):
 
 bt = open(f"{out}/backtest.ndjson", "w")
 hi = open(f"{out}/history.ndjson", "w")
-for kind in ("intermittent", "smooth"):
+def lognormal_size(r, m, cv):
+    s2 = math.log(1 + cv * cv)
+    return max(1, round(r.lognormvariate(math.log(m) - s2 / 2, math.sqrt(s2))))
+
+
+for kind in ("intermittent", "smooth", "heavy"):
     for i in range(N):
         item = f"{kind[0].upper()}{i:04d}"
         days = [0] * (nweeks * 7)
@@ -78,6 +88,19 @@ for kind in ("intermittent", "smooth"):
             for w in range(nweeks):
                 if rng.random() < p:
                     days[w * 7 + rng.randrange(7)] += negbin(m, cv)
+            wmean = p * sm
+            wsd = math.sqrt(p * (ssd ** 2 + sm ** 2) - wmean ** 2)
+            pdem, smean, ssdv = p, sm, ssd
+        elif kind == "heavy":
+            p = rng.uniform(0.1, 0.5)
+            m = rng.uniform(4, 40)
+            mc = random.Random(i)
+            draws = [lognormal_size(mc, m, 1.5) for _ in range(200000)]
+            sm = sum(draws) / len(draws)
+            ssd = math.sqrt(sum((x - sm) ** 2 for x in draws) / (len(draws) - 1))
+            for w in range(nweeks):
+                if rng.random() < p:
+                    days[w * 7 + rng.randrange(7)] += lognormal_size(rng, m, 1.5)
             wmean = p * sm
             wsd = math.sqrt(p * (ssd ** 2 + sm ** 2) - wmean ** 2)
             pdem, smean, ssdv = p, sm, ssd
