@@ -33,7 +33,7 @@ static const char synopsis[] =
     "                  [--history file] [--since date] [--stocking file]\n"
     "                  [--min-requests n] [--max-value value]\n"
     "                  [--rollout-sites n] [--keep-lumps]\n"
-    "                  [--history-floor | --no-history-floor]\n"
+    "                  [--history-floor | --no-history-floor] [--seen-sizes]\n"
     "                  [--order-cost cost] [--holding-rate rate]\n"
     "                  [--simulate days] [--backorders] [file ...]\n"
     "\n"
@@ -60,6 +60,7 @@ static const char synopsis[] =
     "      --history-floor     PP no lower than the history's demand quantile\n"
     "                          over the protection interval (default)\n"
     "      --no-history-floor  the forecast's distribution alone\n"
+    "      --seen-sizes        the sizes' sd as seen (size_sd), not size_cv\n"
     "      --order-cost cost   the cost of one order, for the order quantity\n"
     "      --holding-rate r    the yearly holding cost rate\n"
     "      --simulate days     simulate the policy over the backtest rows\n"
@@ -406,6 +407,7 @@ main(int argc, char *argv[])
 		{ "keep-lumps", no_argument, NULL, 'J' },
 		{ "history-floor", no_argument, NULL, 'F' },
 		{ "no-history-floor", no_argument, NULL, 'G' },
+		{ "seen-sizes", no_argument, NULL, 'Z' },
 		{ "backorders", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -414,6 +416,7 @@ main(int argc, char *argv[])
 		.delivery = 7, .min_requests = 2, .first_day = NO_DATE,
 		.rollout_sites = 3,
 		.hist_floor = 1,
+		.size_cv = 1,
 	};
 	const char *hist_file = NULL, *stock_file = NULL;
 	int use_stdin;
@@ -467,6 +470,9 @@ main(int argc, char *argv[])
 			break;
 		case 'G':
 			o.hist_floor = 0;
+			break;
+		case 'Z':
+			o.size_cv = 0;
 			break;
 		case 'J':
 			o.keep_lumps = 1;

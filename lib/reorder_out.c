@@ -14,7 +14,7 @@ const char *const field_names[NFIELDS] = {
 	"date", "period", "forecasted_demand", "forecast_sd", "ci_upper",
 	"ci_level", "q50", "as_of", "quantity", "actual_demand", "horizon",
 	"p_demand", "size_mean", "size_sd", "settling", "one_off", "demand_periods",
-	"forecast_id", "lumps", "one_off_demand", "history_periods",
+	"forecast_id", "lumps", "one_off_demand", "history_periods", "size_cv",
 	"item_name", "family", "supplier_id", "cost", "current_stock", "on_order",
 	"lead_time_days", "lead_time_std", "stock_status", "lead_time_obs",
 };

@@ -150,6 +150,19 @@ ro_parse_row(const struct ro_opts *o, const struct flat *fl, const struct flat_f
 		snprintf(why, whysize, "size_mean, size_sd: not numbers >= 0");
 		return -1;
 	}
+	/* The predictive spread of the next request's size (nc-forecast's
+	 * size_cv: the series' own pooled with every series', widened for a
+	 * short history) rather than the sizes seen so far. */
+	{
+		double cv = NAN;
+
+		if (flat_get_number(f[F_SCV], &cv) < 0 || cv < 0) {
+			snprintf(why, whysize, "size_cv: not a number >= 0");
+			return -1;
+		}
+		if (o->size_cv && !isnan(cv) && !isnan(r->smean))
+			r->ssd = cv * r->smean;
+	}
 	if (flat_get_number(f[F_DPER], &r->dper) < 0) {
 		snprintf(why, whysize, "demand_periods: not a number");
 		return -1;

@@ -32,7 +32,7 @@
 enum {
 	F_DATE, F_PERIOD, F_MEAN, F_SD, F_CIHI, F_CILEVEL, F_Q50, F_ASOF,
 	F_QUANTITY, F_ACTUAL, F_HORIZON, F_PDEM, F_SMEAN, F_SSD, F_SETTLING,
-	F_ONEOFF, F_DPER, F_FID, F_LUMPS, F_OODEM, F_HPER,
+	F_ONEOFF, F_DPER, F_FID, F_LUMPS, F_OODEM, F_HPER, F_SCV,
 	/* Attributes: the series' last row gives them. */
 	F_ITEM_NAME, F_FAMILY, F_SUPPLIER, F_COST, F_STOCK, F_ONORDER, F_LT, F_LTSTD,
 	F_STATUS, F_LTOBS, NFIELDS
@@ -83,6 +83,7 @@ struct ro_opts {
 	int rollout_sites;                  /* --rollout-sites, 0: off */
 	int keep_lumps;                     /* --keep-lumps */
 	int hist_floor;                     /* --history-floor (1) / --no-history-floor */
+	int size_cv;                        /* rows' size_cv for the sizes' sd (1) */
 	struct rp_hist hist;                /* --history */
 	int have_hist;
 	long first_day;                     /* the data's first day, or NO_DATE */
