@@ -32,7 +32,7 @@ static const char synopsis[] =
     "                  [--lead-times file] [--delivery days] [--review days]\n"
     "                  [--history file] [--since date] [--stocking file]\n"
     "                  [--min-requests n] [--max-value value]\n"
-    "                  [--rollout-sites n] [--keep-lumps]\n"
+    "                  [--rollout-sites n] [--rollout-bursts n] [--keep-lumps]\n"
     "                  [--history-floor | --no-history-floor] [--seen-sizes]\n"
     "                  [--order-cost cost] [--holding-rate rate]\n"
     "                  [--simulate days] [--backorders] [file ...]\n"
@@ -56,6 +56,7 @@ static const char synopsis[] =
     "      --max-value value   a value above which: on demand (default: none)\n"
     "      --rollout-sites n   bursts of n sites are a rollout's: on demand\n"
     "                          (default 3; 0: off)\n"
+    "      --rollout-bursts n  at most n bursts in a rollout (default 3)\n"
     "      --keep-lumps        stock for the rate of the forecasts' lumps too\n"
     "      --history-floor     PP no lower than the history's demand quantile\n"
     "                          over the protection interval (default)\n"
@@ -405,6 +406,7 @@ main(int argc, char *argv[])
 		{ "max-value", required_argument, NULL, 'W' },
 		{ "rollout-sites", required_argument, NULL, 'U' },
 		{ "keep-lumps", no_argument, NULL, 'J' },
+		{ "rollout-bursts", required_argument, NULL, 'T' },
 		{ "history-floor", no_argument, NULL, 'F' },
 		{ "no-history-floor", no_argument, NULL, 'G' },
 		{ "seen-sizes", no_argument, NULL, 'Z' },
@@ -415,6 +417,7 @@ main(int argc, char *argv[])
 		.service_level = 0.95, .lead_time = NAN, .review = 7, .method = RP_FORECAST,
 		.delivery = 7, .min_requests = 2, .first_day = NO_DATE,
 		.rollout_sites = 3,
+		.rollout_bursts = RO_ROLLOUT_BURSTS,
 		.hist_floor = 1,
 		.size_cv = 1,
 	};
@@ -487,6 +490,15 @@ main(int argc, char *argv[])
 				errx(NC_USAGE, "--rollout-sites: a whole number of sites up to "
 				    "1000, not '%s'", optarg);
 			o.rollout_sites = (int)d;
+			break;
+		}
+		case 'T': {
+			double d = ro_parse_pos(optarg, "--rollout-bursts", 0);
+
+			if (d < 1 || d > 1000 || d != floor(d))
+				errx(NC_USAGE, "--rollout-bursts: a whole number from 1 to 1000, "
+				    "not '%s'", optarg);
+			o.rollout_bursts = (int)d;
 			break;
 		}
 		case 's':

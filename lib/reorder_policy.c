@@ -288,6 +288,7 @@ ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct ro_r
 			    "a single request in the history";
 		} else if (o->rollout_sites > 0 && o->method == RP_FORECAST &&
 		    ro_rollout(h, first == NO_DATE ? LONG_MIN : first, as_of, o->rollout_sites,
+		    o->rollout_bursts,
 		    &ro)) {
 			pol->stocking = "sob encomenda";
 			snprintf(pol->why, sizeof(pol->why), "rollout: %.0f%% of the units in %d "

@@ -67,7 +67,7 @@ reaches_sites(const struct req *r, size_t n, int min_sites, int *site, size_t *c
 
 int
 ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites,
-    struct ro_rollout *out)
+    int max_bursts, struct ro_rollout *out)
 {
 	struct req *r;
 	int *site;
@@ -86,7 +86,7 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
 	qsort(r, n, sizeof(*r), req_cmp);
 	site = xcalloc((size_t)min_sites, sizeof(*site));
 	cnt = xcalloc((size_t)min_sites, sizeof(*cnt));
-	for (i = 0; i < n && out->bursts <= RO_ROLLOUT_BURSTS; i = j) {
+	for (i = 0; i < n && out->bursts <= max_bursts; i = j) {
 		double units = r[i].qty;
 
 		for (j = i + 1; j < n && r[j].date - r[i].date < RO_BURST_DAYS; j++)
@@ -102,6 +102,6 @@ ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites
 	free(cnt);
 	free(r);
 	out->share = all > 0 ? wave / all : 0;
-	return out->bursts <= RO_ROLLOUT_BURSTS && out->waves > 0 &&
+	return out->bursts <= max_bursts && out->waves > 0 &&
 	    out->share >= 0.5;
 }

@@ -81,6 +81,7 @@ struct ro_opts {
 	json_t *stocking;                   /* --stocking: item -> "estoque"|... */
 	double min_requests, max_value;
 	int rollout_sites;                  /* --rollout-sites, 0: off */
+	int rollout_bursts;                 /* --rollout-bursts */
 	int keep_lumps;                     /* --keep-lumps */
 	int hist_floor;                     /* --history-floor (1) / --no-history-floor */
 	int size_cv;                        /* rows' size_cv for the sizes' sd (1) */
@@ -177,14 +178,14 @@ int ro_series_policy(const struct ro_opts *o, struct ro_series *s, const struct 
  * reached min_sites sites, is a rollout's. */
 #define RO_BURST_DAYS 14
 #define RO_WAVE_DAYS 4
-#define RO_ROLLOUT_BURSTS 3
+#define RO_ROLLOUT_BURSTS 3     /* default of --rollout-bursts */
 struct ro_rollout {
 	int bursts, waves;              /* bursts (counted up to one past the
 					 * limit), those of min_sites sites */
 	double share;                   /* of the units, in the latter */
 };
 int ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_sites,
-    struct ro_rollout *out);
+    int max_bursts, struct ro_rollout *out);
 
 /* reorder_floor.c: the history's floor under the reorder point. */
 #define RO_FLOOR_SPANS 8        /* days of history needed: 8 windows' worth */

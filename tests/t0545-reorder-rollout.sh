@@ -56,6 +56,25 @@ expect_success 'a third and a fourth burst make demand that recurs: stocked' '
 	jq -e ".stocking == \"estoque\"" out
 '
 
+expect_success '--rollout-bursts 4 lets those four bursts be a rollout (320 of 365 units, 88%, in waves)' '
+	nc-reorder --history h4 --rollout-bursts 4 fc >out &&
+	jq -e ".stocking == \"sob encomenda\" and
+		(.stocking_reason | startswith(\"rollout: 88% of the units in 2 bursts of 3+ sites, of 4\"))" out &&
+	nc-reorder --history h4 --rollout-bursts 3 fc >out3 &&
+	jq -e ".stocking == \"estoque\"" out3
+'
+
+expect_success '--rollout-bursts 1: two bursts are too many' '
+	nc-reorder --history h --rollout-bursts 1 fc >out &&
+	jq -e ".stocking == \"estoque\"" out
+'
+
+expect_success '--rollout-bursts must be a whole number from 1' '
+	exits 2 nc-reorder --rollout-bursts 0 fc 2>err &&
+	exits 2 nc-reorder --rollout-bursts 1.5 fc 2>err &&
+	grep -q "rollout-bursts" err
+'
+
 expect_success 'bursts of fewer sites than --rollout-sites, or the rule off: stocked' '
 	nc-reorder --history h --rollout-sites 5 fc >five &&
 	nc-reorder --history h --rollout-sites 0 fc >off &&
