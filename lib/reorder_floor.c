@@ -24,14 +24,15 @@ dbl_cmp(const void *pa, const void *pb)
  * The sl-quantile (the smallest window total that at least sl of the
  * windows do not exceed) of the demand of the windows of t days within
  * [first, as_of], sliding a day at a time.  Needs RO_FLOOR_SPANS whole
- * windows' worth of days.  Returns the number of windows, 0 when there are
- * too few.
+ * windows' worth of days and RO_FLOOR_DAYS days with demand: with fewer,
+ * the top quantile of the windows is the largest request seen, not an
+ * estimate.  Returns the number of windows, 0 when there are too few.
  */
 long
 ro_hist_floor(const struct rp_hist_series *h, long first, long as_of, long t, double sl,
     double *q)
 {
-	long days, nwin, k;
+	long days, nwin, k, with = 0;
 	double *day, *win, sum = 0;
 
 	*q = NAN;
@@ -44,6 +45,12 @@ ro_hist_floor(const struct rp_hist_series *h, long first, long as_of, long t, do
 	for (size_t i = 0; i < h->n; i++)
 		if (h->date[i] >= first && h->date[i] <= as_of && h->qty[i] > 0)
 			day[h->date[i] - first] += h->qty[i];
+	for (k = 0; k < days; k++)
+		with += day[k] > 0;
+	if (with < RO_FLOOR_DAYS) {
+		free(day);
+		return 0;
+	}
 	nwin = days - t + 1;
 	win = xcalloc((size_t)nwin, sizeof(*win));
 	for (k = 0; k < days; k++) {

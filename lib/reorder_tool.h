@@ -189,6 +189,7 @@ int ro_rollout(const struct rp_hist_series *h, long first, long as_of, int min_s
 
 /* reorder_floor.c: the history's floor under the reorder point. */
 #define RO_FLOOR_SPANS 8        /* days of history needed: 8 windows' worth */
+#define RO_FLOOR_DAYS 10        /* and days with demand */
 long ro_hist_floor(const struct rp_hist_series *h, long first, long as_of, long t,
     double sl, double *q);
 

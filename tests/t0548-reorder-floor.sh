@@ -79,7 +79,8 @@ expect_success 'at 99% the floor is the 99% quantile' '
 '
 
 expect_success 'a floor under the model'"'"'s PP leaves it: a quiet history' '
-	for d in 2025-01-05 2025-04-05 2025-07-05 2025-10-05; do
+	for d in 2025-01-05 2025-02-05 2025-03-05 2025-04-05 2025-05-05 2025-06-05 \
+		2025-07-05 2025-08-05 2025-09-05 2025-10-05; do
 		echo "{\"item_id\":\"L\",\"date\":\"$d\",\"quantity\":1}"
 	done >quiet &&
 	floor_of 21 0.95 <quiet >wantq &&
@@ -88,6 +89,15 @@ expect_success 'a floor under the model'"'"'s PP leaves it: a quiet history' '
 	nc-reorder --delivery 0 --min-requests 1 --history quiet in >out &&
 	jq -e --argjson n "$nq" ".reorder_point == 12 and .history_floor == 1 and
 		.history_floor_windows == \$n" out
+'
+
+expect_success 'under 10 days with demand: no floor (its top quantile would be the largest request)' '
+	head -n 9 quiet >nine &&
+	{ cat nine; echo "{\"item_id\":\"L\",\"date\":\"2025-10-05\",\"quantity\":500}"; } >sparse &&
+	nc-reorder --delivery 0 --min-requests 1 --history nine in >out &&
+	jq -e ".history_floor == null and .reorder_point == 12" out &&
+	nc-reorder --delivery 0 --min-requests 1 --history sparse in >out &&
+	jq -e ".history_floor == 500" out
 '
 
 expect_success 'under 8 x T days of history: no floor' '
