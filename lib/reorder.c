@@ -350,6 +350,28 @@ forecast_pp(const struct rp_profile *p, const struct rp_params *par, const struc
 	res->cycle_demand = 0;
 }
 
+/* The order that brings stock + on order up to S, in whole units. */
+static void
+order_qty(const struct rp_params *par, struct rp_result *res)
+{
+	res->order_qty = ceil(res->order_up_to - par->stock - par->on_order - 1e-9);
+	if (!(res->order_qty > 0))
+		res->order_qty = 0;
+}
+
+void
+rp_raise_pp(const struct rp_params *par, struct rp_result *res, double pp)
+{
+	double up = pp - res->reorder_point;
+
+	if (!(up > 0))
+		return;
+	res->reorder_point += up;
+	res->safety_stock += up;
+	res->order_up_to += up;
+	order_qty(par, res);
+}
+
 int
 rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_result *res)
 {
@@ -405,9 +427,7 @@ rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_re
 		res->cycle_demand = res->eoq;
 	}
 	res->order_up_to = res->reorder_point + res->cycle_demand;
-	res->order_qty = ceil(res->order_up_to - par->stock - par->on_order - 1e-9);
-	if (!(res->order_qty > 0))
-		res->order_qty = 0;
+	order_qty(par, res);
 	res->days_of_cover = d > 0 ? fmax(par->stock, 0) / d : NAN;
 	res->stockout_day = stockout_day(p, par, d);
 	return 0;

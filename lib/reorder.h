@@ -151,6 +151,10 @@ struct rp_result {
  */
 int rp_compute(const struct rp_profile *p, const struct rp_params *par, struct rp_result *res);
 
+/* Raise a computed policy's PP to pp where it is lower: SS and S rise
+ * with it, and the order is recomputed. */
+void rp_raise_pp(const struct rp_params *par, struct rp_result *res, double pp);
+
 /*
  * The replay of a periodic-review (R, s, S) policy with lost sales over
  * ndays days.  Day t: orders due arrive; demand[t] is served from stock

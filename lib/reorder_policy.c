@@ -129,28 +129,19 @@ static void
 ro_apply_floor(const struct ro_opts *o, const struct rp_hist_series *h, long first,
     long as_of, struct ro_policy *pol)
 {
-	struct rp_result *res = &pol->res;
-	double q, up;
+	double q;
 
 	pol->floor = NAN;
 	pol->floor_windows = 0;
 	if (!o->hist_floor || o->method != RP_FORECAST || h == NULL || as_of == NO_DATE ||
-	    first == NO_DATE || pol->lump_day > 0 || !(res->protection >= 1))
+	    first == NO_DATE || pol->lump_day > 0 || !(pol->res.protection >= 1))
 		return;
-	pol->floor_windows = ro_hist_floor(h, first, as_of, lround(res->protection),
+	pol->floor_windows = ro_hist_floor(h, first, as_of, lround(pol->res.protection),
 	    pol->par.service_level, &q);
 	if (pol->floor_windows == 0)
 		return;
 	pol->floor = q;
-	up = q - res->reorder_point;
-	if (!(up > 0))
-		return;
-	res->reorder_point += up;
-	res->safety_stock += up;
-	res->order_up_to += up;
-	res->order_qty = ceil(res->order_up_to - pol->par.stock - pol->par.on_order - 1e-9);
-	if (!(res->order_qty > 0))
-		res->order_qty = 0;
+	rp_raise_pp(&pol->par, &pol->res, q);
 }
 
 /*
